@@ -1,0 +1,78 @@
+//! Every way a build can fail, each with a message that says what to fix.
+
+use std::path::PathBuf;
+
+use crate::model::SourceError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("{0}")]
+    Source(Box<SourceError>),
+
+    #[error("{} is not a valid handout:\n{}", path.display(), bullet_list(problems))]
+    Invalid {
+        path: PathBuf,
+        problems: Vec<String>,
+    },
+
+    #[error("{} has no section {id:?}; valid section ids: {}", path.display(), valid.join(", "))]
+    UnknownSection {
+        path: PathBuf,
+        id: String,
+        valid: Vec<String>,
+    },
+
+    #[error("{} has no preset {name:?}; valid presets: {}", path.display(), valid.join(", "))]
+    UnknownPreset {
+        path: PathBuf,
+        name: String,
+        valid: Vec<String>,
+    },
+
+    #[error("section {id:?} is listed twice; list each section once")]
+    DuplicateSection { id: String },
+
+    #[error("no sections selected; name at least one with --sections or --preset")]
+    NothingSelected,
+
+    #[error(
+        "{}: section {section:?}, {at}: no bundled font can draw {ch:?} (U+{code:04X}); \
+         replace or remove it",
+        path.display(),
+        code = *ch as u32
+    )]
+    MissingGlyph {
+        path: PathBuf,
+        section: String,
+        at: String,
+        ch: char,
+    },
+
+    #[error("cannot write {}: {reason}", path.display())]
+    Output { path: PathBuf, reason: String },
+
+    #[error("the PDF could not be produced: {0}")]
+    Pdf(String),
+}
+
+fn bullet_list(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|item| format!("  - {}", item.replace('\n', "\n    ")))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl Error {
+    /// The process exit code for this error. Usage errors (exit 2) are clap's and never
+    /// reach here: every error of ours is bad input or a failed build.
+    pub fn exit_code(&self) -> i32 {
+        1
+    }
+}

@@ -1,0 +1,217 @@
+//! The bundled fonts: which face draws each character, and how wide it is.
+//!
+//! Measuring uses the same bytes the PDF embeds, so a width computed here is the width a
+//! reader draws.
+
+use std::sync::OnceLock;
+
+/// Weight and slant asked for by the layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Style {
+    pub bold: bool,
+    pub italic: bool,
+}
+
+impl Style {
+    pub const REGULAR: Style = Style {
+        bold: false,
+        italic: false,
+    };
+    pub const BOLD: Style = Style {
+        bold: true,
+        italic: false,
+    };
+    pub const ITALIC: Style = Style {
+        bold: false,
+        italic: true,
+    };
+}
+
+/// One bundled font file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Face {
+    Regular,
+    Bold,
+    Italic,
+    BoldItalic,
+    FallbackRegular,
+    FallbackBold,
+    FallbackItalic,
+    FallbackBoldItalic,
+    Symbols,
+}
+
+impl Face {
+    pub const ALL: [Face; 9] = [
+        Face::Regular,
+        Face::Bold,
+        Face::Italic,
+        Face::BoldItalic,
+        Face::FallbackRegular,
+        Face::FallbackBold,
+        Face::FallbackItalic,
+        Face::FallbackBoldItalic,
+        Face::Symbols,
+    ];
+
+    /// The font file's bytes, compiled into the binary so a build never depends on
+    /// what is installed on the machine.
+    pub fn bytes(self) -> &'static [u8] {
+        match self {
+            Face::Regular => include_bytes!("../fonts/AtkinsonHyperlegible-Regular.ttf"),
+            Face::Bold => include_bytes!("../fonts/AtkinsonHyperlegible-Bold.ttf"),
+            Face::Italic => include_bytes!("../fonts/AtkinsonHyperlegible-Italic.ttf"),
+            Face::BoldItalic => include_bytes!("../fonts/AtkinsonHyperlegible-BoldItalic.ttf"),
+            Face::FallbackRegular => include_bytes!("../fonts/NotoSans-Regular.ttf"),
+            Face::FallbackBold => include_bytes!("../fonts/NotoSans-Bold.ttf"),
+            Face::FallbackItalic => include_bytes!("../fonts/NotoSans-Italic.ttf"),
+            Face::FallbackBoldItalic => include_bytes!("../fonts/NotoSans-BoldItalic.ttf"),
+            Face::Symbols => include_bytes!("../fonts/NotoSansSymbols2-Regular.ttf"),
+        }
+    }
+
+    /// A stable name for layout dumps.
+    pub fn name(self) -> &'static str {
+        match self {
+            Face::Regular => "Atkinson-Regular",
+            Face::Bold => "Atkinson-Bold",
+            Face::Italic => "Atkinson-Italic",
+            Face::BoldItalic => "Atkinson-BoldItalic",
+            Face::FallbackRegular => "NotoSans-Regular",
+            Face::FallbackBold => "NotoSans-Bold",
+            Face::FallbackItalic => "NotoSans-Italic",
+            Face::FallbackBoldItalic => "NotoSans-BoldItalic",
+            Face::Symbols => "NotoSansSymbols2-Regular",
+        }
+    }
+
+    /// The faces tried for a style, in order.
+    fn chain(style: Style) -> [Face; 3] {
+        match (style.bold, style.italic) {
+            (false, false) => [Face::Regular, Face::FallbackRegular, Face::Symbols],
+            (true, false) => [Face::Bold, Face::FallbackBold, Face::Symbols],
+            (false, true) => [Face::Italic, Face::FallbackItalic, Face::Symbols],
+            (true, true) => [Face::BoldItalic, Face::FallbackBoldItalic, Face::Symbols],
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Characters that shape text but draw nothing, so they need no glyph:
+/// soft hyphen, zero-width space/non-joiner/joiner, word joiner, byte-order mark.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+    )
+}
+
+struct Metrics {
+    face: ttf_parser::Face<'static>,
+    units_per_em: f32,
+}
+
+/// Parsed metrics of every bundled face. Parsing is lazy and cheap (ttf-parser reads
+/// tables in place), so one shared instance serves a whole process.
+pub struct Fonts {
+    metrics: Vec<Metrics>,
+}
+
+impl Fonts {
+    /// The bundled fonts, parsed once per process.
+    pub fn bundled() -> &'static Fonts {
+        static FONTS: OnceLock<Fonts> = OnceLock::new();
+        FONTS.get_or_init(|| {
+            let metrics = Face::ALL
+                .iter()
+                .map(|face| {
+                    // The files are compiled in and covered by tests, so a parse failure
+                    // is a broken build, not bad input.
+                    #[allow(clippy::expect_used)]
+                    let parsed = ttf_parser::Face::parse(face.bytes(), 0)
+                        .expect("bundled font files are valid TrueType");
+                    Metrics {
+                        units_per_em: f32::from(parsed.units_per_em()),
+                        face: parsed,
+                    }
+                })
+                .collect();
+            Fonts { metrics }
+        })
+    }
+
+    fn metrics(&self, face: Face) -> &Metrics {
+        &self.metrics[face.index()]
+    }
+
+    /// The first face in the style's fallback chain that can draw `c`.
+    pub fn face_for(&self, style: Style, c: char) -> Option<Face> {
+        Face::chain(style)
+            .into_iter()
+            .find(|&face| self.metrics(face).face.glyph_index(c).is_some())
+    }
+
+    /// Advance width of `c` in `face`, in ems. Zero for characters the face lacks.
+    pub fn advance_em(&self, face: Face, c: char) -> f32 {
+        let m = self.metrics(face);
+        m.face
+            .glyph_index(c)
+            .and_then(|gid| m.face.glyph_hor_advance(gid))
+            .map_or(0.0, |adv| f32::from(adv) / m.units_per_em)
+    }
+
+    /// Width of `text` drawn in `face` at `size` points.
+    pub fn width(&self, face: Face, size: f32, text: &str) -> f32 {
+        text.chars().map(|c| self.advance_em(face, c)).sum::<f32>() * size
+    }
+
+    /// Distance from baseline to the top of tall letters, in ems.
+    pub fn ascent_em(&self, face: Face) -> f32 {
+        let m = self.metrics(face);
+        f32::from(m.face.ascender()) / m.units_per_em
+    }
+
+    /// Height of capital letters above the baseline, in ems.
+    pub fn cap_height_em(&self, face: Face) -> f32 {
+        let m = self.metrics(face);
+        m.face
+            .capital_height()
+            .map_or(0.7, |h| f32::from(h) / m.units_per_em)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_bundled_face_parses_and_has_latin() {
+        let fonts = Fonts::bundled();
+        for face in Face::ALL {
+            assert!(fonts.advance_em(face, '0') > 0.0, "{face:?} lacks digits");
+        }
+    }
+
+    #[test]
+    fn fallback_picks_the_first_face_with_the_glyph() {
+        let fonts = Fonts::bundled();
+        assert_eq!(fonts.face_for(Style::REGULAR, 'a'), Some(Face::Regular));
+        assert_eq!(fonts.face_for(Style::BOLD, 'a'), Some(Face::Bold));
+        assert_eq!(fonts.face_for(Style::REGULAR, 'κ'), Some(Face::FallbackRegular));
+        assert_eq!(fonts.face_for(Style::BOLD, 'β'), Some(Face::FallbackBold));
+        assert_eq!(fonts.face_for(Style::REGULAR, '✓'), Some(Face::Symbols));
+        assert_eq!(fonts.face_for(Style::REGULAR, '😀'), None);
+        assert_eq!(fonts.face_for(Style::REGULAR, '中'), None);
+    }
+
+    #[test]
+    fn widths_scale_with_size_and_bold_is_wider() {
+        let fonts = Fonts::bundled();
+        let regular = fonts.width(Face::Regular, 12.0, "Hello");
+        assert!((fonts.width(Face::Regular, 24.0, "Hello") - 2.0 * regular).abs() < 1e-3);
+        assert!(fonts.width(Face::Bold, 12.0, "Hello") > regular);
+    }
+}

@@ -1,0 +1,648 @@
+//! Turns the handout's title block and selected sections into a flow of elements.
+
+use super::flow::{line_items, wrap, Element, Flow, Frame, Marker, TextStyle};
+use super::text::{MissingGlyph, Span};
+use super::{Item, LayoutError, Rect, Request, Role, Stroke, Theme};
+use crate::fonts::{Fonts, Style};
+use crate::labels::Labels;
+use crate::model::{Block, Medicine, Procedure, Supplement, Urgency, WarningSign};
+
+/// The built flow, with the boxes its elements are drawn in.
+pub struct Built {
+    pub elements: Vec<Element>,
+    pub frames: Vec<Frame>,
+}
+
+struct Builder<'a> {
+    fonts: &'a Fonts,
+    theme: &'a Theme,
+    labels: &'a Labels,
+    flow: Flow,
+    /// Left edge and width of the body column.
+    x: f32,
+    width: f32,
+}
+
+/// One horizontal band of the body: where text starts and how wide it may run.
+#[derive(Clone, Copy)]
+struct Column {
+    x: f32,
+    width: f32,
+}
+
+impl Column {
+    fn indent(self, by: f32) -> Column {
+        Column {
+            x: self.x + by,
+            width: (self.width - by).max(1.0),
+        }
+    }
+}
+
+pub fn build(request: &Request<'_>, fonts: &Fonts, width: f32) -> Result<Built, LayoutError> {
+    let theme = &request.theme;
+    let mut b = Builder {
+        fonts,
+        theme,
+        labels: request.labels,
+        flow: Flow::new(),
+        x: theme.margin_left,
+        width,
+    };
+    let in_front = |ch: MissingGlyph| LayoutError::MissingGlyph {
+        section: "(none)".into(),
+        at: "title block".into(),
+        ch: ch.0,
+    };
+    b.title_block(request).map_err(in_front)?;
+    for section in &request.sections {
+        let located = |ch: MissingGlyph| LayoutError::MissingGlyph {
+            section: section.id().to_string(),
+            at: "section".into(),
+            ch: ch.0,
+        };
+        b.flow.space(theme.heading_gap);
+        let col = b.body();
+        b.flow
+            .heading(
+                fonts,
+                &[Span::new(&section.title, Style::BOLD, theme.accent)],
+                TextStyle {
+                    size: theme.heading_size,
+                    leading: theme.heading_size * 1.25,
+                    role: Role::Heading,
+                },
+                col.x,
+                col.width,
+                Some(Stroke {
+                    color: theme.rule,
+                    width: 0.75,
+                }),
+            )
+            .map_err(located)?;
+        b.flow.space(theme.block_gap);
+        let after_heading = b.flow.elements.len();
+        for (i, block) in section.blocks.iter().enumerate() {
+            if i > 0 {
+                b.flow.space(theme.block_gap * 1.5);
+            }
+            b.block(block, col).map_err(located)?;
+            if i == 0 {
+                b.flow.keep_heading_company(after_heading);
+            }
+        }
+    }
+    if request.show_sources && !request.handout.meta.sources.is_empty() {
+        b.sources(request).map_err(in_front)?;
+    }
+    // Nothing follows the last element, so it keeps with nothing.
+    b.flow.clear_last_keep();
+    Ok(Built {
+        elements: b.flow.elements,
+        frames: b.flow.frames,
+    })
+}
+
+impl Builder<'_> {
+    fn body(&self) -> Column {
+        Column {
+            x: self.x,
+            width: self.width,
+        }
+    }
+
+    fn body_style(&self) -> TextStyle {
+        TextStyle {
+            size: self.theme.body_size,
+            leading: self.theme.body_leading,
+            role: Role::Body,
+        }
+    }
+
+    fn text(&mut self, spans: &[Span<'_>], col: Column) -> Result<usize, MissingGlyph> {
+        let style = self.body_style();
+        self.flow
+            .paragraph(self.fonts, spans, style, col.x, col.width, None)
+    }
+
+    fn title_block(&mut self, request: &Request<'_>) -> Result<(), MissingGlyph> {
+        let t = self.theme;
+        let meta = &request.handout.meta;
+        let col = self.body();
+        let first = self.flow.elements.len();
+        self.flow.paragraph(
+            self.fonts,
+            &[Span::new(&meta.title, Style::BOLD, t.accent)],
+            TextStyle {
+                size: t.title_size,
+                leading: t.title_size * 1.2,
+                role: Role::Title,
+            },
+            col.x,
+            col.width,
+            None,
+        )?;
+        if let Some(subtitle) = &meta.subtitle {
+            self.flow.space(2.0);
+            self.flow.paragraph(
+                self.fonts,
+                &[Span::new(subtitle, Style::REGULAR, t.muted)],
+                TextStyle {
+                    size: t.subtitle_size,
+                    leading: t.subtitle_size * 1.3,
+                    role: Role::Subtitle,
+                },
+                col.x,
+                col.width,
+                None,
+            )?;
+        }
+        let reviewed = format!(
+            "{} {} {} {}",
+            self.labels.last_reviewed,
+            self.labels.date(&meta.last_updated),
+            self.labels.reviewed_by,
+            meta.reviewed_by
+        );
+        self.flow.space(4.0);
+        self.flow.paragraph(
+            self.fonts,
+            &[Span::new(&reviewed, Style::REGULAR, t.muted)],
+            TextStyle {
+                size: t.meta_size,
+                leading: t.meta_size * 1.35,
+                role: Role::Meta,
+            },
+            col.x,
+            col.width,
+            None,
+        )?;
+        if let Some(last) = self.flow.elements.last_mut() {
+            let y = last.height + 5.0;
+            last.items.push(Item::Rule(super::Rule {
+                x1: col.x,
+                y1: y,
+                x2: col.x + col.width,
+                y2: y,
+                stroke: Stroke {
+                    color: t.accent,
+                    width: 1.5,
+                },
+            }));
+            last.height += 7.0;
+        }
+        for element in &mut self.flow.elements[first..] {
+            element.keep_with_next = true;
+        }
+        Ok(())
+    }
+
+    fn block(&mut self, block: &Block, col: Column) -> Result<(), MissingGlyph> {
+        let t = self.theme;
+        match block {
+            Block::Paragraph { text } => {
+                self.text(&[Span::new(text, Style::REGULAR, t.text)], col)?;
+            }
+            Block::Bullets { items } => {
+                let markers = vec!["•".to_string(); items.len()];
+                self.list(items, &markers, col)?;
+            }
+            Block::Numbered { items } => {
+                let markers: Vec<String> = (1..=items.len()).map(|n| format!("{n}.")).collect();
+                self.list(items, &markers, col)?;
+            }
+            Block::Terms { items } => {
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        self.flow.space(t.item_gap * 2.0);
+                    }
+                    let term = with_stop(&item.term);
+                    self.text(
+                        &[
+                            Span::new(&term, Style::BOLD, t.text),
+                            Span::new(" ", Style::REGULAR, t.text),
+                            Span::new(&item.text, Style::REGULAR, t.text),
+                        ],
+                        col,
+                    )?;
+                }
+            }
+            Block::Medicines { items } => {
+                for (i, m) in items.iter().enumerate() {
+                    if i > 0 {
+                        self.flow.space(t.item_gap * 3.0);
+                    }
+                    self.medicine(m, col)?;
+                }
+            }
+            Block::Supplements { items } => {
+                for (i, s) in items.iter().enumerate() {
+                    if i > 0 {
+                        self.flow.space(t.item_gap * 3.0);
+                    }
+                    self.supplement(s, col)?;
+                }
+            }
+            Block::Procedures { items } => {
+                for (i, p) in items.iter().enumerate() {
+                    if i > 0 {
+                        self.flow.space(t.item_gap * 3.0);
+                    }
+                    self.procedure(p, col)?;
+                }
+            }
+            Block::Group { title, blocks } => {
+                self.flow.space(t.subheading_gap);
+                self.flow.heading(
+                    self.fonts,
+                    &[Span::new(title, Style::BOLD, t.text)],
+                    TextStyle {
+                        size: t.subheading_size,
+                        leading: t.subheading_size * 1.3,
+                        role: Role::Subheading,
+                    },
+                    col.x,
+                    col.width,
+                    None,
+                )?;
+                self.flow.space(t.item_gap);
+                let after_heading = self.flow.elements.len();
+                for (i, inner) in blocks.iter().enumerate() {
+                    if i > 0 {
+                        self.flow.space(t.block_gap * 1.5);
+                    }
+                    self.block(inner, col)?;
+                    if i == 0 {
+                        self.flow.keep_heading_company(after_heading);
+                    }
+                }
+            }
+            Block::DoAvoid { dos, avoid } => self.do_avoid(dos, avoid, col)?,
+            Block::WarningSigns { intro, signs } => self.warning_signs(intro.as_deref(), signs, col)?,
+            Block::Note { title, text } => {
+                let pad = t.box_padding;
+                self.flow.open_frame(
+                    Frame {
+                        x: col.x,
+                        w: col.width,
+                        fill: Some(t.note_fill),
+                        stroke: Some(Stroke {
+                            color: t.accent,
+                            width: 0.75,
+                        }),
+                    },
+                    pad,
+                );
+                let inner = col.indent(pad);
+                let inner = Column {
+                    width: inner.width - pad,
+                    ..inner
+                };
+                let first = self.flow.elements.len();
+                if let Some(title) = title {
+                    self.text(&[Span::new(title, Style::BOLD, t.accent)], inner)?;
+                }
+                self.text(&[Span::new(text, Style::REGULAR, t.text)], inner)?;
+                keep_together(&mut self.flow.elements[first..]);
+                self.flow.close_frame(pad);
+            }
+            Block::Faq { items } => {
+                for (i, qa) in items.iter().enumerate() {
+                    if i > 0 {
+                        self.flow.space(t.item_gap * 3.0);
+                    }
+                    let first = self.flow.elements.len();
+                    self.text(&[Span::new(&qa.question, Style::BOLD, t.text)], col)?;
+                    keep_together(&mut self.flow.elements[first..]);
+                    self.flow.keep_last_with_next();
+                    self.flow.space(1.0);
+                    let answer_start = self.flow.elements.len();
+                    self.text(&[Span::new(&qa.answer, Style::REGULAR, t.text)], col)?;
+                    self.flow.keep_heading_company(answer_start);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A bulleted or numbered list: markers in a hanging indent wide enough for the
+    /// widest marker.
+    fn list(&mut self, items: &[String], markers: &[String], col: Column) -> Result<(), MissingGlyph> {
+        let t = self.theme;
+        let widest = markers
+            .iter()
+            .map(|m| {
+                wrap(self.fonts, &[Span::new(m, Style::REGULAR, t.accent)], t.body_size, f32::MAX / 4.0)
+                    .map(|lines| lines.iter().map(|l| l.width).fold(0.0, f32::max))
+            })
+            .collect::<Result<Vec<f32>, _>>()?
+            .into_iter()
+            .fold(0.0, f32::max);
+        let indent = t.list_indent.max(widest + t.body_size * 0.5);
+        for (i, (item, marker)) in items.iter().zip(markers).enumerate() {
+            if i > 0 {
+                self.flow.space(t.item_gap);
+            }
+            let style = self.body_style();
+            self.flow.paragraph(
+                self.fonts,
+                &[Span::new(item, Style::REGULAR, t.text)],
+                style,
+                col.x + indent,
+                col.width - indent,
+                Some((
+                    Marker {
+                        spans: vec![Span::new(marker, Style::BOLD, t.accent)],
+                    },
+                    col.x,
+                )),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// A named entry followed by labelled facts ("Dose: ..."), kept on one page.
+    fn entry(
+        &mut self,
+        name: &str,
+        aside: Option<&str>,
+        facts: &[(&str, &str)],
+        col: Column,
+    ) -> Result<(), MissingGlyph> {
+        let t = self.theme;
+        let first = self.flow.elements.len();
+        let mut spans = vec![Span::new(name, Style::BOLD, t.text)];
+        let aside_text;
+        if let Some(aside) = aside {
+            aside_text = format!(" – {aside}");
+            spans.push(Span::new(&aside_text, Style::ITALIC, t.muted));
+        }
+        self.text(&spans, col)?;
+        let inner = col.indent(t.list_indent);
+        for (label, value) in facts {
+            let label = format!("{label}:");
+            self.text(
+                &[
+                    Span::new(&label, Style::BOLD, t.text),
+                    Span::new(" ", Style::REGULAR, t.text),
+                    Span::new(value, Style::REGULAR, t.text),
+                ],
+                inner,
+            )?;
+        }
+        keep_together(&mut self.flow.elements[first..]);
+        Ok(())
+    }
+
+    fn medicine(&mut self, m: &Medicine, col: Column) -> Result<(), MissingGlyph> {
+        let l = self.labels;
+        let mut facts = vec![
+            (l.dose.as_str(), m.dose.as_str()),
+            (&l.timing, &m.timing),
+            (&l.side_effects, &m.side_effects),
+        ];
+        if let Some(note) = &m.note {
+            facts.push((&l.note, note));
+        }
+        self.entry(&m.name, Some(&m.class), &facts, col)
+    }
+
+    fn supplement(&mut self, s: &Supplement, col: Column) -> Result<(), MissingGlyph> {
+        let l = self.labels;
+        let facts = [
+            (l.dose.as_str(), s.dose.as_str()),
+            (&l.purpose, &s.purpose),
+            (&l.how_it_works, &s.how_it_works),
+        ];
+        self.entry(&s.name, None, &facts, col)
+    }
+
+    fn procedure(&mut self, p: &Procedure, col: Column) -> Result<(), MissingGlyph> {
+        let l = self.labels;
+        let facts = [
+            (l.what_is_done.as_str(), p.what.as_str()),
+            (&l.benefits, &p.benefits),
+        ];
+        self.entry(&p.name, None, &facts, col)
+    }
+
+    /// Two columns side by side, ✓ Do and ✗ Avoid, one row per pair of items.
+    fn do_avoid(&mut self, dos: &[String], avoid: &[String], col: Column) -> Result<(), MissingGlyph> {
+        let t = self.theme;
+        let gap = 12.0;
+        let pad = 6.0;
+        let cell_w = (col.width - gap) / 2.0;
+        let columns = [
+            (col.x, &self.labels.do_heading, "✓", t.do_color, t.do_fill, dos),
+            (
+                col.x + cell_w + gap,
+                &self.labels.avoid_heading,
+                "✗",
+                t.avoid_color,
+                t.avoid_fill,
+                avoid,
+            ),
+        ];
+        let style = self.body_style();
+        let first = self.flow.elements.len();
+
+        // Header row: each column's mark and title on a tinted band.
+        let header_h = t.body_leading + 8.0;
+        let mut header = Vec::new();
+        let mut bands = Vec::new();
+        for (x, title, mark, color, fill, _) in &columns {
+            let heading = format!("{mark} {title}");
+            let lines = wrap(self.fonts, &[Span::new(&heading, Style::BOLD, *color)], t.body_size * 1.1, cell_w - 2.0 * pad)?;
+            let height = lines.len() as f32 * t.body_leading;
+            let head_style = TextStyle {
+                size: t.body_size * 1.1,
+                leading: t.body_leading,
+                role: Role::Label,
+            };
+            for (i, line) in lines.iter().enumerate() {
+                header.extend(shift(
+                    line_items(self.fonts, line, x + pad, head_style),
+                    4.0 + i as f32 * t.body_leading,
+                ));
+            }
+            bands.push((Rect {
+                x: *x,
+                y: 0.0,
+                w: cell_w,
+                h: height + 8.0,
+                fill: Some(*fill),
+                stroke: None,
+            }, height + 8.0));
+        }
+        let header_h = bands.iter().map(|b| b.1).fold(header_h, f32::max);
+        let bands: Vec<Rect> = bands
+            .into_iter()
+            .map(|(r, _)| Rect { h: header_h, ..r })
+            .collect();
+        self.flow.row(vec![header], header_h, bands);
+        self.flow.keep_last_with_next();
+
+        let rows = dos.len().max(avoid.len());
+        let indent = t.list_indent;
+        for row in 0..rows {
+            let mut cells = Vec::new();
+            let mut height: f32 = 0.0;
+            for (x, _, mark, color, _, items) in &columns {
+                let Some(item) = items.get(row) else { continue };
+                let lines = wrap(self.fonts, &[Span::new(item, Style::REGULAR, t.text)], t.body_size, cell_w - indent - pad)?;
+                let marks = wrap(self.fonts, &[Span::new(mark, Style::BOLD, *color)], t.body_size, f32::MAX / 4.0)?;
+                let mut items_here = Vec::new();
+                for line in &marks {
+                    items_here.extend(line_items(self.fonts, line, x + pad, TextStyle { role: Role::Marker, ..style }));
+                }
+                for (i, line) in lines.iter().enumerate() {
+                    items_here.extend(shift(
+                        line_items(self.fonts, line, x + pad + indent, style),
+                        i as f32 * t.body_leading,
+                    ));
+                }
+                height = height.max(lines.len() as f32 * t.body_leading);
+                cells.push(shift(items_here, t.item_gap));
+            }
+            let height = height + 2.0 * t.item_gap;
+            // A light line between rows helps the eye follow a pair across.
+            let mut rules = Vec::new();
+            if row + 1 < rows {
+                rules.push(Item::Rule(super::Rule {
+                    x1: col.x,
+                    y1: height,
+                    x2: col.x + col.width,
+                    y2: height,
+                    stroke: Stroke {
+                        color: t.rule,
+                        width: 0.5,
+                    },
+                }));
+            }
+            cells.push(rules);
+            self.flow.row(cells, height, Vec::new());
+        }
+        keep_together(&mut self.flow.elements[first..]);
+        Ok(())
+    }
+
+    /// The "when to get help" callout: emergencies first, on a tinted band, then the
+    /// signs that call for the doctor. Kept on one page.
+    fn warning_signs(
+        &mut self,
+        intro: Option<&str>,
+        signs: &[WarningSign],
+        col: Column,
+    ) -> Result<(), MissingGlyph> {
+        let t = self.theme;
+        let pad = t.box_padding;
+        let first = self.flow.elements.len();
+        self.flow.open_frame(
+            Frame {
+                x: col.x,
+                w: col.width,
+                fill: Some(t.warning_fill),
+                stroke: Some(Stroke {
+                    color: t.emergency,
+                    width: 1.5,
+                }),
+            },
+            pad,
+        );
+        let inner = Column {
+            x: col.x + pad,
+            width: col.width - 2.0 * pad,
+        };
+        if let Some(intro) = intro {
+            self.text(&[Span::new(intro, Style::REGULAR, t.text)], inner)?;
+            self.flow.space(t.block_gap);
+        }
+        let groups = [
+            (Urgency::Emergency, &self.labels.emergency, t.emergency, Some(t.emergency_fill)),
+            (Urgency::Soon, &self.labels.soon, t.soon, None),
+        ];
+        for (urgency, label, color, fill) in groups {
+            let these: Vec<String> = signs
+                .iter()
+                .filter(|s| s.urgency == urgency)
+                .map(|s| s.text.clone())
+                .collect();
+            if these.is_empty() {
+                continue;
+            }
+            let band = fill.map(|fill| Frame {
+                x: inner.x - pad / 2.0,
+                w: inner.width + pad,
+                fill: Some(fill),
+                stroke: None,
+            });
+            if let Some(band) = band {
+                self.flow.open_frame(band, pad / 2.0);
+            }
+            self.text(&[Span::new(label, Style::BOLD, color)], inner)?;
+            self.flow.space(t.item_gap);
+            let markers = vec!["•".to_string(); these.len()];
+            self.list(&these, &markers, inner)?;
+            if fill.is_some() {
+                self.flow.close_frame(pad / 2.0);
+            }
+            self.flow.space(t.item_gap * 2.0);
+        }
+        self.flow.close_frame(pad);
+        keep_together(&mut self.flow.elements[first..]);
+        Ok(())
+    }
+
+    fn sources(&mut self, request: &Request<'_>) -> Result<(), MissingGlyph> {
+        let t = self.theme;
+        let col = self.body();
+        self.flow.space(t.heading_gap);
+        self.flow.heading(
+            self.fonts,
+            &[Span::new(&self.labels.sources, Style::BOLD, t.text)],
+            TextStyle {
+                size: t.subheading_size,
+                leading: t.subheading_size * 1.3,
+                role: Role::Subheading,
+            },
+            col.x,
+            col.width,
+            None,
+        )?;
+        let lines: Vec<String> = request
+            .handout
+            .meta
+            .sources
+            .iter()
+            .map(|s| match &s.url {
+                Some(url) => format!("{} – {url}", s.name),
+                None => s.name.clone(),
+            })
+            .collect();
+        let markers = vec!["•".to_string(); lines.len()];
+        self.list(&lines, &markers, col)
+    }
+}
+
+/// Adds a full stop after a term unless it already ends in punctuation.
+fn with_stop(term: &str) -> String {
+    let term = term.trim_end();
+    if term.ends_with(['.', '?', '!', ':']) {
+        term.to_string()
+    } else {
+        format!("{term}.")
+    }
+}
+
+/// No page break anywhere inside these elements (a chain longer than a page still breaks).
+fn keep_together(elements: &mut [Element]) {
+    let n = elements.len();
+    for element in elements.iter_mut().take(n.saturating_sub(1)) {
+        element.keep_with_next = true;
+    }
+}
+
+fn shift(items: Vec<Item>, dy: f32) -> Vec<Item> {
+    items.into_iter().map(|i| i.shifted(dy)).collect()
+}
+

@@ -1,0 +1,52 @@
+//! A plain-text dump of a laid-out document: one line per box, stable and diffable, kept
+//! next to the PDF goldens so a change in output shows up as a readable diff.
+
+use std::fmt::Write;
+
+use super::{Document, Item};
+
+/// Renders the document as text: a line per page, then a line per box in drawing order.
+pub fn dump(doc: &Document) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "document {:.2} x {:.2} pt, {} pages", doc.width, doc.height, doc.pages.len());
+    for (i, page) in doc.pages.iter().enumerate() {
+        let _ = writeln!(out, "page {}", i + 1);
+        for item in &page.items {
+            let _ = match item {
+                Item::Text(t) => writeln!(
+                    out,
+                    "  text {:<11} x={:.2} y={:.2} {} {:.1} {} {:?}",
+                    t.role.name(),
+                    t.x,
+                    t.y,
+                    t.face.name(),
+                    t.size,
+                    t.color.hex(),
+                    t.text
+                ),
+                Item::Rect(r) => writeln!(
+                    out,
+                    "  rect x={:.2} y={:.2} w={:.2} h={:.2} fill={} stroke={}",
+                    r.x,
+                    r.y,
+                    r.w,
+                    r.h,
+                    r.fill.map_or("none".into(), |c| c.hex()),
+                    r.stroke
+                        .map_or("none".into(), |s| format!("{}@{:.2}", s.color.hex(), s.width))
+                ),
+                Item::Rule(l) => writeln!(
+                    out,
+                    "  rule ({:.2},{:.2})-({:.2},{:.2}) {}@{:.2}",
+                    l.x1,
+                    l.y1,
+                    l.x2,
+                    l.y2,
+                    l.stroke.color.hex(),
+                    l.stroke.width
+                ),
+            };
+        }
+    }
+    out
+}

@@ -1,0 +1,238 @@
+//! The flow: a vertical list of unbreakable elements (usually one line of text each) with
+//! the rules that say where a page may break between them.
+
+use super::text::{self, Line, Span};
+use super::{Item, Rect, Rgb, Role, Rule, Stroke, Text};
+use crate::fonts::Fonts;
+
+/// A slice of content that is never split across pages: one line of text, a table row,
+/// a heading with its rule.
+#[derive(Debug, Clone, Default)]
+pub struct Element {
+    pub height: f32,
+    /// Dropped when the element starts a page.
+    pub space_before: f32,
+    /// A page may not break between this element and the next.
+    pub keep_with_next: bool,
+    /// Positioned relative to the element's top edge.
+    pub items: Vec<Item>,
+    /// Boxes this element is drawn inside, outermost first.
+    pub frames: Vec<usize>,
+}
+
+/// The look of a box drawn around consecutive elements; its height comes from the
+/// elements it holds on each page.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    pub x: f32,
+    pub w: f32,
+    pub fill: Option<Rgb>,
+    pub stroke: Option<Stroke>,
+}
+
+/// Text settings for one paragraph.
+#[derive(Debug, Clone, Copy)]
+pub struct TextStyle {
+    pub size: f32,
+    pub leading: f32,
+    pub role: Role,
+}
+
+/// A marker drawn in the hanging indent of a paragraph's first line.
+pub struct Marker<'a> {
+    pub spans: Vec<Span<'a>>,
+}
+
+pub struct Flow {
+    pub elements: Vec<Element>,
+    pub frames: Vec<Frame>,
+    open_frames: Vec<usize>,
+    /// Space to put before the next element, collapsed with any already pending.
+    pending_space: f32,
+}
+
+impl Flow {
+    pub fn new() -> Self {
+        Flow {
+            elements: Vec::new(),
+            frames: Vec::new(),
+            open_frames: Vec::new(),
+            pending_space: 0.0,
+        }
+    }
+
+    /// Asks for at least `space` points before the next element.
+    pub fn space(&mut self, space: f32) {
+        self.pending_space = self.pending_space.max(space);
+    }
+
+    pub fn push(&mut self, mut element: Element) {
+        element.space_before = element.space_before.max(self.pending_space);
+        self.pending_space = 0.0;
+        element.frames = self.open_frames.clone();
+        self.elements.push(element);
+    }
+
+    /// Keeps the last element with whatever comes next.
+    pub fn keep_last_with_next(&mut self) {
+        if let Some(last) = self.elements.last_mut() {
+            last.keep_with_next = true;
+        }
+    }
+
+    pub fn clear_last_keep(&mut self) {
+        if let Some(last) = self.elements.last_mut() {
+            last.keep_with_next = false;
+        }
+    }
+
+    /// Opens a box; `padding` is left empty above its first and below its last element.
+    pub fn open_frame(&mut self, frame: Frame, padding: f32) {
+        let id = self.frames.len();
+        self.frames.push(frame);
+        self.open_frames.push(id);
+        self.push(Element {
+            height: padding,
+            keep_with_next: true,
+            ..Element::default()
+        });
+    }
+
+    pub fn close_frame(&mut self, padding: f32) {
+        // The padding replaces any space asked for after the last element.
+        self.pending_space = 0.0;
+        self.keep_last_with_next();
+        self.push(Element {
+            height: padding,
+            ..Element::default()
+        });
+        self.open_frames.pop();
+    }
+
+    /// Adds a paragraph: wrapped to `width` at `x`, one element per line, with no single
+    /// line left alone at the top or bottom of a page. Returns the number of lines.
+    #[allow(clippy::too_many_arguments)]
+    pub fn paragraph(
+        &mut self,
+        fonts: &Fonts,
+        spans: &[Span<'_>],
+        style: TextStyle,
+        x: f32,
+        width: f32,
+        marker: Option<(Marker<'_>, f32)>,
+    ) -> Result<usize, text::MissingGlyph> {
+        let lines = wrap(fonts, spans, style.size, width)?;
+        let marker_line = match marker {
+            Some((marker, marker_x)) => Some((
+                wrap(fonts, &marker.spans, style.size, f32::MAX / 4.0)?,
+                marker_x,
+            )),
+            None => None,
+        };
+        let count = lines.len();
+        let first = self.elements.len();
+        for (i, line) in lines.iter().enumerate() {
+            let mut items = line_items(fonts, line, x, style);
+            if i == 0 {
+                if let Some((marker_lines, marker_x)) = &marker_line {
+                    let role = TextStyle {
+                        role: Role::Marker,
+                        ..style
+                    };
+                    for line in marker_lines {
+                        items.extend(line_items(fonts, line, *marker_x, role));
+                    }
+                }
+            }
+            self.push(Element {
+                height: style.leading,
+                items,
+                ..Element::default()
+            });
+        }
+        // Orphan and widow control: the first two and the last two lines stay together.
+        if count >= 2 {
+            self.elements[first].keep_with_next = true;
+            self.elements[first + count - 2].keep_with_next = true;
+        }
+        Ok(count)
+    }
+
+    /// A heading: kept with the two lines that follow it.
+    pub fn heading(
+        &mut self,
+        fonts: &Fonts,
+        spans: &[Span<'_>],
+        style: TextStyle,
+        x: f32,
+        width: f32,
+        underline: Option<Stroke>,
+    ) -> Result<(), text::MissingGlyph> {
+        let first = self.elements.len();
+        self.paragraph(fonts, spans, style, x, width, None)?;
+        for element in &mut self.elements[first..] {
+            element.keep_with_next = true;
+        }
+        if let (Some(stroke), Some(last)) = (underline, self.elements.last_mut()) {
+            let y = last.height + 2.0;
+            last.items.push(Item::Rule(Rule {
+                x1: x,
+                y1: y,
+                x2: x + width,
+                y2: y,
+                stroke,
+            }));
+            last.height += 4.0;
+        }
+        Ok(())
+    }
+
+    /// Marks the element after a heading to keep with its successor too, so a heading
+    /// is always followed by at least two lines on its page.
+    pub fn keep_heading_company(&mut self, heading_end: usize) {
+        if let Some(next) = self.elements.get_mut(heading_end) {
+            next.keep_with_next = true;
+        }
+    }
+
+    /// Adds one element holding several columns laid side by side (a table row); its
+    /// height is the tallest column's.
+    pub fn row(&mut self, columns: Vec<Vec<Item>>, height: f32, background: Vec<Rect>) {
+        let mut items: Vec<Item> = background.into_iter().map(Item::Rect).collect();
+        items.extend(columns.into_iter().flatten());
+        self.push(Element {
+            height,
+            items,
+            ..Element::default()
+        });
+    }
+}
+
+pub fn wrap(
+    fonts: &Fonts,
+    spans: &[Span<'_>],
+    size: f32,
+    width: f32,
+) -> Result<Vec<Line>, text::MissingGlyph> {
+    let words = text::words(spans, size, fonts)?;
+    Ok(text::wrap(words, width, size, fonts))
+}
+
+/// The text items of one line, baseline placed so capitals sit centred in the leading.
+pub fn line_items(fonts: &Fonts, line: &Line, x: f32, style: TextStyle) -> Vec<Item> {
+    line.runs
+        .iter()
+        .map(|run| {
+            let cap = fonts.cap_height_em(run.face) * style.size;
+            Item::Text(Text {
+                x: x + run.dx,
+                y: (style.leading + cap) / 2.0,
+                face: run.face,
+                size: style.size,
+                color: run.color,
+                text: run.text.clone(),
+                role: style.role,
+            })
+        })
+        .collect()
+}

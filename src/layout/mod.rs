@@ -1,0 +1,211 @@
+//! Layout: the selected sections measured, wrapped and paginated into positioned boxes.
+//!
+//! Pure: no printpdf types and no I/O, so it can be unit-tested and dumped as text
+//! (see [`dump`]) next to the PDF goldens. Coordinates are points from the top-left
+//! corner of the page, y growing downwards; `Text::y` is the baseline.
+
+mod blocks;
+mod coverage;
+pub mod dump;
+mod flow;
+mod page;
+mod paginate;
+mod text;
+mod theme;
+
+pub use coverage::check_coverage;
+pub use text::MissingGlyph;
+pub use theme::{Paper, Theme};
+
+use crate::fonts::{Face, Fonts};
+use crate::labels::Labels;
+use crate::model::{Handout, Section};
+
+/// An sRGB colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Rgb(pub u8, pub u8, pub u8);
+
+impl Rgb {
+    pub fn hex(self) -> String {
+        format!("#{:02X}{:02X}{:02X}", self.0, self.1, self.2)
+    }
+}
+
+/// What a box is for: drives the dump today and the PDF structure tags later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Repeated on every page: not part of the reading order.
+    Header,
+    Footer,
+    PageNumber,
+    Title,
+    Subtitle,
+    Meta,
+    /// Section heading.
+    Heading,
+    /// Group heading inside a section.
+    Subheading,
+    Body,
+    /// The bold lead-in of a titled item: a term, a medicine's name, "Dose:".
+    Label,
+    /// A list bullet, number, ✓ or ✗.
+    Marker,
+    /// Boxes and rules that only decorate.
+    Decoration,
+}
+
+impl Role {
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Header => "header",
+            Role::Footer => "footer",
+            Role::PageNumber => "page-number",
+            Role::Title => "title",
+            Role::Subtitle => "subtitle",
+            Role::Meta => "meta",
+            Role::Heading => "heading",
+            Role::Subheading => "subheading",
+            Role::Body => "body",
+            Role::Label => "label",
+            Role::Marker => "marker",
+            Role::Decoration => "decoration",
+        }
+    }
+
+    /// Page furniture that screen readers should skip.
+    pub fn is_artifact(self) -> bool {
+        matches!(
+            self,
+            Role::Header | Role::Footer | Role::PageNumber | Role::Decoration
+        )
+    }
+}
+
+/// Text drawn in one face, size and colour, starting at its baseline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Text {
+    pub x: f32,
+    pub y: f32,
+    pub face: Face,
+    pub size: f32,
+    pub color: Rgb,
+    pub text: String,
+    pub role: Role,
+}
+
+/// A stroke: colour and line width in points.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stroke {
+    pub color: Rgb,
+    pub width: f32,
+}
+
+/// A rectangle with its top-left corner at (x, y).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rect {
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+    pub fill: Option<Rgb>,
+    pub stroke: Option<Stroke>,
+}
+
+/// A straight line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    pub x1: f32,
+    pub y1: f32,
+    pub x2: f32,
+    pub y2: f32,
+    pub stroke: Stroke,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    Text(Text),
+    Rect(Rect),
+    Rule(Rule),
+}
+
+impl Item {
+    fn shifted(mut self, dy: f32) -> Item {
+        match &mut self {
+            Item::Text(t) => t.y += dy,
+            Item::Rect(r) => r.y += dy,
+            Item::Rule(l) => {
+                l.y1 += dy;
+                l.y2 += dy;
+            }
+        }
+        self
+    }
+}
+
+/// One page: its boxes in drawing order (backgrounds before the text on them).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Page {
+    pub items: Vec<Item>,
+}
+
+/// The laid-out handout.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    pub width: f32,
+    pub height: f32,
+    pub pages: Vec<Page>,
+}
+
+impl Document {
+    /// Every face some text on some page is drawn with, in a stable order.
+    pub fn faces_used(&self) -> Vec<Face> {
+        let mut used: Vec<Face> = self
+            .pages
+            .iter()
+            .flat_map(|p| &p.items)
+            .filter_map(|item| match item {
+                Item::Text(t) => Some(t.face),
+                _ => None,
+            })
+            .collect();
+        used.sort();
+        used.dedup();
+        used
+    }
+}
+
+/// What to lay out, and how.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    pub handout: &'a Handout,
+    pub sections: Vec<&'a Section>,
+    pub labels: &'a Labels,
+    pub theme: Theme,
+    /// Print the handout's sources after the last section.
+    pub show_sources: bool,
+}
+
+/// Why a request could not be laid out.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LayoutError {
+    /// A character no bundled font can draw.
+    MissingGlyph { section: String, at: String, ch: char },
+    /// An unbreakable box (a table row with a huge cell) taller than the page body.
+    TooTall { height: f32, body: f32 },
+}
+
+/// Lays out the request into pages.
+pub fn layout(request: &Request<'_>, fonts: &Fonts) -> Result<Document, LayoutError> {
+    check_coverage(request, fonts)?;
+    let theme = &request.theme;
+    let furniture = page::Furniture::new(request, fonts)?;
+    let body = furniture.body_area(theme);
+    let flow = blocks::build(request, fonts, body.width)?;
+    let placed = paginate::paginate(&flow.elements, body.height);
+    let pages = page::compose(&flow, &placed, &furniture, &body, theme, request.labels, fonts)?;
+    Ok(Document {
+        width: theme.page_width,
+        height: theme.page_height,
+        pages,
+    })
+}

@@ -1,0 +1,193 @@
+//! Page furniture (header, footer with the full disclaimer and "Page X of Y") and the
+//! final composition of placed elements into pages.
+
+use super::blocks::Built;
+use super::flow::{line_items, wrap, TextStyle};
+use super::paginate::Placed;
+use super::text::{Line, Span};
+use super::{Item, LayoutError, Page, Rect, Request, Role, Rule, Stroke, Text, Theme};
+use crate::fonts::{Fonts, Style};
+use crate::labels::Labels;
+
+/// The part of the page the flow may use.
+pub struct BodyArea {
+    pub top: f32,
+    pub height: f32,
+    pub width: f32,
+}
+
+/// Header and footer text, wrapped once: they are the same on every page but for the
+/// page number.
+pub struct Furniture {
+    header: Vec<Line>,
+    disclaimer: Vec<Line>,
+}
+
+const HEADER_GAP: f32 = 8.0;
+const FOOTER_GAP: f32 = 6.0;
+
+impl Furniture {
+    pub fn new(request: &Request<'_>, fonts: &Fonts) -> Result<Furniture, LayoutError> {
+        let t = &request.theme;
+        let width = t.body_width();
+        let missing = |at: &str| {
+            let at = at.to_string();
+            move |m: super::text::MissingGlyph| LayoutError::MissingGlyph {
+                section: "(none)".into(),
+                at: at.clone(),
+                ch: m.0,
+            }
+        };
+        let header = wrap(
+            fonts,
+            &[Span::new(&request.handout.meta.title, Style::REGULAR, t.muted)],
+            t.header_size,
+            width,
+        )
+        .map_err(missing("meta.title"))?;
+        let disclaimer = wrap(
+            fonts,
+            &[Span::new(&request.handout.disclaimer, Style::REGULAR, t.text)],
+            t.footer_size,
+            width,
+        )
+        .map_err(missing("disclaimer"))?;
+        Ok(Furniture { header, disclaimer })
+    }
+
+    fn header_height(&self, t: &Theme) -> f32 {
+        self.header.len() as f32 * t.header_size * 1.3 + HEADER_GAP
+    }
+
+    /// Measured from the wrapped disclaimer, so the body never runs into it.
+    fn footer_height(&self, t: &Theme) -> f32 {
+        FOOTER_GAP + self.disclaimer.len() as f32 * t.footer_leading + t.footer_leading + 2.0
+    }
+
+    pub fn body_area(&self, t: &Theme) -> BodyArea {
+        let top = t.margin_top + self.header_height(t);
+        let bottom = t.page_height - t.margin_bottom - self.footer_height(t);
+        BodyArea {
+            top,
+            height: (bottom - top).max(t.body_leading * 4.0),
+            width: t.body_width(),
+        }
+    }
+
+    fn items(&self, t: &Theme, labels: &Labels, fonts: &Fonts, page: usize, pages: usize) -> Vec<Item> {
+        let mut items = Vec::new();
+        let x = t.margin_left;
+        let right = t.page_width - t.margin_right;
+        let header_style = TextStyle {
+            size: t.header_size,
+            leading: t.header_size * 1.3,
+            role: Role::Header,
+        };
+        let mut y = t.margin_top;
+        for line in &self.header {
+            items.extend(line_items(fonts, line, x, header_style).into_iter().map(|i| i.shifted(y)));
+            y += header_style.leading;
+        }
+        items.push(Item::Rule(Rule {
+            x1: x,
+            y1: y + 3.0,
+            x2: right,
+            y2: y + 3.0,
+            stroke: Stroke {
+                color: t.rule,
+                width: 0.75,
+            },
+        }));
+
+        let footer_top = t.page_height - t.margin_bottom - self.footer_height(t);
+        let rule_y = footer_top + FOOTER_GAP / 2.0;
+        items.push(Item::Rule(Rule {
+            x1: x,
+            y1: rule_y,
+            x2: right,
+            y2: rule_y,
+            stroke: Stroke {
+                color: t.rule,
+                width: 0.75,
+            },
+        }));
+        let footer_style = TextStyle {
+            size: t.footer_size,
+            leading: t.footer_leading,
+            role: Role::Footer,
+        };
+        let mut y = footer_top + FOOTER_GAP;
+        for line in &self.disclaimer {
+            items.extend(line_items(fonts, line, x, footer_style).into_iter().map(|i| i.shifted(y)));
+            y += t.footer_leading;
+        }
+        let number = labels.page_of(page, pages);
+        let size = t.footer_size + 1.0;
+        let width = fonts.width(crate::fonts::Face::Bold, size, &number);
+        items.push(Item::Text(Text {
+            x: right - width,
+            y: y + 2.0 + fonts.cap_height_em(crate::fonts::Face::Bold) * size,
+            face: crate::fonts::Face::Bold,
+            size,
+            color: t.text,
+            text: number,
+            role: Role::PageNumber,
+        }));
+        items
+    }
+}
+
+/// Puts the placed elements on their pages, draws boxes behind their contents, and adds
+/// header and footer.
+pub fn compose(
+    built: &Built,
+    placed: &[Vec<Placed>],
+    furniture: &Furniture,
+    body: &BodyArea,
+    t: &Theme,
+    labels: &Labels,
+    fonts: &Fonts,
+) -> Result<Vec<Page>, LayoutError> {
+    let pages = placed.len();
+    let mut out = Vec::with_capacity(pages);
+    for (index, on_page) in placed.iter().enumerate() {
+        let mut items = Vec::new();
+        // Boxes first, outer before inner, each spanning its elements on this page.
+        for (id, frame) in built.frames.iter().enumerate() {
+            let mut span: Option<(f32, f32)> = None;
+            for p in on_page {
+                let element = &built.elements[p.element];
+                if element.frames.contains(&id) {
+                    let (top, bottom) = (p.y, p.y + element.height);
+                    span = Some(match span {
+                        Some((a, b)) => (a.min(top), b.max(bottom)),
+                        None => (top, bottom),
+                    });
+                }
+            }
+            if let Some((top, bottom)) = span {
+                items.push(Item::Rect(Rect {
+                    x: frame.x,
+                    y: body.top + top,
+                    w: frame.w,
+                    h: bottom - top,
+                    fill: frame.fill,
+                    stroke: frame.stroke,
+                }));
+            }
+        }
+        for p in on_page {
+            let element = &built.elements[p.element];
+            if element.height > body.height + 0.01 {
+                return Err(LayoutError::TooTall {
+                    height: element.height,
+                    body: body.height,
+                });
+            }
+            items.extend(element.items.iter().cloned().map(|i| i.shifted(body.top + p.y)));
+        }
+        items.extend(furniture.items(t, labels, fonts, index + 1, pages));
+        out.push(Page { items });
+    }
+    Ok(out)
+}

@@ -1,0 +1,115 @@
+//! Page geometry, type sizes, spacing and colours.
+
+use super::Rgb;
+
+/// Paper sizes clinics print on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paper {
+    Letter,
+    A4,
+}
+
+impl Paper {
+    /// Width and height in points.
+    pub fn size(self) -> (f32, f32) {
+        match self {
+            Paper::Letter => (612.0, 792.0),
+            Paper::A4 => (595.28, 841.89),
+        }
+    }
+}
+
+/// Everything about the look of a handout that is not its text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Theme {
+    pub page_width: f32,
+    pub page_height: f32,
+    pub margin_top: f32,
+    pub margin_bottom: f32,
+    pub margin_left: f32,
+    pub margin_right: f32,
+
+    pub body_size: f32,
+    pub body_leading: f32,
+    pub title_size: f32,
+    pub subtitle_size: f32,
+    pub meta_size: f32,
+    pub heading_size: f32,
+    pub subheading_size: f32,
+    pub header_size: f32,
+    pub footer_size: f32,
+    pub footer_leading: f32,
+
+    /// Space between blocks, and before headings.
+    pub block_gap: f32,
+    pub item_gap: f32,
+    pub heading_gap: f32,
+    pub subheading_gap: f32,
+    /// Hanging indent of list text after its marker.
+    pub list_indent: f32,
+    /// Padding inside boxed callouts.
+    pub box_padding: f32,
+
+    pub text: Rgb,
+    pub muted: Rgb,
+    pub accent: Rgb,
+    pub rule: Rgb,
+    pub emergency: Rgb,
+    pub emergency_fill: Rgb,
+    pub soon: Rgb,
+    pub do_color: Rgb,
+    pub do_fill: Rgb,
+    pub avoid_color: Rgb,
+    pub avoid_fill: Rgb,
+    pub note_fill: Rgb,
+    pub warning_fill: Rgb,
+}
+
+impl Theme {
+    /// The standard look at a given body size (12 pt is the smallest we print body at).
+    pub fn standard(paper: Paper, body_size: f32) -> Theme {
+        let (page_width, page_height) = paper.size();
+        let s = body_size / 12.0;
+        Theme {
+            page_width,
+            page_height,
+            margin_top: 30.0,
+            margin_bottom: 28.0,
+            margin_left: 54.0,
+            margin_right: 54.0,
+            body_size,
+            body_leading: body_size * 1.3,
+            title_size: 20.0 * s,
+            subtitle_size: 14.0 * s,
+            meta_size: 10.5 * s,
+            heading_size: 16.5 * s,
+            subheading_size: 13.5 * s,
+            header_size: 9.0 * s,
+            footer_size: 8.0 * s,
+            footer_leading: 10.0 * s,
+            block_gap: 5.0 * s,
+            item_gap: 2.0 * s,
+            heading_gap: 10.0 * s,
+            subheading_gap: 9.0 * s,
+            list_indent: 18.0 * s,
+            box_padding: 7.0 * s,
+            text: Rgb(0x1A, 0x1A, 0x1A),
+            muted: Rgb(0x4A, 0x4A, 0x4A),
+            accent: Rgb(0x1F, 0x4E, 0x79),
+            rule: Rgb(0xB8, 0xC4, 0xD0),
+            emergency: Rgb(0xA3, 0x1A, 0x1A),
+            emergency_fill: Rgb(0xFB, 0xE9, 0xE7),
+            soon: Rgb(0x7A, 0x4A, 0x00),
+            do_color: Rgb(0x1E, 0x6B, 0x34),
+            do_fill: Rgb(0xE8, 0xF4, 0xEA),
+            avoid_color: Rgb(0xA3, 0x1A, 0x1A),
+            avoid_fill: Rgb(0xFB, 0xE9, 0xE7),
+            note_fill: Rgb(0xEA, 0xF1, 0xF8),
+            warning_fill: Rgb(0xFF, 0xFB, 0xF5),
+        }
+    }
+
+    pub fn body_width(&self) -> f32 {
+        self.page_width - self.margin_left - self.margin_right
+    }
+}

@@ -1,0 +1,300 @@
+//! The handout as written in TOML: plain data types, parsed by serde with every unknown key
+//! refused, then checked by [`validate`] for what serde cannot express.
+
+mod parse;
+mod validate;
+
+pub use parse::{load, parse, SourceError};
+pub use validate::{is_kebab_id, validate, Problem, FULL_PRESET};
+
+use serde::Deserialize;
+use toml::value::Datetime;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Handout {
+    pub disclaimer: String,
+    pub meta: Meta,
+    #[serde(default)]
+    pub presets: std::collections::BTreeMap<String, Vec<String>>,
+    pub sections: Vec<Section>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub subtitle: Option<String>,
+    pub language: String,
+    #[serde(default)]
+    pub codes: Vec<String>,
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    pub reviewed_by: String,
+    pub last_updated: Datetime,
+    #[serde(default)]
+    pub review_due: Option<Datetime>,
+    #[serde(default)]
+    pub version: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub name: String,
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    /// Spanned so that validation can point at the line of a bad or duplicate id.
+    pub id: toml::Spanned<String>,
+    pub title: String,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Block {
+    Paragraph {
+        text: String,
+    },
+    Bullets {
+        items: Vec<String>,
+    },
+    Numbered {
+        items: Vec<String>,
+    },
+    Terms {
+        items: Vec<Term>,
+    },
+    Medicines {
+        items: Vec<Medicine>,
+    },
+    Supplements {
+        items: Vec<Supplement>,
+    },
+    Procedures {
+        items: Vec<Procedure>,
+    },
+    Group {
+        title: String,
+        blocks: Vec<Block>,
+    },
+    DoAvoid {
+        #[serde(rename = "do")]
+        dos: Vec<String>,
+        avoid: Vec<String>,
+    },
+    WarningSigns {
+        #[serde(default)]
+        intro: Option<String>,
+        signs: Vec<WarningSign>,
+    },
+    Note {
+        #[serde(default)]
+        title: Option<String>,
+        text: String,
+    },
+    Faq {
+        items: Vec<QuestionAnswer>,
+    },
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Term {
+    pub term: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Medicine {
+    pub name: String,
+    pub class: String,
+    pub dose: String,
+    pub timing: String,
+    pub side_effects: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Supplement {
+    pub name: String,
+    pub dose: String,
+    pub purpose: String,
+    pub how_it_works: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Procedure {
+    pub name: String,
+    pub what: String,
+    pub benefits: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Urgency {
+    Emergency,
+    Soon,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WarningSign {
+    pub urgency: Urgency,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionAnswer {
+    pub question: String,
+    pub answer: String,
+}
+
+impl Block {
+    /// How many items a reader would count in this block: list entries, medicines, signs...
+    /// A paragraph or note counts as one; a group counts what it contains.
+    pub fn item_count(&self) -> usize {
+        match self {
+            Block::Paragraph { .. } | Block::Note { .. } => 1,
+            Block::Bullets { items } | Block::Numbered { items } => items.len(),
+            Block::Terms { items } => items.len(),
+            Block::Medicines { items } => items.len(),
+            Block::Supplements { items } => items.len(),
+            Block::Procedures { items } => items.len(),
+            Block::Group { blocks, .. } => blocks.iter().map(Block::item_count).sum(),
+            Block::DoAvoid { dos, avoid } => dos.len() + avoid.len(),
+            Block::WarningSigns { signs, .. } => signs.len(),
+            Block::Faq { items } => items.len(),
+        }
+    }
+
+    /// The name used for this block type in the TOML `type` key.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Block::Paragraph { .. } => "paragraph",
+            Block::Bullets { .. } => "bullets",
+            Block::Numbered { .. } => "numbered",
+            Block::Terms { .. } => "terms",
+            Block::Medicines { .. } => "medicines",
+            Block::Supplements { .. } => "supplements",
+            Block::Procedures { .. } => "procedures",
+            Block::Group { .. } => "group",
+            Block::DoAvoid { .. } => "do-avoid",
+            Block::WarningSigns { .. } => "warning-signs",
+            Block::Note { .. } => "note",
+            Block::Faq { .. } => "faq",
+        }
+    }
+
+    /// Every piece of text in the block, with a short description of where it is
+    /// (for error messages), in reading order.
+    pub fn texts(&self, mut visit: impl FnMut(String, &str)) {
+        self.visit_texts(&mut visit);
+    }
+
+    fn visit_texts(&self, visit: &mut dyn FnMut(String, &str)) {
+        let each = |visit: &mut dyn FnMut(String, &str), what: &str, items: &[String]| {
+            for (i, item) in items.iter().enumerate() {
+                visit(format!("{what} item {}", i + 1), item);
+            }
+        };
+        match self {
+            Block::Paragraph { text } => visit("paragraph".into(), text),
+            Block::Bullets { items } => each(visit, "bullets", items),
+            Block::Numbered { items } => each(visit, "numbered", items),
+            Block::Terms { items } => {
+                for (i, t) in items.iter().enumerate() {
+                    visit(format!("terms item {}", i + 1), &t.term);
+                    visit(format!("terms item {}", i + 1), &t.text);
+                }
+            }
+            Block::Medicines { items } => {
+                for (i, m) in items.iter().enumerate() {
+                    let at = format!("medicine {} ({})", i + 1, m.name);
+                    for text in [&m.name, &m.class, &m.dose, &m.timing, &m.side_effects] {
+                        visit(at.clone(), text);
+                    }
+                    if let Some(note) = &m.note {
+                        visit(at.clone(), note);
+                    }
+                }
+            }
+            Block::Supplements { items } => {
+                for (i, s) in items.iter().enumerate() {
+                    let at = format!("supplement {} ({})", i + 1, s.name);
+                    for text in [&s.name, &s.dose, &s.purpose, &s.how_it_works] {
+                        visit(at.clone(), text);
+                    }
+                }
+            }
+            Block::Procedures { items } => {
+                for (i, p) in items.iter().enumerate() {
+                    let at = format!("procedure {} ({})", i + 1, p.name);
+                    for text in [&p.name, &p.what, &p.benefits] {
+                        visit(at.clone(), text);
+                    }
+                }
+            }
+            Block::Group { title, blocks } => {
+                visit("group title".into(), title);
+                for block in blocks {
+                    block.visit_texts(&mut |at, text| visit(format!("group \"{title}\", {at}"), text));
+                }
+            }
+            Block::DoAvoid { dos, avoid } => {
+                each(visit, "do", dos);
+                each(visit, "avoid", avoid);
+            }
+            Block::WarningSigns { intro, signs } => {
+                if let Some(intro) = intro {
+                    visit("warning signs intro".into(), intro);
+                }
+                for (i, s) in signs.iter().enumerate() {
+                    visit(format!("warning sign {}", i + 1), &s.text);
+                }
+            }
+            Block::Note { title, text } => {
+                if let Some(title) = title {
+                    visit("note title".into(), title);
+                }
+                visit("note".into(), text);
+            }
+            Block::Faq { items } => {
+                for (i, qa) in items.iter().enumerate() {
+                    visit(format!("question {}", i + 1), &qa.question);
+                    visit(format!("answer {}", i + 1), &qa.answer);
+                }
+            }
+        }
+    }
+}
+
+impl Section {
+    pub fn id(&self) -> &str {
+        self.id.get_ref()
+    }
+
+    pub fn item_count(&self) -> usize {
+        self.blocks.iter().map(Block::item_count).sum()
+    }
+
+    /// Every piece of text in the section, title first, with where it is.
+    pub fn texts(&self, mut visit: impl FnMut(String, &str)) {
+        visit("title".into(), &self.title);
+        for (i, block) in self.blocks.iter().enumerate() {
+            block.texts(|at, text| visit(format!("block {} ({at})", i + 1), text));
+        }
+    }
+}

@@ -1,0 +1,153 @@
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use super::Handout;
+use crate::error::Error;
+
+/// A mistake at a known place in a source file, shown the way compilers show them:
+/// `file:line:col: message`, then the offending line with a caret under the column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceError {
+    pub path: PathBuf,
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, counted in characters.
+    pub column: usize,
+    pub message: String,
+    pub line_text: String,
+}
+
+impl SourceError {
+    /// Locates byte `offset` of `source` (clamped to its length).
+    pub fn at(path: &Path, source: &str, offset: usize, message: impl Into<String>) -> Self {
+        let (line, column, line_text) = locate(source, offset);
+        SourceError {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: message.into(),
+            line_text,
+        }
+    }
+}
+
+/// Line, column (both 1-based) and text of the line holding byte `offset`.
+fn locate(source: &str, offset: usize) -> (usize, usize, String) {
+    let mut offset = offset.min(source.len());
+    while !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &source[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = source[line_start..offset].chars().count() + 1;
+    let line_end = source[offset..]
+        .find('\n')
+        .map_or(source.len(), |i| offset + i);
+    let line_text = source[line_start..line_end].trim_end_matches('\r').to_string();
+    (line, column, line_text)
+}
+
+impl fmt::Display for SourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let number = self.line.to_string();
+        let gutter = " ".repeat(number.len());
+        // Tabs would shift the caret, so show them as single spaces.
+        let shown: String = self
+            .line_text
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        writeln!(
+            f,
+            "{}:{}:{}: {}",
+            self.path.display(),
+            self.line,
+            self.column,
+            self.message
+        )?;
+        writeln!(f, "{gutter} |")?;
+        writeln!(f, "{number} | {shown}")?;
+        write!(
+            f,
+            "{gutter} | {}^",
+            " ".repeat(self.column.saturating_sub(1))
+        )
+    }
+}
+
+/// Reads and parses a handout file. See [`parse`].
+pub fn load(path: &Path) -> Result<(Handout, String), Error> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let bytes = err.into_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            return Err(Error::Source(Box::new(SourceError::at(
+                path,
+                &prefix,
+                valid,
+                "the file is not valid UTF-8 text (save it as UTF-8)",
+            ))));
+        }
+    };
+    let handout = parse(path, &text)?;
+    Ok((handout, text))
+}
+
+/// Parses and validates handout TOML. `path` is only used in messages.
+pub fn parse(path: &Path, text: &str) -> Result<Handout, Error> {
+    if let Some(offset) = text.find('\0') {
+        return Err(Error::Source(Box::new(SourceError::at(
+            path,
+            text,
+            offset,
+            "the file contains a NUL byte; is it really a TOML text file?",
+        ))));
+    }
+    let handout: Handout = toml::from_str(text).map_err(|err| {
+        let offset = err.span().map_or(0, |span| span.start);
+        let message = err.message().trim().replace('\n', " ");
+        Error::Source(Box::new(SourceError::at(path, text, offset, message)))
+    })?;
+    super::validate(&handout).map_err(|problems| Error::Invalid {
+        path: path.to_path_buf(),
+        problems: problems
+            .into_iter()
+            .map(|p| match p.span {
+                Some(span) => SourceError::at(path, text, span.start, p.message).to_string(),
+                None => format!("{}: {}", path.display(), p.message),
+            })
+            .collect(),
+    })?;
+    Ok(handout)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locate_counts_lines_and_characters() {
+        let src = "a = 1\nbé = x\n";
+        assert_eq!(locate(src, 0), (1, 1, "a = 1".to_string()));
+        let x = src.find('x').unwrap();
+        assert_eq!(locate(src, x), (2, 6, "bé = x".to_string()));
+        assert_eq!(locate(src, 999).0, 3);
+    }
+
+    #[test]
+    fn source_error_shows_caret_under_column() {
+        let err = SourceError::at(Path::new("h.toml"), "x = 1\ntitel = 2\n", 6, "unknown field");
+        let shown = err.to_string();
+        assert_eq!(
+            shown,
+            "h.toml:2:1: unknown field\n  |\n2 | titel = 2\n  | ^"
+        );
+    }
+}

@@ -1,0 +1,100 @@
+//! Writing output files safely: never over an input, never a half-written file.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::error::Error;
+
+fn fail(path: &Path, reason: impl Into<String>) -> Error {
+    Error::Output {
+        path: path.to_path_buf(),
+        reason: reason.into(),
+    }
+}
+
+/// Writes `bytes` to `target` through a temporary file in the same directory, renamed
+/// into place only once complete: a reader never sees a partial file, and a failed write
+/// leaves any existing file untouched. Refuses to write over any of `inputs`.
+pub fn write_atomic(target: &Path, bytes: &[u8], inputs: &[&Path]) -> Result<(), Error> {
+    if target.is_dir() {
+        return Err(fail(target, "it is a directory; give a file name such as out.pdf"));
+    }
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !parent.is_dir() {
+        return Err(fail(
+            target,
+            format!("the directory {} does not exist", parent.display()),
+        ));
+    }
+    if let Ok(out) = target.canonicalize() {
+        for input in inputs {
+            if input.canonicalize().is_ok_and(|i| i == out) {
+                return Err(fail(
+                    target,
+                    "it is one of the input files; choose another output name",
+                ));
+            }
+        }
+    }
+    let name = target
+        .file_name()
+        .ok_or_else(|| fail(target, "it has no file name"))?
+        .to_string_lossy()
+        .into_owned();
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let temp = parent.join(format!(
+        ".{name}.{}-{}.tmp",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let result = (|| {
+        let mut file = fs::File::create(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&temp, target)
+    })();
+    result.map_err(|e| {
+        let _ = fs::remove_file(&temp);
+        fail(target, e.to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("handout-output-{}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn writes_and_replaces_without_leaving_temp_files() {
+        let dir = scratch("replace");
+        let target = dir.join("a.pdf");
+        write_atomic(&target, b"one", &[]).unwrap();
+        write_atomic(&target, b"two", &[]).unwrap();
+        assert_eq!(fs::read(&target).unwrap(), b"two");
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn refuses_inputs_directories_and_missing_parents() {
+        let dir = scratch("refuse");
+        let input = dir.join("h.toml");
+        fs::write(&input, "keep me").unwrap();
+        let err = write_atomic(&input, b"x", &[&input]).unwrap_err().to_string();
+        assert!(err.contains("input"), "{err}");
+        assert_eq!(fs::read(&input).unwrap(), b"keep me");
+        assert!(write_atomic(&dir, b"x", &[]).unwrap_err().to_string().contains("directory"));
+        let missing = dir.join("no/such/dir/out.pdf");
+        assert!(write_atomic(&missing, b"x", &[]).unwrap_err().to_string().contains("does not exist"));
+    }
+}

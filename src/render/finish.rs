@@ -1,0 +1,73 @@
+//! Turns the printpdf document into bytes that depend only on its content: fixed dates
+//! and a trailer `/ID` computed from the content instead of printpdf's random one.
+
+use lopdf::Object;
+use printpdf::{PdfDocument, PdfSaveOptions};
+
+use super::Info;
+use crate::error::Error;
+
+pub fn finish(mut pdf: PdfDocument, info: &Info) -> Result<Vec<u8>, Error> {
+    let date = printpdf::OffsetDateTime::from_unix_timestamp(info.timestamp)
+        .map_err(|e| Error::Pdf(format!("bad document date: {e}")))?;
+    let meta = &mut pdf.metadata.info;
+    meta.document_title = info.title.clone();
+    meta.author = info.author.clone();
+    meta.subject = info.subject.clone();
+    meta.keywords = info.keywords.clone();
+    meta.creator = format!("handout {}", env!("CARGO_PKG_VERSION"));
+    meta.producer = format!("handout {} with printpdf", env!("CARGO_PKG_VERSION"));
+    meta.creation_date = date.clone();
+    meta.modification_date = date.clone();
+    meta.metadata_date = date;
+
+    let mut warnings = Vec::new();
+    let mut doc = pdf.to_lopdf_document(&PdfSaveOptions::default(), &mut warnings);
+    let problems: Vec<String> = warnings
+        .iter()
+        .filter(|w| matches!(w.severity, printpdf::PdfParseErrorSeverity::Error))
+        .map(|w| w.msg.clone())
+        .collect();
+    if !problems.is_empty() {
+        return Err(Error::Pdf(problems.join("; ")));
+    }
+
+    // The ID only has to be unique to the content, so a hash of everything else serves.
+    doc.trailer.remove(b"ID");
+    let mut body = Vec::new();
+    doc.save_to(&mut body)
+        .map_err(|e| Error::Pdf(format!("cannot serialize: {e}")))?;
+    let id = fingerprint(&body);
+    doc.trailer.set(
+        "ID",
+        Object::Array(vec![
+            Object::String(id.to_vec(), lopdf::StringFormat::Hexadecimal),
+            Object::String(id.to_vec(), lopdf::StringFormat::Hexadecimal),
+        ]),
+    );
+    let mut bytes = Vec::with_capacity(body.len() + 128);
+    doc.save_to(&mut bytes)
+        .map_err(|e| Error::Pdf(format!("cannot serialize: {e}")))?;
+    Ok(bytes)
+}
+
+/// A 128-bit FNV-1a hash: not cryptographic, just a stable content fingerprint.
+fn fingerprint(bytes: &[u8]) -> [u8; 16] {
+    const OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
+    const PRIME: u128 = 0x0000000001000000000000000000013B;
+    let hash = bytes
+        .iter()
+        .fold(OFFSET, |h, &b| (h ^ u128::from(b)).wrapping_mul(PRIME));
+    hash.to_be_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fingerprint;
+
+    #[test]
+    fn fingerprint_is_stable_and_sensitive() {
+        assert_eq!(fingerprint(b"abc"), fingerprint(b"abc"));
+        assert_ne!(fingerprint(b"abc"), fingerprint(b"abd"));
+    }
+}

@@ -1,0 +1,77 @@
+//! Which sections go into a build, and in what order.
+
+use std::path::Path;
+
+use crate::error::Error;
+use crate::model::{Handout, Section};
+
+pub use crate::model::FULL_PRESET;
+
+/// What the clinician asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selection {
+    /// A named preset: `full` (built in) or one from the handout's `[presets]`.
+    Preset(String),
+    /// Section ids, printed in the order given.
+    Sections(Vec<String>),
+}
+
+impl Selection {
+    /// A short name for output files: the preset name, or `sections` for a custom list.
+    pub fn file_label(&self) -> &str {
+        match self {
+            Selection::Preset(name) => name,
+            Selection::Sections(_) => "sections",
+        }
+    }
+}
+
+/// The names a `--preset` may take for this handout: `full` first, then the handout's own.
+pub fn preset_names(handout: &Handout) -> Vec<String> {
+    std::iter::once(FULL_PRESET.to_string())
+        .chain(handout.presets.keys().cloned())
+        .collect()
+}
+
+/// Resolves a selection to sections. `path` is only used in messages.
+pub fn select<'a>(
+    handout: &'a Handout,
+    path: &Path,
+    selection: &Selection,
+) -> Result<Vec<&'a Section>, Error> {
+    let ids: Vec<String> = match selection {
+        Selection::Preset(name) if name == FULL_PRESET => {
+            return Ok(handout.sections.iter().collect());
+        }
+        Selection::Preset(name) => handout
+            .presets
+            .get(name)
+            .cloned()
+            .ok_or_else(|| Error::UnknownPreset {
+                path: path.to_path_buf(),
+                name: name.clone(),
+                valid: preset_names(handout),
+            })?,
+        Selection::Sections(ids) => ids.clone(),
+    };
+    if ids.is_empty() {
+        return Err(Error::NothingSelected);
+    }
+    let mut chosen: Vec<&Section> = Vec::with_capacity(ids.len());
+    for id in &ids {
+        let section = handout
+            .sections
+            .iter()
+            .find(|s| s.id() == id)
+            .ok_or_else(|| Error::UnknownSection {
+                path: path.to_path_buf(),
+                id: id.clone(),
+                valid: handout.sections.iter().map(|s| s.id().to_string()).collect(),
+            })?;
+        if chosen.iter().any(|s| s.id() == id) {
+            return Err(Error::DuplicateSection { id: id.clone() });
+        }
+        chosen.push(section);
+    }
+    Ok(chosen)
+}
