@@ -125,7 +125,11 @@ fn build(args: BuildArgs) -> Result<(), Error> {
         (None, None) => Selection::Preset(FULL_PRESET.into()),
     };
     let output = args.output.unwrap_or_else(|| {
-        PathBuf::from(format!("{}-{}.pdf", handout.meta.id, selection.file_label()))
+        PathBuf::from(format!(
+            "{}-{}.pdf",
+            handout.meta.id,
+            selection.file_label()
+        ))
     });
     let options = Options {
         selection,
@@ -135,13 +139,21 @@ fn build(args: BuildArgs) -> Result<(), Error> {
     let built = pipeline::build(&handout, &args.handout, &options)?;
     write_atomic(&output, &built.pdf, &[&args.handout])?;
     if let Some(dump_path) = &args.layout_dump {
-        write_atomic(dump_path, dump::dump(&built.layout).as_bytes(), &[&args.handout, &output])?;
+        write_atomic(
+            dump_path,
+            dump::dump(&built.layout).as_bytes(),
+            &[&args.handout, &output],
+        )?;
     }
     eprintln!(
         "wrote {} ({} page{})",
         output.display(),
         built.layout.pages.len(),
-        if built.layout.pages.len() == 1 { "" } else { "s" }
+        if built.layout.pages.len() == 1 {
+            ""
+        } else {
+            "s"
+        }
     );
     Ok(())
 }
@@ -177,19 +189,29 @@ fn handout_files(path: &Path) -> Result<Vec<PathBuf>, Error> {
 }
 
 fn list(path: &Path) -> Result<(), Error> {
+    let files = handout_files(path)?;
     let mut out = String::new();
-    let mut failed = None;
-    for file in handout_files(path)? {
-        match model::load(&file) {
-            Ok((handout, _)) => out.push_str(&describe(&handout, &file)),
+    let mut failed = 0;
+    for file in &files {
+        match model::load(file) {
+            Ok((handout, _)) => out.push_str(&describe(&handout, file)),
             Err(err) => {
                 eprintln!("error: {err}");
-                failed = Some(err);
+                failed += 1;
             }
         }
     }
     print!("{out}");
-    failed.map_or(Ok(()), Err)
+    summary(failed, files.len())
+}
+
+/// One error for a run over several files whose own errors were already printed.
+fn summary(failed: usize, total: usize) -> Result<(), Error> {
+    if failed == 0 {
+        Ok(())
+    } else {
+        Err(Error::SomeFailed { failed, total })
+    }
 }
 
 fn describe(handout: &Handout, file: &Path) -> String {
@@ -199,7 +221,10 @@ fn describe(handout: &Handout, file: &Path) -> String {
     if !meta.codes.is_empty() {
         s.push_str(&format!("  codes:   {}\n", meta.codes.join(", ")));
     }
-    s.push_str(&format!("  presets: {}\n", preset_names(handout).join(", ")));
+    s.push_str(&format!(
+        "  presets: {}\n",
+        preset_names(handout).join(", ")
+    ));
     s.push_str("  sections:\n");
     let width = handout
         .sections
@@ -221,7 +246,7 @@ fn describe(handout: &Handout, file: &Path) -> String {
 }
 
 fn check(files: &[PathBuf]) -> Result<(), Error> {
-    let mut failed = None;
+    let mut failed = 0;
     for file in files {
         match model::load(file).and_then(|(handout, _)| {
             // Laying out every section also proves every character can be drawn.
@@ -241,9 +266,9 @@ fn check(files: &[PathBuf]) -> Result<(), Error> {
             ),
             Err(err) => {
                 eprintln!("error: {err}");
-                failed = Some(err);
+                failed += 1;
             }
         }
     }
-    failed.map_or(Ok(()), Err)
+    summary(failed, files.len())
 }

@@ -200,7 +200,10 @@ mod tests {
         let fonts = Fonts::bundled();
         assert_eq!(fonts.face_for(Style::REGULAR, 'a'), Some(Face::Regular));
         assert_eq!(fonts.face_for(Style::BOLD, 'a'), Some(Face::Bold));
-        assert_eq!(fonts.face_for(Style::REGULAR, 'κ'), Some(Face::FallbackRegular));
+        assert_eq!(
+            fonts.face_for(Style::REGULAR, 'κ'),
+            Some(Face::FallbackRegular)
+        );
         assert_eq!(fonts.face_for(Style::BOLD, 'β'), Some(Face::FallbackBold));
         assert_eq!(fonts.face_for(Style::REGULAR, '✓'), Some(Face::Symbols));
         assert_eq!(fonts.face_for(Style::REGULAR, '😀'), None);

@@ -44,8 +44,18 @@ impl Labels {
             soon: "Call your doctor soon if you have:".into(),
             sources: "Sources".into(),
             months: [
-                "January", "February", "March", "April", "May", "June", "July", "August",
-                "September", "October", "November", "December",
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
             ]
             .map(String::from),
         }

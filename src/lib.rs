@@ -7,7 +7,6 @@
 
 #![forbid(unsafe_code)]
 
-pub mod pipeline;
 pub mod cli;
 pub mod error;
 pub mod fonts;
@@ -15,6 +14,7 @@ pub mod labels;
 pub mod layout;
 pub mod model;
 pub mod output;
+pub mod pipeline;
 pub mod render;
 pub mod select;
 

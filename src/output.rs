@@ -19,7 +19,10 @@ fn fail(path: &Path, reason: impl Into<String>) -> Error {
 /// leaves any existing file untouched. Refuses to write over any of `inputs`.
 pub fn write_atomic(target: &Path, bytes: &[u8], inputs: &[&Path]) -> Result<(), Error> {
     if target.is_dir() {
-        return Err(fail(target, "it is a directory; give a file name such as out.pdf"));
+        return Err(fail(
+            target,
+            "it is a directory; give a file name such as out.pdf",
+        ));
     }
     let parent = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -69,7 +72,8 @@ mod tests {
     use super::*;
 
     fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("handout-output-{}-{name}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("handout-output-{}-{name}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).unwrap();
         dir
@@ -90,11 +94,19 @@ mod tests {
         let dir = scratch("refuse");
         let input = dir.join("h.toml");
         fs::write(&input, "keep me").unwrap();
-        let err = write_atomic(&input, b"x", &[&input]).unwrap_err().to_string();
+        let err = write_atomic(&input, b"x", &[&input])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("input"), "{err}");
         assert_eq!(fs::read(&input).unwrap(), b"keep me");
-        assert!(write_atomic(&dir, b"x", &[]).unwrap_err().to_string().contains("directory"));
+        assert!(write_atomic(&dir, b"x", &[])
+            .unwrap_err()
+            .to_string()
+            .contains("directory"));
         let missing = dir.join("no/such/dir/out.pdf");
-        assert!(write_atomic(&missing, b"x", &[]).unwrap_err().to_string().contains("does not exist"));
+        assert!(write_atomic(&missing, b"x", &[])
+            .unwrap_err()
+            .to_string()
+            .contains("does not exist"));
     }
 }

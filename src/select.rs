@@ -43,15 +43,17 @@ pub fn select<'a>(
         Selection::Preset(name) if name == FULL_PRESET => {
             return Ok(handout.sections.iter().collect());
         }
-        Selection::Preset(name) => handout
-            .presets
-            .get(name)
-            .cloned()
-            .ok_or_else(|| Error::UnknownPreset {
-                path: path.to_path_buf(),
-                name: name.clone(),
-                valid: preset_names(handout),
-            })?,
+        Selection::Preset(name) => {
+            handout
+                .presets
+                .get(name)
+                .cloned()
+                .ok_or_else(|| Error::UnknownPreset {
+                    path: path.to_path_buf(),
+                    name: name.clone(),
+                    valid: preset_names(handout),
+                })?
+        }
         Selection::Sections(ids) => ids.clone(),
     };
     if ids.is_empty() {
@@ -66,7 +68,11 @@ pub fn select<'a>(
             .ok_or_else(|| Error::UnknownSection {
                 path: path.to_path_buf(),
                 id: id.clone(),
-                valid: handout.sections.iter().map(|s| s.id().to_string()).collect(),
+                valid: handout
+                    .sections
+                    .iter()
+                    .map(|s| s.id().to_string())
+                    .collect(),
             })?;
         if chosen.iter().any(|s| s.id() == id) {
             return Err(Error::DuplicateSection { id: id.clone() });

@@ -278,7 +278,9 @@ impl Builder<'_> {
                 }
             }
             Block::DoAvoid { dos, avoid } => self.do_avoid(dos, avoid, col)?,
-            Block::WarningSigns { intro, signs } => self.warning_signs(intro.as_deref(), signs, col)?,
+            Block::WarningSigns { intro, signs } => {
+                self.warning_signs(intro.as_deref(), signs, col)?
+            }
             Block::Note { title, text } => {
                 let pad = t.box_padding;
                 self.flow.open_frame(
@@ -327,13 +329,23 @@ impl Builder<'_> {
 
     /// A bulleted or numbered list: markers in a hanging indent wide enough for the
     /// widest marker.
-    fn list(&mut self, items: &[String], markers: &[String], col: Column) -> Result<(), MissingGlyph> {
+    fn list(
+        &mut self,
+        items: &[String],
+        markers: &[String],
+        col: Column,
+    ) -> Result<(), MissingGlyph> {
         let t = self.theme;
         let widest = markers
             .iter()
             .map(|m| {
-                wrap(self.fonts, &[Span::new(m, Style::REGULAR, t.accent)], t.body_size, f32::MAX / 4.0)
-                    .map(|lines| lines.iter().map(|l| l.width).fold(0.0, f32::max))
+                wrap(
+                    self.fonts,
+                    &[Span::new(m, Style::REGULAR, t.accent)],
+                    t.body_size,
+                    f32::MAX / 4.0,
+                )
+                .map(|lines| lines.iter().map(|l| l.width).fold(0.0, f32::max))
             })
             .collect::<Result<Vec<f32>, _>>()?
             .into_iter()
@@ -427,13 +439,25 @@ impl Builder<'_> {
     }
 
     /// Two columns side by side, ✓ Do and ✗ Avoid, one row per pair of items.
-    fn do_avoid(&mut self, dos: &[String], avoid: &[String], col: Column) -> Result<(), MissingGlyph> {
+    fn do_avoid(
+        &mut self,
+        dos: &[String],
+        avoid: &[String],
+        col: Column,
+    ) -> Result<(), MissingGlyph> {
         let t = self.theme;
         let gap = 12.0;
         let pad = 6.0;
         let cell_w = (col.width - gap) / 2.0;
         let columns = [
-            (col.x, &self.labels.do_heading, "✓", t.do_color, t.do_fill, dos),
+            (
+                col.x,
+                &self.labels.do_heading,
+                "✓",
+                t.do_color,
+                t.do_fill,
+                dos,
+            ),
             (
                 col.x + cell_w + gap,
                 &self.labels.avoid_heading,
@@ -452,7 +476,12 @@ impl Builder<'_> {
         let mut bands = Vec::new();
         for (x, title, mark, color, fill, _) in &columns {
             let heading = format!("{mark} {title}");
-            let lines = wrap(self.fonts, &[Span::new(&heading, Style::BOLD, *color)], t.body_size * 1.1, cell_w - 2.0 * pad)?;
+            let lines = wrap(
+                self.fonts,
+                &[Span::new(&heading, Style::BOLD, *color)],
+                t.body_size * 1.1,
+                cell_w - 2.0 * pad,
+            )?;
             let height = lines.len() as f32 * t.body_leading;
             let head_style = TextStyle {
                 size: t.body_size * 1.1,
@@ -465,14 +494,17 @@ impl Builder<'_> {
                     4.0 + i as f32 * t.body_leading,
                 ));
             }
-            bands.push((Rect {
-                x: *x,
-                y: 0.0,
-                w: cell_w,
-                h: height + 8.0,
-                fill: Some(*fill),
-                stroke: None,
-            }, height + 8.0));
+            bands.push((
+                Rect {
+                    x: *x,
+                    y: 0.0,
+                    w: cell_w,
+                    h: height + 8.0,
+                    fill: Some(*fill),
+                    stroke: None,
+                },
+                height + 8.0,
+            ));
         }
         let header_h = bands.iter().map(|b| b.1).fold(header_h, f32::max);
         let bands: Vec<Rect> = bands
@@ -489,11 +521,29 @@ impl Builder<'_> {
             let mut height: f32 = 0.0;
             for (x, _, mark, color, _, items) in &columns {
                 let Some(item) = items.get(row) else { continue };
-                let lines = wrap(self.fonts, &[Span::new(item, Style::REGULAR, t.text)], t.body_size, cell_w - indent - pad)?;
-                let marks = wrap(self.fonts, &[Span::new(mark, Style::BOLD, *color)], t.body_size, f32::MAX / 4.0)?;
+                let lines = wrap(
+                    self.fonts,
+                    &[Span::new(item, Style::REGULAR, t.text)],
+                    t.body_size,
+                    cell_w - indent - pad,
+                )?;
+                let marks = wrap(
+                    self.fonts,
+                    &[Span::new(mark, Style::BOLD, *color)],
+                    t.body_size,
+                    f32::MAX / 4.0,
+                )?;
                 let mut items_here = Vec::new();
                 for line in &marks {
-                    items_here.extend(line_items(self.fonts, line, x + pad, TextStyle { role: Role::Marker, ..style }));
+                    items_here.extend(line_items(
+                        self.fonts,
+                        line,
+                        x + pad,
+                        TextStyle {
+                            role: Role::Marker,
+                            ..style
+                        },
+                    ));
                 }
                 for (i, line) in lines.iter().enumerate() {
                     items_here.extend(shift(
@@ -558,7 +608,12 @@ impl Builder<'_> {
             self.flow.space(t.block_gap);
         }
         let groups = [
-            (Urgency::Emergency, &self.labels.emergency, t.emergency, Some(t.emergency_fill)),
+            (
+                Urgency::Emergency,
+                &self.labels.emergency,
+                t.emergency,
+                Some(t.emergency_fill),
+            ),
             (Urgency::Soon, &self.labels.soon, t.soon, None),
         ];
         for (urgency, label, color, fill) in groups {
@@ -645,4 +700,3 @@ fn keep_together(elements: &mut [Element]) {
 fn shift(items: Vec<Item>, dy: f32) -> Vec<Item> {
     items.into_iter().map(|i| i.shifted(dy)).collect()
 }
-

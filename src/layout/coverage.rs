@@ -18,7 +18,9 @@ fn first_missing(text: &str, fonts: &Fonts) -> Option<char> {
     text.chars().find(|&c| {
         !c.is_whitespace()
             && !is_invisible_format(c)
-            && STYLES.iter().any(|&style| fonts.face_for(style, c).is_none())
+            && STYLES
+                .iter()
+                .any(|&style| fonts.face_for(style, c).is_none())
     })
 }
 

@@ -8,7 +8,13 @@ use super::{Document, Item};
 /// Renders the document as text: a line per page, then a line per box in drawing order.
 pub fn dump(doc: &Document) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "document {:.2} x {:.2} pt, {} pages", doc.width, doc.height, doc.pages.len());
+    let _ = writeln!(
+        out,
+        "document {:.2} x {:.2} pt, {} pages",
+        doc.width,
+        doc.height,
+        doc.pages.len()
+    );
     for (i, page) in doc.pages.iter().enumerate() {
         let _ = writeln!(out, "page {}", i + 1);
         for item in &page.items {
@@ -32,8 +38,11 @@ pub fn dump(doc: &Document) -> String {
                     r.w,
                     r.h,
                     r.fill.map_or("none".into(), |c| c.hex()),
-                    r.stroke
-                        .map_or("none".into(), |s| format!("{}@{:.2}", s.color.hex(), s.width))
+                    r.stroke.map_or("none".into(), |s| format!(
+                        "{}@{:.2}",
+                        s.color.hex(),
+                        s.width
+                    ))
                 ),
                 Item::Rule(l) => writeln!(
                     out,

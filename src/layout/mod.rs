@@ -189,7 +189,11 @@ pub struct Request<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum LayoutError {
     /// A character no bundled font can draw.
-    MissingGlyph { section: String, at: String, ch: char },
+    MissingGlyph {
+        section: String,
+        at: String,
+        ch: char,
+    },
     /// An unbreakable box (a table row with a huge cell) taller than the page body.
     TooTall { height: f32, body: f32 },
 }
@@ -202,7 +206,15 @@ pub fn layout(request: &Request<'_>, fonts: &Fonts) -> Result<Document, LayoutEr
     let body = furniture.body_area(theme);
     let flow = blocks::build(request, fonts, body.width)?;
     let placed = paginate::paginate(&flow.elements, body.height);
-    let pages = page::compose(&flow, &placed, &furniture, &body, theme, request.labels, fonts)?;
+    let pages = page::compose(
+        &flow,
+        &placed,
+        &furniture,
+        &body,
+        theme,
+        request.labels,
+        fonts,
+    )?;
     Ok(Document {
         width: theme.page_width,
         height: theme.page_height,

@@ -40,14 +40,22 @@ impl Furniture {
         };
         let header = wrap(
             fonts,
-            &[Span::new(&request.handout.meta.title, Style::REGULAR, t.muted)],
+            &[Span::new(
+                &request.handout.meta.title,
+                Style::REGULAR,
+                t.muted,
+            )],
             t.header_size,
             width,
         )
         .map_err(missing("meta.title"))?;
         let disclaimer = wrap(
             fonts,
-            &[Span::new(&request.handout.disclaimer, Style::REGULAR, t.text)],
+            &[Span::new(
+                &request.handout.disclaimer,
+                Style::REGULAR,
+                t.text,
+            )],
             t.footer_size,
             width,
         )
@@ -74,7 +82,14 @@ impl Furniture {
         }
     }
 
-    fn items(&self, t: &Theme, labels: &Labels, fonts: &Fonts, page: usize, pages: usize) -> Vec<Item> {
+    fn items(
+        &self,
+        t: &Theme,
+        labels: &Labels,
+        fonts: &Fonts,
+        page: usize,
+        pages: usize,
+    ) -> Vec<Item> {
         let mut items = Vec::new();
         let x = t.margin_left;
         let right = t.page_width - t.margin_right;
@@ -85,7 +100,11 @@ impl Furniture {
         };
         let mut y = t.margin_top;
         for line in &self.header {
-            items.extend(line_items(fonts, line, x, header_style).into_iter().map(|i| i.shifted(y)));
+            items.extend(
+                line_items(fonts, line, x, header_style)
+                    .into_iter()
+                    .map(|i| i.shifted(y)),
+            );
             y += header_style.leading;
         }
         items.push(Item::Rule(Rule {
@@ -118,7 +137,11 @@ impl Furniture {
         };
         let mut y = footer_top + FOOTER_GAP;
         for line in &self.disclaimer {
-            items.extend(line_items(fonts, line, x, footer_style).into_iter().map(|i| i.shifted(y)));
+            items.extend(
+                line_items(fonts, line, x, footer_style)
+                    .into_iter()
+                    .map(|i| i.shifted(y)),
+            );
             y += t.footer_leading;
         }
         let number = labels.page_of(page, pages);
@@ -184,7 +207,13 @@ pub fn compose(
                     body: body.height,
                 });
             }
-            items.extend(element.items.iter().cloned().map(|i| i.shifted(body.top + p.y)));
+            items.extend(
+                element
+                    .items
+                    .iter()
+                    .cloned()
+                    .map(|i| i.shifted(body.top + p.y)),
+            );
         }
         items.extend(furniture.items(t, labels, fonts, index + 1, pages));
         out.push(Page { items });

@@ -41,8 +41,23 @@ pub struct Word {
     space_face: Face,
 }
 
-/// textwrap's penalties are tuned for monospace columns; measuring in units of half an em
-/// (roughly one average character) keeps them meaningful.
+/// The unit widths are handed to textwrap in: a twentieth of an em, fine enough that
+/// rounding to whole units costs at most 0.6 pt at 12 pt.
+const UNIT_EM: f32 = 0.05;
+
+/// textwrap's default penalties are tuned for monospace columns (about half an em each).
+/// Costs grow with the square of widths, so units ten times finer need penalties a
+/// hundred times larger to weigh the same.
+const PENALTIES: Penalties = {
+    let mut p = Penalties::new();
+    p.nline_penalty *= 100;
+    p.overflow_penalty *= 100;
+    p.short_last_line_penalty *= 100;
+    p.hyphen_penalty *= 100;
+    p
+};
+
+/// A word measured in [`UNIT_EM`] units for textwrap.
 struct Measured<'w> {
     word: &'w Word,
     unit: f32,
@@ -142,7 +157,11 @@ fn split_wide(word: Word, max: f32, size: f32, fonts: &Fonts) -> Vec<Word> {
         for c in piece.text.chars() {
             let w = fonts.advance_em(piece.face, c) * size;
             if width + w > max && width > 0.0 {
-                chunks.push(finish_word(std::mem::take(&mut pieces), 0.0, word.space_face));
+                chunks.push(finish_word(
+                    std::mem::take(&mut pieces),
+                    0.0,
+                    word.space_face,
+                ));
                 width = 0.0;
             }
             match pieces.last_mut() {
@@ -188,13 +207,23 @@ pub fn wrap(words: Vec<Word>, width: f32, size: f32, fonts: &Fonts) -> Vec<Line>
         .into_iter()
         .flat_map(|w| split_wide(w, width, size, fonts))
         .collect();
-    let unit = (size * 0.5).max(0.01);
+    let unit = (size * UNIT_EM).max(0.001);
     let measured: Vec<Measured<'_>> = words.iter().map(|word| Measured { word, unit }).collect();
-    let line_width = [f64::from(width / unit)];
-    let lines: Vec<&[Measured<'_>]> =
-        wrap_optimal_fit(&measured, &line_width, &Penalties::default())
-            .unwrap_or_else(|_| wrap_first_fit(&measured, &line_width));
-    lines.into_iter().map(|line| build_line(line)).collect()
+    // textwrap charges overflow only in whole units, so a line up to one unit too wide is
+    // free: aim one unit short, then make sure.
+    let target = [f64::from(width / unit) - 1.0];
+    let optimal: Vec<Line> = wrap_optimal_fit(&measured, &target, &PENALTIES)
+        .map(|lines| lines.into_iter().map(build_line).collect())
+        .unwrap_or_default();
+    if !optimal.is_empty() && optimal.iter().all(|line| line.width <= width + 0.001) {
+        return optimal;
+    }
+    // First fit never overflows: every word is at most `width` wide after splitting.
+    let full = [f64::from(width / unit)];
+    wrap_first_fit(&measured, &full)
+        .into_iter()
+        .map(build_line)
+        .collect()
 }
 
 fn build_line(words: &[Measured<'_>]) -> Line {
@@ -248,7 +277,12 @@ mod tests {
     fn wrapped_lines_fit_and_keep_every_word() {
         let fonts = Fonts::bundled();
         let text = "Your spine is a stack of bones called vertebrae. Between them sit soft discs that act like cushions.";
-        let lines = wrap(words(&plain(text), 12.0, fonts).unwrap(), 150.0, 12.0, fonts);
+        let lines = wrap(
+            words(&plain(text), 12.0, fonts).unwrap(),
+            150.0,
+            12.0,
+            fonts,
+        );
         assert!(lines.len() > 2);
         for line in &lines {
             assert!(line.width <= 150.0 + 0.01, "{line:?}");
@@ -260,7 +294,12 @@ mod tests {
     #[test]
     fn line_width_matches_font_measurement() {
         let fonts = Fonts::bundled();
-        let lines = wrap(words(&plain("Hello world"), 12.0, fonts).unwrap(), 500.0, 12.0, fonts);
+        let lines = wrap(
+            words(&plain("Hello world"), 12.0, fonts).unwrap(),
+            500.0,
+            12.0,
+            fonts,
+        );
         assert_eq!(lines.len(), 1);
         let expected = fonts.width(Face::Regular, 12.0, "Hello world");
         assert!((lines[0].width - expected).abs() < 0.01);
@@ -269,7 +308,12 @@ mod tests {
     #[test]
     fn fallback_faces_split_runs_inside_a_word() {
         let fonts = Fonts::bundled();
-        let lines = wrap(words(&plain("NF-κB"), 12.0, fonts).unwrap(), 500.0, 12.0, fonts);
+        let lines = wrap(
+            words(&plain("NF-κB"), 12.0, fonts).unwrap(),
+            500.0,
+            12.0,
+            fonts,
+        );
         let faces: Vec<Face> = lines[0].runs.iter().map(|r| r.face).collect();
         assert_eq!(faces, [Face::Regular, Face::FallbackRegular, Face::Regular]);
         assert_eq!(line_text(&lines[0]), "NF-κB");
@@ -279,7 +323,12 @@ mod tests {
     fn a_word_wider_than_the_line_is_broken_not_overflowed() {
         let fonts = Fonts::bundled();
         let long = "x".repeat(500);
-        let lines = wrap(words(&plain(&long), 12.0, fonts).unwrap(), 100.0, 12.0, fonts);
+        let lines = wrap(
+            words(&plain(&long), 12.0, fonts).unwrap(),
+            100.0,
+            12.0,
+            fonts,
+        );
         assert!(lines.len() > 5);
         for line in &lines {
             assert!(line.width <= 100.0 + 0.01);

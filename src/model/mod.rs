@@ -250,7 +250,9 @@ impl Block {
             Block::Group { title, blocks } => {
                 visit("group title".into(), title);
                 for block in blocks {
-                    block.visit_texts(&mut |at, text| visit(format!("group \"{title}\", {at}"), text));
+                    block.visit_texts(&mut |at, text| {
+                        visit(format!("group \"{title}\", {at}"), text)
+                    });
                 }
             }
             Block::DoAvoid { dos, avoid } => {
@@ -286,8 +288,20 @@ impl Section {
         self.id.get_ref()
     }
 
+    /// List entries, medicines, signs... in the section; for a section of paragraphs
+    /// only, its paragraphs.
     pub fn item_count(&self) -> usize {
-        self.blocks.iter().map(Block::item_count).sum()
+        let listed: usize = self
+            .blocks
+            .iter()
+            .filter(|b| !matches!(b, Block::Paragraph { .. } | Block::Note { .. }))
+            .map(Block::item_count)
+            .sum();
+        if listed > 0 {
+            listed
+        } else {
+            self.blocks.len()
+        }
     }
 
     /// Every piece of text in the section, title first, with where it is.

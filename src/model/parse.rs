@@ -44,7 +44,9 @@ fn locate(source: &str, offset: usize) -> (usize, usize, String) {
     let line_end = source[offset..]
         .find('\n')
         .map_or(source.len(), |i| offset + i);
-    let line_text = source[line_start..line_end].trim_end_matches('\r').to_string();
+    let line_text = source[line_start..line_end]
+        .trim_end_matches('\r')
+        .to_string();
     (line, column, line_text)
 }
 
@@ -74,6 +76,37 @@ impl fmt::Display for SourceError {
             " ".repeat(self.column.saturating_sub(1))
         )
     }
+}
+
+/// Errors inside a typed block are reported by the parser at the block's table header,
+/// because serde reads tagged blocks through a buffer that has no positions. For an
+/// unknown key the key's own line can still be found inside that table: point there.
+fn refine_offset(text: &str, span: std::ops::Range<usize>, message: &str) -> usize {
+    let unknown = message
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split('`').next());
+    // The reported span may cover only the first table of an array, while the key sits
+    // in a later one: search on to the end of the section.
+    let rest = text.get(span.start..).unwrap_or("");
+    let region_end = rest
+        .match_indices("[[sections]]")
+        .map(|(i, _)| i)
+        .find(|&i| i > 0)
+        .unwrap_or(rest.len());
+    let (Some(key), Some(region)) = (unknown, rest.get(..region_end)) else {
+        return span.start;
+    };
+    let mut line_start = span.start;
+    for line in region.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(after) = trimmed.strip_prefix(key) {
+            if after.trim_start().starts_with('=') {
+                return line_start + (line.len() - trimmed.len());
+            }
+        }
+        line_start += line.len();
+    }
+    span.start
 }
 
 /// Reads and parses a handout file. See [`parse`].
@@ -111,8 +144,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Handout, Error> {
         ))));
     }
     let handout: Handout = toml::from_str(text).map_err(|err| {
-        let offset = err.span().map_or(0, |span| span.start);
         let message = err.message().trim().replace('\n', " ");
+        let offset = err
+            .span()
+            .map_or(0, |span| refine_offset(text, span, &message));
         Error::Source(Box::new(SourceError::at(path, text, offset, message)))
     })?;
     super::validate(&handout).map_err(|problems| Error::Invalid {
@@ -143,7 +178,12 @@ mod tests {
 
     #[test]
     fn source_error_shows_caret_under_column() {
-        let err = SourceError::at(Path::new("h.toml"), "x = 1\ntitel = 2\n", 6, "unknown field");
+        let err = SourceError::at(
+            Path::new("h.toml"),
+            "x = 1\ntitel = 2\n",
+            6,
+            "unknown field",
+        );
         let shown = err.to_string();
         assert_eq!(
             shown,

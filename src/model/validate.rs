@@ -54,7 +54,11 @@ pub fn validate(handout: &Handout) -> Result<(), Vec<Problem>> {
         }
     }
     for (i, source) in meta.sources.iter().enumerate() {
-        check_text(&mut problems, &format!("meta.sources[{}].name", i + 1), &source.name);
+        check_text(
+            &mut problems,
+            &format!("meta.sources[{}].name", i + 1),
+            &source.name,
+        );
         if let Some(url) = &source.url {
             check_text(&mut problems, &format!("meta.sources[{}].url", i + 1), url);
         }
@@ -242,7 +246,8 @@ fn is_icd10cm_code(code: &str) -> bool {
     category_ok
         && rest.is_none_or(|r| {
             (1..=4).contains(&r.len())
-                && r.chars().all(|ch| ch.is_ascii_digit() || ch.is_ascii_uppercase())
+                && r.chars()
+                    .all(|ch| ch.is_ascii_digit() || ch.is_ascii_uppercase())
         })
 }
 

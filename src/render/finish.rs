@@ -17,8 +17,8 @@ pub fn finish(mut pdf: PdfDocument, info: &Info) -> Result<Vec<u8>, Error> {
     meta.keywords = info.keywords.clone();
     meta.creator = format!("handout {}", env!("CARGO_PKG_VERSION"));
     meta.producer = format!("handout {} with printpdf", env!("CARGO_PKG_VERSION"));
-    meta.creation_date = date.clone();
-    meta.modification_date = date.clone();
+    meta.creation_date = date;
+    meta.modification_date = date;
     meta.metadata_date = date;
 
     let mut warnings = Vec::new();

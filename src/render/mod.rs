@@ -6,8 +6,8 @@ mod finish;
 use std::sync::OnceLock;
 
 use printpdf::{
-    Color, FontId, Line, LinePoint, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
-    PdfPage, Point, Pt, TextItem, TextMatrix, WindingOrder,
+    Color, FontId, Line, LinePoint, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
+    Point, Pt, TextItem, TextMatrix, WindingOrder,
 };
 
 use crate::error::Error;
@@ -73,7 +73,13 @@ pub fn render(doc: &layout::Document, info: &Info) -> Result<Vec<u8>, Error> {
     let pages = doc
         .pages
         .iter()
-        .map(|page| PdfPage::new(Pt(doc.width).into(), Pt(doc.height).into(), page_ops(page, doc.height)))
+        .map(|page| {
+            PdfPage::new(
+                Pt(doc.width).into(),
+                Pt(doc.height).into(),
+                page_ops(page, doc.height),
+            )
+        })
         .collect();
     pdf.with_pages(pages);
     finish::finish(pdf, info)
@@ -101,7 +107,9 @@ fn page_ops(page: &layout::Page, height: f32) -> Vec<Op> {
                     font = Some((t.face, t.size));
                 }
                 if fill != Some(t.color) {
-                    ops.push(Op::SetFillColor { col: color(t.color) });
+                    ops.push(Op::SetFillColor {
+                        col: color(t.color),
+                    });
                     fill = Some(t.color);
                 }
                 ops.push(Op::SetTextMatrix {
@@ -127,7 +135,9 @@ fn page_ops(page: &layout::Page, height: f32) -> Vec<Op> {
                     fill = Some(f);
                 }
                 if let Some(s) = r.stroke {
-                    ops.push(Op::SetOutlineColor { col: color(s.color) });
+                    ops.push(Op::SetOutlineColor {
+                        col: color(s.color),
+                    });
                     ops.push(Op::SetOutlineThickness { pt: Pt(s.width) });
                 }
                 ops.push(Op::DrawRectangle {

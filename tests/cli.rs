@@ -1,0 +1,291 @@
+//! The `handout` binary as a clinician or a script uses it: exit codes, messages, files.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn handout(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_handout"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("run handout")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn bundled() -> String {
+    common::root().join(common::BUNDLED).display().to_string()
+}
+
+/// A copy of the bundled handout with `from` replaced by `to` (first occurrence).
+fn variant(dir: &Path, name: &str, from: &str, to: &str) -> PathBuf {
+    let text = std::fs::read_to_string(bundled()).unwrap();
+    assert!(text.contains(from), "{from:?} not in the bundled handout");
+    let path = dir.join(name);
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    path
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn build_writes_the_default_name_and_two_runs_are_identical() {
+    let dir = common::scratch("cli-default");
+    let out = handout(&dir, &["build", &bundled(), "--preset", "brief"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let first = std::fs::read(dir.join("l3-l4-foraminal-narrowing-brief.pdf")).unwrap();
+    assert!(first.starts_with(b"%PDF-"));
+    let out = handout(
+        &dir,
+        &["build", &bundled(), "--preset", "brief", "-o", "again.pdf"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        std::fs::read(dir.join("again.pdf")).unwrap() == first,
+        "two processes wrote different bytes"
+    );
+    assert_eq!(
+        files_in(&dir),
+        ["again.pdf", "l3-l4-foraminal-narrowing-brief.pdf"]
+    );
+}
+
+#[test]
+fn source_date_epoch_sets_the_document_date() {
+    let dir = common::scratch("cli-epoch");
+    let run = |epoch: &str, name: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_handout"))
+            .current_dir(&dir)
+            .args(["build", &bundled(), "--sections", "prevention", "-o", name])
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        std::fs::read(dir.join(name)).unwrap()
+    };
+    let a = run("1700000000", "a.pdf");
+    let b = run("1700000000", "b.pdf");
+    let c = run("1600000000", "c.pdf");
+    assert!(a == b);
+    assert!(a != c);
+    let text = String::from_utf8_lossy(&a);
+    assert!(
+        text.contains("D:20231114"),
+        "creation date from SOURCE_DATE_EPOCH missing"
+    );
+}
+
+#[test]
+fn toml_syntax_error_shows_file_line_column_and_caret() {
+    let dir = common::scratch("cli-syntax");
+    let bad = variant(&dir, "bad.toml", "[meta]", "[meta");
+    let out = handout(&dir, &["build", bad.to_str().unwrap(), "-o", "out.pdf"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("bad.toml:8:6:"), "{err}");
+    assert!(err.contains("8 | [meta\n"), "{err}");
+    assert!(err.contains("  |      ^"), "{err}");
+    assert_eq!(
+        files_in(&dir),
+        ["bad.toml"],
+        "a failed build left files behind"
+    );
+}
+
+#[test]
+fn unknown_field_is_named_at_its_line() {
+    let dir = common::scratch("cli-unknown-field");
+    let bad = variant(&dir, "bad.toml", "side_effects = ", "side_effect = ");
+    let out = handout(&dir, &["check", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("unknown field `side_effect`"), "{err}");
+    assert!(err.contains("expected one of `name`, `class`"), "{err}");
+    let text = std::fs::read_to_string(&bad).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("side_effect ="))
+        .unwrap()
+        + 1;
+    assert!(err.contains(&format!("bad.toml:{line}:1:")), "{err}");
+}
+
+#[test]
+fn wrong_type_and_duplicate_ids_are_reported() {
+    let dir = common::scratch("cli-invalid");
+    let dup = variant(&dir, "dup.toml", "id = \"types\"", "id = \"overview\"");
+    let out = handout(&dir, &["check", dup.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("section id \"overview\" is used twice"),
+        "{}",
+        stderr(&out)
+    );
+    let wrong = variant(
+        &dir,
+        "wrong.toml",
+        "last_updated = 2025-05-20",
+        "last_updated = \"May\"",
+    );
+    let out = handout(&dir, &["check", wrong.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("wrong.toml:"), "{}", stderr(&out));
+}
+
+#[test]
+fn unknown_section_lists_the_valid_ones_and_writes_nothing() {
+    let dir = common::scratch("cli-unknown-section");
+    std::fs::write(dir.join("out.pdf"), "previous").unwrap();
+    let out = handout(
+        &dir,
+        &[
+            "build",
+            &bundled(),
+            "--sections",
+            "overview,nope",
+            "-o",
+            "out.pdf",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("no section \"nope\""), "{err}");
+    assert!(
+        err.contains("valid section ids: overview, types, causes"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("out.pdf")).unwrap(),
+        "previous"
+    );
+    assert_eq!(files_in(&dir), ["out.pdf"]);
+
+    let out = handout(&dir, &["build", &bundled(), "--preset", "tiny"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("valid presets: full, brief"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_character_no_font_has_is_an_error_naming_it_and_where() {
+    let dir = common::scratch("cli-glyph");
+    let bad = variant(
+        &dir,
+        "emoji.toml",
+        "Stay active with gentle walks.",
+        "Stay active 😀 with walks.",
+    );
+    let out = handout(
+        &dir,
+        &[
+            "build",
+            bad.to_str().unwrap(),
+            "--preset",
+            "brief",
+            "-o",
+            "out.pdf",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("U+1F600"), "{err}");
+    assert!(err.contains("emoji.toml"), "{err}");
+    assert!(err.contains("\"do-and-avoid\""), "{err}");
+    assert!(err.contains("do item 1"), "{err}");
+    assert!(!dir.join("out.pdf").exists());
+}
+
+#[test]
+fn output_over_the_input_or_into_a_missing_directory_is_refused() {
+    let dir = common::scratch("cli-output");
+    let input = dir.join("h.toml");
+    std::fs::copy(bundled(), &input).unwrap();
+    let before = std::fs::read(&input).unwrap();
+    let out = handout(&dir, &["build", "h.toml", "-o", "h.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("input"), "{}", stderr(&out));
+    assert!(
+        std::fs::read(&input).unwrap() == before,
+        "the input was changed"
+    );
+
+    let out = handout(&dir, &["build", "h.toml", "-o", "no/such/dir/out.pdf"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("does not exist"), "{}", stderr(&out));
+
+    let out = handout(&dir, &["build", "h.toml", "-o", "."]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("directory"), "{}", stderr(&out));
+    assert_eq!(files_in(&dir), ["h.toml"]);
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let dir = common::scratch("cli-usage");
+    assert_eq!(handout(&dir, &["build"]).status.code(), Some(2));
+    assert_eq!(handout(&dir, &["frobnicate"]).status.code(), Some(2));
+    let both = handout(
+        &dir,
+        &[
+            "build",
+            &bundled(),
+            "--preset",
+            "brief",
+            "--sections",
+            "faq",
+        ],
+    );
+    assert_eq!(both.status.code(), Some(2));
+    let help = handout(&dir, &["build", "--help"]);
+    assert!(help.status.success());
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        text.contains("Examples:") && text.contains("Exit codes:"),
+        "{text}"
+    );
+}
+
+#[test]
+fn list_and_check_describe_the_bundled_handout() {
+    let dir = common::root();
+    let out = handout(&dir, &["list", "handouts"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("l3-l4-foraminal-narrowing  Narrowed Nerve Openings"),
+        "{text}"
+    );
+    assert!(text.contains("M48.061"), "{text}");
+    for (id, count) in [
+        ("causes", 20),
+        ("symptoms", 20),
+        ("tests", 30),
+        ("treatments", 30),
+        ("medicines", 20),
+        ("faq", 15),
+    ] {
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{id} ")))
+            .unwrap_or_else(|| panic!("no line for {id}"));
+        assert!(line.contains(&format!("{count} items")), "{line}");
+    }
+    let out = handout(&dir, &["check", common::BUNDLED]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("ok: "));
+}

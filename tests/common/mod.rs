@@ -1,0 +1,95 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use handout::layout::Paper;
+use handout::model::{self, Handout};
+use handout::pipeline::{self, Options, Output};
+use handout::select::Selection;
+
+pub const BUNDLED: &str = "handouts/l3-l4-foraminal-narrowing.toml";
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn bundled() -> (Handout, PathBuf) {
+    let path = root().join(BUNDLED);
+    let (handout, _) = model::load(&path).expect("the bundled handout loads");
+    (handout, path)
+}
+
+pub fn build(selection: Selection, paper: Paper) -> (Handout, Output) {
+    let (handout, path) = bundled();
+    let options = Options {
+        selection,
+        paper,
+        timestamp: None,
+    };
+    let output = pipeline::build(&handout, Path::new(BUNDLED), &options)
+        .unwrap_or_else(|e| panic!("building {} failed: {e}", path.display()));
+    (handout, output)
+}
+
+pub fn preset(name: &str) -> Selection {
+    Selection::Preset(name.to_string())
+}
+
+/// A fresh directory for one test's files.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("handout-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create scratch dir");
+    dir
+}
+
+/// Collapses every run of whitespace to one space.
+pub fn normalize(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The text of each page, as poppler's pdftotext extracts it (a real PDF reader, not our
+/// own code), whitespace-normalized.
+pub fn page_texts(pdf: &[u8], name: &str) -> Vec<String> {
+    let dir = scratch(&format!("text-{name}"));
+    let file = dir.join("doc.pdf");
+    std::fs::write(&file, pdf).expect("write pdf");
+    let pages = page_count(&file);
+    (1..=pages)
+        .map(|page| {
+            let out = Command::new("pdftotext")
+                .args([
+                    "-f",
+                    &page.to_string(),
+                    "-l",
+                    &page.to_string(),
+                    "-enc",
+                    "UTF-8",
+                ])
+                .arg(&file)
+                .arg("-")
+                .output()
+                .expect("pdftotext (poppler-utils) must be installed: .ci/run installs it");
+            assert!(out.status.success(), "pdftotext failed on page {page}");
+            normalize(&String::from_utf8_lossy(&out.stdout))
+        })
+        .collect()
+}
+
+/// Number of pages according to poppler's pdfinfo.
+pub fn page_count(file: &Path) -> usize {
+    let out = Command::new("pdfinfo")
+        .arg(file)
+        .output()
+        .expect("pdfinfo (poppler-utils) must be installed: .ci/run installs it");
+    assert!(out.status.success(), "pdfinfo rejected {}", file.display());
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("Pages:")
+                .map(|n| n.trim().parse().expect("page count"))
+        })
+        .expect("pdfinfo prints Pages:")
+}

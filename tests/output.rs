@@ -1,0 +1,140 @@
+//! What a reader of the PDF gets: every word of the selected sections, the disclaimer on
+//! every page, the brief on one page, and the same bytes every time. Checked with
+//! poppler (pdftotext, pdfinfo), an independent PDF reader.
+
+mod common;
+
+use handout::layout::Paper;
+use handout::model::Handout;
+use handout::select::Selection;
+
+/// The body text of each page, with the header (title) and footer (disclaimer and
+/// "Page X of Y") removed, asserting they are there.
+fn bodies(handout: &Handout, pages: &[String]) -> Vec<String> {
+    let title = common::normalize(&handout.meta.title);
+    let disclaimer = common::normalize(&handout.disclaimer);
+    let total = pages.len();
+    pages
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let footer = format!("{disclaimer} Page {} of {total}", i + 1);
+            let body = text.strip_prefix(&title).unwrap_or_else(|| {
+                panic!(
+                    "page {} does not start with the header {title:?}: {text:.200}",
+                    i + 1
+                )
+            });
+            let body = body.strip_suffix(&footer).unwrap_or_else(|| {
+                panic!(
+                    "page {} does not end with the disclaimer and page number {footer:?}: ...{}",
+                    i + 1,
+                    &text[text.len().saturating_sub(300)..]
+                )
+            });
+            body.trim().to_string()
+        })
+        .collect()
+}
+
+fn assert_nothing_lost(selection: Selection, paper: Paper, name: &str) -> usize {
+    let (handout, out) = common::build(selection.clone(), paper);
+    let pages = common::page_texts(&out.pdf, name);
+    assert_eq!(pages.len(), out.layout.pages.len());
+    let text = bodies(&handout, &pages).join(" ");
+    let sections =
+        handout::select::select(&handout, std::path::Path::new("h"), &selection).unwrap();
+    let mut checked = 0;
+    let mut missing = Vec::new();
+    for section in sections {
+        section.texts(|at, s| {
+            checked += 1;
+            if !text.contains(&common::normalize(s)) {
+                missing.push(format!("{} / {at}: {s:?}", section.id()));
+            }
+        });
+    }
+    assert!(
+        missing.is_empty(),
+        "{} strings missing from the PDF text:\n{}",
+        missing.len(),
+        missing.join("\n")
+    );
+    checked
+}
+
+#[test]
+fn full_handout_holds_every_string_and_the_disclaimer_on_every_page() {
+    let checked = assert_nothing_lost(common::preset("full"), Paper::Letter, "full");
+    assert!(checked > 400, "only {checked} strings checked");
+}
+
+#[test]
+fn brief_holds_every_string_on_one_page() {
+    for (paper, name) in [(Paper::Letter, "brief-letter"), (Paper::A4, "brief-a4")] {
+        assert_nothing_lost(common::preset("brief"), paper, name);
+        let (_, out) = common::build(common::preset("brief"), paper);
+        let dir = common::scratch(name);
+        let file = dir.join("brief.pdf");
+        std::fs::write(&file, &out.pdf).unwrap();
+        assert_eq!(
+            common::page_count(&file),
+            1,
+            "brief on {paper:?} is not one page"
+        );
+    }
+}
+
+#[test]
+fn custom_sections_print_in_the_order_given() {
+    let selection = Selection::Sections(vec!["faq".into(), "overview".into()]);
+    let (handout, out) = common::build(selection.clone(), Paper::Letter);
+    assert_nothing_lost(selection, Paper::Letter, "custom");
+    let text = bodies(&handout, &common::page_texts(&out.pdf, "custom-order")).join(" ");
+    let faq = text.find("Common questions").expect("faq heading");
+    let overview = text
+        .find("What is foraminal narrowing?")
+        .expect("overview heading");
+    assert!(faq < overview);
+    assert!(
+        !text.contains("Protecting your back"),
+        "an unselected section was printed"
+    );
+}
+
+#[test]
+fn same_input_gives_the_same_bytes_even_in_parallel() {
+    let builds: Vec<Vec<u8>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| s.spawn(|| common::build(common::preset("full"), Paper::Letter).1.pdf))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for other in &builds[1..] {
+        assert!(other == &builds[0], "two builds of the same input differ");
+    }
+}
+
+#[test]
+fn layout_keeps_every_box_inside_the_page_body() {
+    let (_, out) = common::build(common::preset("full"), Paper::Letter);
+    let (w, h) = (out.layout.width, out.layout.height);
+    for (i, page) in out.layout.pages.iter().enumerate() {
+        for item in &page.items {
+            if let handout::layout::Item::Text(t) = item {
+                assert!(
+                    t.x >= 36.0 && t.y > 36.0 && t.y < h - 20.0,
+                    "page {}: {t:?} is in the margin",
+                    i + 1
+                );
+                let width = handout::fonts::Fonts::bundled().width(t.face, t.size, &t.text);
+                assert!(
+                    t.x + width <= w - 54.0 + 0.5,
+                    "page {}: {:?} runs past the right margin",
+                    i + 1,
+                    t.text
+                );
+            }
+        }
+    }
+}
