@@ -161,11 +161,14 @@ fn build(args: BuildArgs) -> Result<(), Error> {
 /// `SOURCE_DATE_EPOCH`, the reproducible-builds convention for "the time to stamp".
 fn source_date_epoch() -> Result<Option<i64>, Error> {
     match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(value) => value.trim().parse().map(Some).map_err(|_| {
-            Error::Pdf(format!(
-                "SOURCE_DATE_EPOCH must be a whole number of seconds, not {value:?}"
-            ))
-        }),
+        Ok(value) => value
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| Error::Environment {
+                name: "SOURCE_DATE_EPOCH",
+                problem: format!("must be a whole number of seconds since 1970, not {value:?}"),
+            }),
         Err(_) => Ok(None),
     }
 }

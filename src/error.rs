@@ -57,6 +57,9 @@ pub enum Error {
     #[error("cannot write {}: {reason}", path.display())]
     Output { path: PathBuf, reason: String },
 
+    #[error("the environment variable {name} {problem}")]
+    Environment { name: &'static str, problem: String },
+
     #[error("{failed} of {total} handout files have errors (see above)")]
     SomeFailed { failed: usize, total: usize },
 

@@ -7,7 +7,7 @@ use printpdf::{PdfDocument, PdfSaveOptions};
 use super::Info;
 use crate::error::Error;
 
-pub fn finish(mut pdf: PdfDocument, info: &Info) -> Result<Vec<u8>, Error> {
+pub fn finish(mut pdf: PdfDocument, info: &Info, width: f32, height: f32) -> Result<Vec<u8>, Error> {
     let date = printpdf::OffsetDateTime::from_unix_timestamp(info.timestamp)
         .map_err(|e| Error::Pdf(format!("bad document date: {e}")))?;
     let meta = &mut pdf.metadata.info;
@@ -32,6 +32,9 @@ pub fn finish(mut pdf: PdfDocument, info: &Info) -> Result<Vec<u8>, Error> {
         return Err(Error::Pdf(problems.join("; ")));
     }
 
+    tidy_info(&mut doc);
+    exact_media_boxes(&mut doc, width, height);
+
     // The ID only has to be unique to the content, so a hash of everything else serves.
     doc.trailer.remove(b"ID");
     let mut body = Vec::new();
@@ -49,6 +52,44 @@ pub fn finish(mut pdf: PdfDocument, info: &Info) -> Result<Vec<u8>, Error> {
     doc.save_to(&mut bytes)
         .map_err(|e| Error::Pdf(format!("cannot serialize: {e}")))?;
     Ok(bytes)
+}
+
+/// printpdf claims PDF/X conformance in the info dictionary (`GTS_PDFXVersion`) and
+/// writes an empty `Identifier`; neither is true of our files, so drop them.
+fn tidy_info(doc: &mut lopdf::Document) {
+    let info = doc
+        .trailer
+        .get(b"Info")
+        .and_then(Object::as_reference)
+        .ok();
+    if let Some(dict) = info.and_then(|id| doc.get_dictionary_mut(id).ok()) {
+        dict.remove(b"GTS_PDFXVersion");
+        dict.remove(b"Identifier");
+        dict.remove(b"Trapped");
+    }
+}
+
+/// printpdf takes page sizes in millimetres, so points come back with rounding error
+/// (792.001); set the exact size.
+fn exact_media_boxes(doc: &mut lopdf::Document, width: f32, height: f32) {
+    let pages: Vec<lopdf::ObjectId> = doc.get_pages().into_values().collect();
+    for id in pages {
+        if let Ok(page) = doc.get_dictionary_mut(id) {
+            let rect = vec![
+                Object::Integer(0),
+                Object::Integer(0),
+                Object::Real(width),
+                Object::Real(height),
+            ];
+            page.set("MediaBox", Object::Array(rect.clone()));
+            if page.has(b"CropBox") {
+                page.set("CropBox", Object::Array(rect.clone()));
+            }
+            if page.has(b"TrimBox") {
+                page.set("TrimBox", Object::Array(rect));
+            }
+        }
+    }
 }
 
 /// A 128-bit FNV-1a hash: not cryptographic, just a stable content fingerprint.

@@ -82,7 +82,7 @@ pub fn render(doc: &layout::Document, info: &Info) -> Result<Vec<u8>, Error> {
         })
         .collect();
     pdf.with_pages(pages);
-    finish::finish(pdf, info)
+    finish::finish(pdf, info, doc.width, doc.height)
 }
 
 /// Drawing operations for one page. Layout's y runs down from the top; PDF's runs up
