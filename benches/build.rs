@@ -29,7 +29,9 @@ fn source() -> String {
 #[divan::bench]
 fn parse_and_validate(bencher: divan::Bencher) {
     let text = source();
-    bencher.bench(|| model::parse(Path::new(BUNDLED), divan::black_box(&text)).map(|h| h.sections.len()));
+    bencher.bench(|| {
+        model::parse(Path::new(BUNDLED), divan::black_box(&text)).map(|h| h.sections.len())
+    });
 }
 
 #[divan::bench(args = ["full", "brief"])]

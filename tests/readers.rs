@@ -28,8 +28,16 @@ fn qpdf_finds_no_errors() {
     for pdf in goldens() {
         let out = run("qpdf", &["--check", pdf.to_str().unwrap()]);
         let text = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success(), "qpdf --check {}:\n{text}{}", pdf.display(), String::from_utf8_lossy(&out.stderr));
-        assert!(text.contains("No syntax or stream encoding errors"), "{text}");
+        assert!(
+            out.status.success(),
+            "qpdf --check {}:\n{text}{}",
+            pdf.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            text.contains("No syntax or stream encoding errors"),
+            "{text}"
+        );
         assert!(!text.to_lowercase().contains("warning"), "{text}");
     }
 }
@@ -47,7 +55,12 @@ fn every_font_is_embedded_as_a_subset() {
             let n = cols.len();
             assert!(n >= 7, "{row}");
             // emb, sub, uni are the three yes/no columns before the object number.
-            assert_eq!(&cols[n - 5..n - 2], ["yes", "yes", "yes"], "{}: {row}", pdf.display());
+            assert_eq!(
+                &cols[n - 5..n - 2],
+                ["yes", "yes", "yes"],
+                "{}: {row}",
+                pdf.display()
+            );
             assert!(cols[0].chars().nth(6) == Some('+'), "no subset tag: {row}");
         }
     }
@@ -57,10 +70,29 @@ fn every_font_is_embedded_as_a_subset() {
 fn mupdf_reads_every_page_without_complaint() {
     for pdf in goldens() {
         let out = run("mutool", &["info", pdf.to_str().unwrap()]);
-        let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(out.status.success(), "{all}");
-        assert!(!all.contains("error") && !all.contains("warning"), "{}: {all}", pdf.display());
-        let out = run("mutool", &["draw", "-q", "-o", "/dev/null", "-F", "txt", pdf.to_str().unwrap()]);
+        assert!(
+            !all.contains("error") && !all.contains("warning"),
+            "{}: {all}",
+            pdf.display()
+        );
+        let out = run(
+            "mutool",
+            &[
+                "draw",
+                "-q",
+                "-o",
+                "/dev/null",
+                "-F",
+                "txt",
+                pdf.to_str().unwrap(),
+            ],
+        );
         // Debian's mutool is built without colour management and says so on every run;
         // that line is about the tool, not the file.
         let err: Vec<String> = String::from_utf8_lossy(&out.stderr)
@@ -68,6 +100,10 @@ fn mupdf_reads_every_page_without_complaint() {
             .filter(|l| !l.contains("ICC support is not available"))
             .map(String::from)
             .collect();
-        assert!(out.status.success() && err.is_empty(), "{}: {err:?}", pdf.display());
+        assert!(
+            out.status.success() && err.is_empty(),
+            "{}: {err:?}",
+            pdf.display()
+        );
     }
 }

@@ -7,7 +7,12 @@ use printpdf::{PdfDocument, PdfSaveOptions};
 use super::Info;
 use crate::error::Error;
 
-pub fn finish(mut pdf: PdfDocument, info: &Info, width: f32, height: f32) -> Result<Vec<u8>, Error> {
+pub fn finish(
+    mut pdf: PdfDocument,
+    info: &Info,
+    width: f32,
+    height: f32,
+) -> Result<Vec<u8>, Error> {
     let date = printpdf::OffsetDateTime::from_unix_timestamp(info.timestamp)
         .map_err(|e| Error::Pdf(format!("bad document date: {e}")))?;
     let meta = &mut pdf.metadata.info;
@@ -57,11 +62,7 @@ pub fn finish(mut pdf: PdfDocument, info: &Info, width: f32, height: f32) -> Res
 /// printpdf claims PDF/X conformance in the info dictionary (`GTS_PDFXVersion`) and
 /// writes an empty `Identifier`; neither is true of our files, so drop them.
 fn tidy_info(doc: &mut lopdf::Document) {
-    let info = doc
-        .trailer
-        .get(b"Info")
-        .and_then(Object::as_reference)
-        .ok();
+    let info = doc.trailer.get(b"Info").and_then(Object::as_reference).ok();
     if let Some(dict) = info.and_then(|id| doc.get_dictionary_mut(id).ok()) {
         dict.remove(b"GTS_PDFXVersion");
         dict.remove(b"Identifier");
