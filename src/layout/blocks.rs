@@ -81,16 +81,8 @@ pub fn build(request: &Request<'_>, fonts: &Fonts, width: f32) -> Result<Built, 
             )
             .map_err(located)?;
         b.flow.space(theme.block_gap);
-        let after_heading = b.flow.elements.len();
-        for (i, block) in section.blocks.iter().enumerate() {
-            if i > 0 {
-                b.flow.space(theme.block_gap * 1.5);
-            }
-            b.block(block, col).map_err(located)?;
-            if i == 0 {
-                b.flow.keep_heading_company(after_heading);
-            }
-        }
+        b.blocks_after_heading(&section.blocks, col)
+            .map_err(located)?;
     }
     if request.show_sources && !request.handout.meta.sources.is_empty() {
         b.sources(request).map_err(in_front)?;
@@ -197,6 +189,55 @@ impl Builder<'_> {
         Ok(())
     }
 
+    /// A group or sources heading: bold, body colour, no rule.
+    fn subheading(&mut self, title: &str, col: Column) -> Result<(), MissingGlyph> {
+        let t = self.theme;
+        self.flow.heading(
+            self.fonts,
+            &[Span::new(title, Style::BOLD, t.text)],
+            TextStyle {
+                size: t.subheading_size,
+                leading: t.subheading_size * 1.3,
+                role: Role::Subheading,
+            },
+            col.x,
+            col.width,
+            None,
+        )
+    }
+
+    /// The blocks under a heading, spaced apart; the heading keeps company with at least
+    /// two elements of the first block.
+    fn blocks_after_heading(&mut self, blocks: &[Block], col: Column) -> Result<(), MissingGlyph> {
+        let after_heading = self.flow.elements.len();
+        for (i, block) in blocks.iter().enumerate() {
+            if i > 0 {
+                self.flow.space(self.theme.block_gap * 1.5);
+            }
+            self.block(block, col)?;
+            if i == 0 {
+                self.flow.keep_heading_company(after_heading);
+            }
+        }
+        Ok(())
+    }
+
+    /// Entries (medicines, supplements, procedures) one after another, spaced apart.
+    fn entries<T>(
+        &mut self,
+        items: &[T],
+        col: Column,
+        one: fn(&mut Self, &T, Column) -> Result<(), MissingGlyph>,
+    ) -> Result<(), MissingGlyph> {
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.flow.space(self.theme.item_gap * 3.0);
+            }
+            one(self, item, col)?;
+        }
+        Ok(())
+    }
+
     fn block(&mut self, block: &Block, col: Column) -> Result<(), MissingGlyph> {
         let t = self.theme;
         match block {
@@ -227,55 +268,14 @@ impl Builder<'_> {
                     )?;
                 }
             }
-            Block::Medicines { items } => {
-                for (i, m) in items.iter().enumerate() {
-                    if i > 0 {
-                        self.flow.space(t.item_gap * 3.0);
-                    }
-                    self.medicine(m, col)?;
-                }
-            }
-            Block::Supplements { items } => {
-                for (i, s) in items.iter().enumerate() {
-                    if i > 0 {
-                        self.flow.space(t.item_gap * 3.0);
-                    }
-                    self.supplement(s, col)?;
-                }
-            }
-            Block::Procedures { items } => {
-                for (i, p) in items.iter().enumerate() {
-                    if i > 0 {
-                        self.flow.space(t.item_gap * 3.0);
-                    }
-                    self.procedure(p, col)?;
-                }
-            }
+            Block::Medicines { items } => self.entries(items, col, Self::medicine)?,
+            Block::Supplements { items } => self.entries(items, col, Self::supplement)?,
+            Block::Procedures { items } => self.entries(items, col, Self::procedure)?,
             Block::Group { title, blocks } => {
                 self.flow.space(t.subheading_gap);
-                self.flow.heading(
-                    self.fonts,
-                    &[Span::new(title, Style::BOLD, t.text)],
-                    TextStyle {
-                        size: t.subheading_size,
-                        leading: t.subheading_size * 1.3,
-                        role: Role::Subheading,
-                    },
-                    col.x,
-                    col.width,
-                    None,
-                )?;
+                self.subheading(title, col)?;
                 self.flow.space(t.item_gap);
-                let after_heading = self.flow.elements.len();
-                for (i, inner) in blocks.iter().enumerate() {
-                    if i > 0 {
-                        self.flow.space(t.block_gap * 1.5);
-                    }
-                    self.block(inner, col)?;
-                    if i == 0 {
-                        self.flow.keep_heading_company(after_heading);
-                    }
-                }
+                self.blocks_after_heading(blocks, col)?;
             }
             Block::DoAvoid { dos, avoid } => self.do_avoid(dos, avoid, col)?,
             Block::WarningSigns { intro, signs } => {
@@ -652,18 +652,8 @@ impl Builder<'_> {
         let t = self.theme;
         let col = self.body();
         self.flow.space(t.heading_gap);
-        self.flow.heading(
-            self.fonts,
-            &[Span::new(&self.labels.sources, Style::BOLD, t.text)],
-            TextStyle {
-                size: t.subheading_size,
-                leading: t.subheading_size * 1.3,
-                role: Role::Subheading,
-            },
-            col.x,
-            col.width,
-            None,
-        )?;
+        let title = self.labels.sources.clone();
+        self.subheading(&title, col)?;
         let lines: Vec<String> = request
             .handout
             .meta
