@@ -142,6 +142,25 @@ fn wrong_type_and_duplicate_ids_are_reported() {
     let out = handout(&dir, &["check", wrong.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("wrong.toml:"), "{}", stderr(&out));
+
+    // A wrong type deep inside a block points at its own line, not the block's header.
+    let typed = variant(
+        &dir,
+        "typed.toml",
+        "dose = \"200–400 mg every 6–8 hours with food\"",
+        "dose = 200",
+    );
+    let out = handout(&dir, &["check", typed.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = std::fs::read_to_string(&typed).unwrap();
+    let line = text.lines().position(|l| l == "dose = 200").unwrap() + 1;
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "typed.toml:{line}:1: invalid type: integer `200`, expected a string"
+        )),
+        "{err}"
+    );
 }
 
 #[test]

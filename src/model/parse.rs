@@ -79,34 +79,72 @@ impl fmt::Display for SourceError {
 }
 
 /// Errors inside a typed block are reported by the parser at the block's table header,
-/// because serde reads tagged blocks through a buffer that has no positions. For an
-/// unknown key the key's own line can still be found inside that table: point there.
+/// because serde reads tagged blocks through a buffer that has no positions. The line at
+/// fault can still be found after that header, before the next section: the line of an
+/// unknown key, or the line whose value has the wrong type.
 fn refine_offset(text: &str, span: std::ops::Range<usize>, message: &str) -> usize {
-    let unknown = message
-        .strip_prefix("unknown field `")
-        .and_then(|rest| rest.split('`').next());
-    // The reported span may cover only the first table of an array, while the key sits
-    // in a later one: search on to the end of the section.
     let rest = text.get(span.start..).unwrap_or("");
     let region_end = rest
         .match_indices("[[sections]]")
         .map(|(i, _)| i)
         .find(|&i| i > 0)
         .unwrap_or(rest.len());
-    let (Some(key), Some(region)) = (unknown, rest.get(..region_end)) else {
+    let region = rest.get(..region_end).unwrap_or("");
+    let culprit = if let Some(key) = message
+        .strip_prefix("unknown field `")
+        .and_then(|r| r.split('`').next())
+    {
+        Culprit::Key(key.to_string())
+    } else if let Some(value) = message.strip_prefix("invalid type: ").and_then(wrong_value) {
+        Culprit::Value(value)
+    } else {
         return span.start;
     };
     let mut line_start = span.start;
     for line in region.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        if let Some(after) = trimmed.strip_prefix(key) {
-            if after.trim_start().starts_with('=') {
-                return line_start + (line.len() - trimmed.len());
+        if let Some((key, value)) = line.split_once('=') {
+            let (key, value) = (key.trim(), value.trim());
+            if !key.starts_with('[') && !key.starts_with('#') && culprit.is(key, value) {
+                return line_start + (line.len() - line.trim_start().len());
             }
         }
         line_start += line.len();
     }
     span.start
+}
+
+/// What to look for on the faulty line.
+enum Culprit {
+    Key(String),
+    Value(String),
+}
+
+impl Culprit {
+    fn is(&self, key: &str, value: &str) -> bool {
+        match self {
+            Culprit::Key(k) => k == key,
+            Culprit::Value(v) => {
+                // A trailing comment is not part of the value.
+                let value = if value.starts_with('"') {
+                    value
+                } else {
+                    value.split('#').next().unwrap_or(value).trim_end()
+                };
+                v == value
+            }
+        }
+    }
+}
+
+/// The offending value in serde's "invalid type" message, as it would be written in
+/// TOML: "integer `5`, expected a string" gives `5`; "string \"x\", expected ..." gives `"x"`.
+fn wrong_value(detail: &str) -> Option<String> {
+    let detail = detail.split(", expected").next()?;
+    if let Some((_, quoted)) = detail.split_once('`') {
+        return quoted.split('`').next().map(str::to_string);
+    }
+    let start = detail.find('"')?;
+    Some(detail[start..].to_string())
 }
 
 /// Reads and parses a handout file. See [`parse`].
@@ -174,6 +212,31 @@ mod tests {
         let x = src.find('x').unwrap();
         assert_eq!(locate(src, x), (2, 6, "bé = x".to_string()));
         assert_eq!(locate(src, 999).0, 3);
+    }
+
+    #[test]
+    fn errors_in_blocks_point_at_the_line_at_fault() {
+        let src = "[[sections]]\n[[sections.blocks]]\ntype = \"x\"\n\n[[sections.blocks.items]]\nname = \"a\"\ndose = 5 # five\nnmae = \"b\"\n[[sections]]\ndose = 5\n";
+        let header = src.find("[[sections.blocks]]").unwrap();
+        let span = header..header + 19;
+        let at = |offset: usize| locate(src, offset).0;
+        assert_eq!(
+            at(refine_offset(
+                src,
+                span.clone(),
+                "unknown field `nmae`, expected ..."
+            )),
+            8
+        );
+        assert_eq!(
+            at(refine_offset(
+                src,
+                span.clone(),
+                "invalid type: integer `5`, expected a string"
+            )),
+            7
+        );
+        assert_eq!(at(refine_offset(src, span.clone(), "something else")), 2);
     }
 
     #[test]
