@@ -14,11 +14,11 @@ fn main() {
     divan::main();
 }
 
-fn options(preset: &str) -> Options {
+fn options(preset: &str) -> Options<'static> {
     Options {
-        selection: Selection::Preset(preset.into()),
-        paper: Paper::Letter,
-        timestamp: None,
+        selection: Some(Selection::Preset(preset.into())),
+        paper: Some(Paper::Letter),
+        ..Options::default()
     }
 }
 

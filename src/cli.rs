@@ -6,19 +6,24 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::dates::{self, Review};
 use crate::error::Error;
 use crate::layout::{dump, Paper};
 use crate::model::{self, Handout};
 use crate::output::write_atomic;
+use crate::personal::{self, Personal};
 use crate::pipeline::{self, Options};
+use crate::profile;
 use crate::select::{preset_names, Selection, FULL_PRESET};
 
 const AFTER_HELP: &str = "\
 Examples:
   handout build handouts/l3-l4-foraminal-narrowing.toml --preset brief
   handout build handouts/l3-l4-foraminal-narrowing.toml --sections warning-signs,do-and-avoid -o today.pdf
-  handout build handouts/l3-l4-foraminal-narrowing.toml --paper a4
-  handout list handouts/
+  handout build handouts/l3-l4-foraminal-narrowing.toml --paper a4 --large-print
+  handout build handouts/l3-l4-foraminal-narrowing.toml --profile profiles/riverside-spine.toml \\
+      --patient \"Jane Doe\" --clinician \"Dr. Lee\" --follow-up \"In 2 weeks\" --note \"Walk 20 minutes a day.\"
+  handout list handouts/ --code M48.06
   handout check handouts/*.toml
 
 Exit codes:
@@ -42,12 +47,18 @@ pub struct Cli {
 enum Command {
     /// Build a PDF from a handout, with the sections you choose
     #[command(after_help = AFTER_HELP)]
-    Build(BuildArgs),
-    /// List handouts: id, title, codes, and every section with its item count
+    Build(Box<BuildArgs>),
+    /// List handouts: id, title, codes, review status, and every section with its item count
     List {
         /// A handout file, or a directory of them
         #[arg(default_value = "handouts")]
         path: PathBuf,
+        /// Only handouts for this ICD-10-CM code or any code under it (M48.06 finds M48.061)
+        #[arg(long)]
+        code: Option<String>,
+        /// Print JSON for scripts instead of text
+        #[arg(long)]
+        json: bool,
     },
     /// Check handouts for mistakes without writing anything
     Check {
@@ -69,12 +80,43 @@ struct BuildArgs {
     /// Where to write the PDF [default: <handout id>-<preset>.pdf]
     #[arg(short, long)]
     output: Option<PathBuf>,
-    /// Paper size
-    #[arg(long, value_enum, default_value_t = PaperArg::Letter)]
-    paper: PaperArg,
+    /// Paper size [default: the profile's, else letter]
+    #[arg(long, value_enum)]
+    paper: Option<PaperArg>,
     /// Also write the layout as text (one line per box), for review and diffing
     #[arg(long, value_name = "FILE")]
     layout_dump: Option<PathBuf>,
+    /// A clinic profile: name, logo, colours, paper, wording, default sections
+    #[arg(long, value_name = "FILE")]
+    profile: Option<PathBuf>,
+    /// Large print: 18 pt body, 1.5 line spacing, no italics, numbered lists
+    #[arg(long)]
+    large_print: bool,
+    /// Refuse to build a handout whose review date has passed
+    #[arg(long)]
+    strict: bool,
+    /// The patient's name, printed on page 1 and in the header of later pages
+    #[arg(long, value_name = "NAME")]
+    patient: Option<String>,
+    /// The date to print for the visit (YYYY-MM-DD)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    date: Option<String>,
+    /// The clinician handing out the handout
+    #[arg(long, value_name = "NAME")]
+    clinician: Option<String>,
+    /// When and how to follow up, e.g. "In 2 weeks"
+    #[arg(long, value_name = "TEXT")]
+    follow_up: Option<String>,
+    /// A note for the patient; repeat for several paragraphs
+    #[arg(long = "note", value_name = "TEXT")]
+    notes: Vec<String>,
+    /// Personal details from a TOML file (patient, date, clinician, follow_up, notes,
+    /// notes_area); flags given as well take precedence
+    #[arg(long, value_name = "FILE")]
+    personal: Option<PathBuf>,
+    /// Add a lined "My notes" area for the patient's handwriting
+    #[arg(long)]
+    notes_area: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -106,44 +148,50 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
-        Command::Build(args) => build(args),
-        Command::List { path } => list(&path),
+        Command::Build(args) => build(*args),
+        Command::List { path, code, json } => list(&path, code.as_deref(), json),
         Command::Check { files } => check(&files),
     }
 }
 
 fn build(args: BuildArgs) -> Result<(), Error> {
     let (handout, _) = model::load(&args.handout)?;
+    let profile = args.profile.as_deref().map(profile::load).transpose()?;
+    let personal = personal_details(&args)?;
+    review_gate(&handout, &args.handout, args.strict)?;
     let selection = match (args.sections, args.preset) {
-        (Some(ids), _) => Selection::Sections(
+        (Some(ids), _) => Some(Selection::Sections(
             ids.into_iter()
                 .map(|s| s.trim().to_string())
                 .filter(|s| !s.is_empty())
                 .collect(),
-        ),
-        (None, Some(preset)) => Selection::Preset(preset),
-        (None, None) => Selection::Preset(FULL_PRESET.into()),
+        )),
+        (None, Some(preset)) => Some(Selection::Preset(preset)),
+        (None, None) => None,
+    };
+    let options = Options {
+        selection,
+        paper: args.paper.map(Paper::from),
+        large_print: args.large_print,
+        profile: profile.as_ref(),
+        personal: personal.as_ref(),
+        timestamp: source_date_epoch()?,
     };
     let output = args.output.unwrap_or_else(|| {
         PathBuf::from(format!(
             "{}-{}.pdf",
             handout.meta.id,
-            selection.file_label()
+            options.selection().file_label()
         ))
     });
-    let options = Options {
-        selection,
-        paper: args.paper.into(),
-        timestamp: source_date_epoch()?,
-    };
     let built = pipeline::build(&handout, &args.handout, &options)?;
-    write_atomic(&output, &built.pdf, &[&args.handout])?;
+    let mut inputs: Vec<&Path> = vec![&args.handout];
+    inputs.extend(args.profile.as_deref());
+    inputs.extend(args.personal.as_deref());
+    write_atomic(&output, &built.pdf, &inputs)?;
     if let Some(dump_path) = &args.layout_dump {
-        write_atomic(
-            dump_path,
-            dump::dump(&built.layout).as_bytes(),
-            &[&args.handout, &output],
-        )?;
+        inputs.push(&output);
+        write_atomic(dump_path, dump::dump(&built.layout).as_bytes(), &inputs)?;
     }
     eprintln!(
         "wrote {} ({} page{})",
@@ -155,6 +203,53 @@ fn build(args: BuildArgs) -> Result<(), Error> {
             "s"
         }
     );
+    Ok(())
+}
+
+/// The personal details from `--personal FILE` and the flags, flags winning.
+fn personal_details(args: &BuildArgs) -> Result<Option<Personal>, Error> {
+    let from_file = args.personal.as_deref().map(personal::load).transpose()?;
+    let date = args
+        .date
+        .as_deref()
+        .map(personal::parse_date)
+        .transpose()
+        .map_err(Error::Usage)?;
+    let flags = Personal {
+        patient: args.patient.clone(),
+        date,
+        clinician: args.clinician.clone(),
+        follow_up: args.follow_up.clone(),
+        notes: args.notes.clone(),
+        notes_area: args.notes_area,
+    };
+    flags.check().map_err(Error::Usage)?;
+    let merged = from_file.unwrap_or_default().overridden_by(flags);
+    Ok((!merged.is_empty()).then_some(merged))
+}
+
+/// Warns about a handout past its review date; with `--strict`, refuses it.
+fn review_gate(handout: &Handout, path: &Path, strict: bool) -> Result<(), Error> {
+    if let Review::Overdue(days) = Review::of(handout.meta.review_due.as_ref(), dates::today()) {
+        let due = handout
+            .meta
+            .review_due
+            .as_ref()
+            .map(dates::iso)
+            .unwrap_or_default();
+        if strict {
+            return Err(Error::ReviewOverdue {
+                path: path.to_path_buf(),
+                due,
+                days,
+            });
+        }
+        eprintln!(
+            "warning: {}: review was due on {due} ({days} days ago); have the content reviewed \
+             (--strict refuses overdue handouts)",
+            path.display()
+        );
+    }
     Ok(())
 }
 
@@ -191,21 +286,117 @@ fn handout_files(path: &Path) -> Result<Vec<PathBuf>, Error> {
     Ok(files)
 }
 
-fn list(path: &Path) -> Result<(), Error> {
+fn list(path: &Path, code: Option<&str>, json: bool) -> Result<(), Error> {
     let files = handout_files(path)?;
-    let mut out = String::new();
+    let mut found = Vec::new();
     let mut failed = 0;
     for file in &files {
         match model::load(file) {
-            Ok((handout, _)) => out.push_str(&describe(&handout, file)),
+            Ok((handout, _)) => {
+                if code.is_none_or(|c| matches_code(&handout, c)) {
+                    found.push((file.clone(), handout));
+                }
+            }
             Err(err) => {
                 eprintln!("error: {err}");
                 failed += 1;
             }
         }
     }
+    let today = dates::today();
+    let out = if json {
+        let entries: Vec<ListEntry> = found
+            .iter()
+            .map(|(file, h)| ListEntry::new(h, file, today))
+            .collect();
+        let mut text = serde_json::to_string_pretty(&entries)
+            .map_err(|e| Error::Pdf(format!("cannot write JSON: {e}")))?;
+        text.push('\n');
+        text
+    } else {
+        found
+            .iter()
+            .map(|(file, h)| describe(h, file, today))
+            .collect()
+    };
     print!("{out}");
     summary(failed, files.len())
+}
+
+/// ICD-10-CM codes nest by prefix: M48.06 covers M48.061 and M48.062. A handout
+/// matches when one of its codes is the code asked for, or under it, or above it.
+fn matches_code(handout: &Handout, wanted: &str) -> bool {
+    let norm = |c: &str| c.trim().to_ascii_uppercase().replace('.', "");
+    let wanted = norm(wanted);
+    !wanted.is_empty()
+        && handout.meta.codes.iter().any(|c| {
+            let c = norm(c);
+            c.starts_with(&wanted) || wanted.starts_with(&c)
+        })
+}
+
+fn review_text(handout: &Handout, today: i64) -> String {
+    let due = handout
+        .meta
+        .review_due
+        .as_ref()
+        .map(dates::iso)
+        .unwrap_or_default();
+    match Review::of(handout.meta.review_due.as_ref(), today) {
+        Review::Unscheduled => "no review date".to_string(),
+        Review::Due(_) => format!("current (review due {due})"),
+        Review::Overdue(days) => format!("OVERDUE by {days} days (was due {due})"),
+    }
+}
+
+/// One handout in `list --json`.
+#[derive(serde::Serialize)]
+struct ListEntry {
+    id: String,
+    title: String,
+    language: String,
+    file: String,
+    codes: Vec<String>,
+    presets: Vec<String>,
+    last_updated: String,
+    review_due: Option<String>,
+    review_overdue: bool,
+    sections: Vec<ListSection>,
+}
+
+#[derive(serde::Serialize)]
+struct ListSection {
+    id: String,
+    title: String,
+    items: usize,
+}
+
+impl ListEntry {
+    fn new(h: &Handout, file: &Path, today: i64) -> Self {
+        ListEntry {
+            id: h.meta.id.clone(),
+            title: h.meta.title.clone(),
+            language: h.meta.language.clone(),
+            file: file.display().to_string(),
+            codes: h.meta.codes.clone(),
+            presets: preset_names(h),
+            last_updated: dates::iso(&h.meta.last_updated),
+            review_due: h.meta.review_due.as_ref().map(dates::iso),
+            review_overdue: matches!(
+                Review::of(h.meta.review_due.as_ref(), today),
+                Review::Overdue(_)
+            ),
+            sections: h
+                .sections
+                .iter()
+                .map(|s| ListSection {
+                    id: s.id().to_string(),
+                    title: s.title.clone(),
+                    items: s.item_count(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// One error for a run over several files whose own errors were already printed.
@@ -217,10 +408,11 @@ fn summary(failed: usize, total: usize) -> Result<(), Error> {
     }
 }
 
-fn describe(handout: &Handout, file: &Path) -> String {
+fn describe(handout: &Handout, file: &Path, today: i64) -> String {
     let meta = &handout.meta;
     let mut s = format!("{}  {}\n", meta.id, meta.title);
     s.push_str(&format!("  file:    {}\n", file.display()));
+    s.push_str(&format!("  review:  {}\n", review_text(handout, today)));
     if !meta.codes.is_empty() {
         s.push_str(&format!("  codes:   {}\n", meta.codes.join(", ")));
     }
@@ -254,11 +446,10 @@ fn check(files: &[PathBuf]) -> Result<(), Error> {
         match model::load(file).and_then(|(handout, _)| {
             // Laying out every section also proves every character can be drawn.
             let options = Options {
-                selection: Selection::Preset(FULL_PRESET.into()),
-                paper: Paper::Letter,
-                timestamp: None,
+                selection: Some(Selection::Preset(FULL_PRESET.into())),
+                ..Options::default()
             };
-            let labels = crate::labels::Labels::for_language(&handout.meta.language);
+            let labels = options.labels(&handout)?;
             pipeline::lay_out(&handout, file, &options, &labels).map(|_| handout)
         }) {
             Ok(handout) => println!(

@@ -42,15 +42,14 @@ pub enum Error {
     NothingSelected,
 
     #[error(
-        "{}: section {section:?}, {at}: no bundled font can draw {ch:?} (U+{code:04X}); \
-         replace or remove it",
+        "{}: {where_}: no bundled font can draw {ch:?} (U+{code:04X}); replace or remove it",
         path.display(),
         code = *ch as u32
     )]
     MissingGlyph {
         path: PathBuf,
-        section: String,
-        at: String,
+        /// "section \"faq\", question 3" or "patient".
+        where_: String,
         ch: char,
     },
 
@@ -59,6 +58,20 @@ pub enum Error {
 
     #[error("the environment variable {name} {problem}")]
     Environment { name: &'static str, problem: String },
+
+    #[error("{0}")]
+    Usage(String),
+
+    #[error(
+        "{}: its review was due on {due} ({days} days ago); have it reviewed and update \
+         meta.review_due, or build without --strict",
+        path.display()
+    )]
+    ReviewOverdue {
+        path: PathBuf,
+        due: String,
+        days: i64,
+    },
 
     #[error("{failed} of {total} handout files have errors (see above)")]
     SomeFailed { failed: usize, total: usize },
@@ -76,9 +89,12 @@ fn bullet_list(items: &[String]) -> String {
 }
 
 impl Error {
-    /// The process exit code for this error. Usage errors (exit 2) are clap's and never
-    /// reach here: every error of ours is bad input or a failed build.
+    /// The process exit code for this error: 2 for a command line that makes no sense
+    /// (clap exits with 2 for its own such errors), 1 for bad input or a failed build.
     pub fn exit_code(&self) -> i32 {
-        1
+        match self {
+            Error::Usage(_) => 2,
+            _ => 1,
+        }
     }
 }

@@ -8,13 +8,16 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod dates;
 pub mod error;
 pub mod fonts;
 pub mod labels;
 pub mod layout;
 pub mod model;
 pub mod output;
+pub mod personal;
 pub mod pipeline;
+pub mod profile;
 pub mod render;
 pub mod select;
 

@@ -1,23 +1,88 @@
-//! The whole pipeline for one handout: select → layout → render.
+//! The whole pipeline for one handout: settings resolved (command line > profile >
+//! handout > built-in defaults), then select → layout → render.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 use crate::fonts::Fonts;
 use crate::labels::Labels;
-use crate::layout::{self, LayoutError, Paper, Theme};
+use crate::layout::{self, Branding, LayoutError, LogoBox, Origin, Paper, Theme, WebLink};
 use crate::model::Handout;
+use crate::personal::Personal;
+use crate::profile::Profile;
 use crate::render;
 use crate::select::{self, Selection, FULL_PRESET};
 
-/// How to build one handout.
-#[derive(Debug, Clone)]
-pub struct Options {
-    pub selection: Selection,
-    pub paper: Paper,
+/// How to build one handout. Unset fields fall back to the profile, then to defaults.
+#[derive(Debug, Clone, Default)]
+pub struct Options<'a> {
+    pub selection: Option<Selection>,
+    pub paper: Option<Paper>,
+    pub large_print: bool,
+    pub profile: Option<&'a Profile>,
+    pub personal: Option<&'a Personal>,
     /// Seconds since 1970 to stamp into the PDF instead of `meta.last_updated`
     /// (the CLI passes `SOURCE_DATE_EPOCH` here).
     pub timestamp: Option<i64>,
+}
+
+impl Options<'_> {
+    /// The sections asked for: on the command line, else by the profile, else all.
+    pub fn selection(&self) -> Selection {
+        self.selection
+            .clone()
+            .or_else(|| self.profile.and_then(|p| p.selection.clone()))
+            .unwrap_or_else(|| Selection::Preset(FULL_PRESET.into()))
+    }
+
+    pub fn paper(&self) -> Paper {
+        self.paper
+            .or_else(|| self.profile.and_then(|p| p.paper))
+            .unwrap_or(Paper::Letter)
+    }
+
+    pub fn large_print(&self) -> bool {
+        self.large_print || self.profile.is_some_and(|p| p.large_print)
+    }
+
+    /// The handout's labels for its language, with the profile's own wording on top.
+    pub fn labels(&self, handout: &Handout) -> Result<Labels, Error> {
+        let mut labels = Labels::for_language(&handout.meta.language);
+        if let Some(profile) = self.profile {
+            labels
+                .apply(&profile.labels)
+                .map_err(|why| Error::Invalid {
+                    path: profile.path.clone(),
+                    problems: vec![why],
+                })?;
+        }
+        Ok(labels)
+    }
+
+    pub fn theme(&self) -> Theme {
+        let paper = self.paper();
+        let size = self.profile.and_then(|p| p.font_size).unwrap_or(12.0);
+        let mut theme = if self.large_print() {
+            Theme::large_print(paper, size)
+        } else {
+            Theme::standard(paper, size)
+        };
+        if let Some(profile) = self.profile {
+            if let Some(accent) = profile.accent {
+                theme.accent = accent;
+            }
+            let m = profile.margins_mm;
+            theme = theme.with_margins_mm(m.top, m.bottom, m.left, m.right);
+        }
+        theme
+    }
+
+    /// The web address for page 1: the profile's, else the handout's.
+    pub fn url<'h>(&'h self, handout: &'h Handout) -> Option<&'h str> {
+        self.profile
+            .and_then(|p| p.url.as_deref())
+            .or(handout.meta.url.as_deref())
+    }
 }
 
 /// A built handout: the layout (for dumps and tests) and the PDF bytes.
@@ -27,22 +92,30 @@ pub struct Output {
 }
 
 /// Builds one handout. `path` is only used in messages.
-pub fn build(handout: &Handout, path: &Path, options: &Options) -> Result<Output, Error> {
-    let labels = Labels::for_language(&handout.meta.language);
+pub fn build(handout: &Handout, path: &Path, options: &Options<'_>) -> Result<Output, Error> {
+    let labels = options.labels(handout)?;
     let doc = lay_out(handout, path, options, &labels)?;
     let meta = &handout.meta;
     let mut keywords = meta.codes.clone();
     keywords.push(meta.id.clone());
+    let mut author = meta.reviewed_by.clone();
+    if let Some(clinic) = options.profile.and_then(|p| p.clinic.as_ref()) {
+        author = format!("{} ({author})", clinic.name);
+    }
     let info = render::Info {
         title: meta.title.clone(),
-        author: meta.reviewed_by.clone(),
+        author,
         subject: meta.subtitle.clone().unwrap_or_else(|| meta.title.clone()),
         keywords,
         timestamp: options
             .timestamp
-            .unwrap_or_else(|| date_timestamp(&meta.last_updated)),
+            .unwrap_or_else(|| crate::dates::timestamp(&meta.last_updated)),
     };
-    let pdf = render::render(&doc, &info)?;
+    let logo = options
+        .profile
+        .and_then(|p| p.logo.as_ref())
+        .map(|l| &l.image);
+    let pdf = render::render(&doc, &info, logo)?;
     Ok(Output { layout: doc, pdf })
 }
 
@@ -50,24 +123,55 @@ pub fn build(handout: &Handout, path: &Path, options: &Options) -> Result<Output
 pub fn lay_out(
     handout: &Handout,
     path: &Path,
-    options: &Options,
+    options: &Options<'_>,
     labels: &Labels,
 ) -> Result<layout::Document, Error> {
-    let sections = select::select(handout, path, &options.selection)?;
+    let selection = options.selection();
+    let sections = select::select(handout, path, &selection)?;
+    let profile = options.profile;
+    let link = match options.url(handout) {
+        Some(url) => Some(qr_link(url)?),
+        None => None,
+    };
     let request = layout::Request {
         handout,
         sections,
         labels,
-        theme: Theme::standard(options.paper, 12.0),
-        show_sources: options.selection == Selection::Preset(FULL_PRESET.into()),
+        theme: options.theme(),
+        show_sources: selection == Selection::Preset(FULL_PRESET.into()),
+        branding: Branding {
+            clinic: profile.and_then(|p| p.clinic.as_ref()),
+            logo: profile.and_then(|p| p.logo.as_ref()).map(|l| LogoBox {
+                width_px: l.width_px,
+                height_px: l.height_px,
+                alt: l.alt.clone(),
+            }),
+            footer_line: profile.and_then(|p| p.footer_line.as_deref()),
+        },
+        personal: options.personal.filter(|p| !p.is_empty()),
+        link,
     };
     layout::layout(&request, Fonts::bundled()).map_err(|e| match e {
-        LayoutError::MissingGlyph { section, at, ch } => Error::MissingGlyph {
-            path: path.to_path_buf(),
+        LayoutError::MissingGlyph {
+            origin,
             section,
             at,
             ch,
-        },
+        } => {
+            let (file, where_) = match origin {
+                Origin::Handout if section == "(none)" => (path.to_path_buf(), at),
+                Origin::Handout => (path.to_path_buf(), format!("section {section:?}, {at}")),
+                Origin::Profile | Origin::Labels => (
+                    profile.map_or_else(|| path.to_path_buf(), |p| p.path.clone()),
+                    at,
+                ),
+                Origin::Personal => (
+                    PathBuf::from("the personal details"),
+                    at,
+                ),
+            };
+            Error::MissingGlyph { path: file, where_, ch }
+        }
         LayoutError::TooTall { height, body } => Error::Pdf(format!(
             "{}: a table cell is {height:.0} pt tall, more than a whole page ({body:.0} pt); shorten it",
             path.display()
@@ -75,31 +179,17 @@ pub fn lay_out(
     })
 }
 
-/// Midnight UTC of a TOML date, in seconds since 1970.
-pub fn date_timestamp(date: &toml::value::Datetime) -> i64 {
-    let Some(d) = date.date else { return 0 };
-    days_from_civil(i64::from(d.year), i64::from(d.month), i64::from(d.day)) * 86_400
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn civil_dates_to_days() {
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
-        assert_eq!(days_from_civil(2025, 5, 20), 20_228);
-    }
+/// Encodes the address as a QR code (medium error correction: survives a crease).
+fn qr_link(url: &str) -> Result<WebLink, Error> {
+    let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| Error::Pdf(format!("cannot make a QR code of {url:?}: {e}")))?;
+    Ok(WebLink {
+        url: url.to_string(),
+        qr_size: code.width(),
+        qr_modules: code
+            .to_colors()
+            .into_iter()
+            .map(|c| c == qrcode::Color::Dark)
+            .collect(),
+    })
 }

@@ -13,25 +13,25 @@ pub struct Built {
     pub frames: Vec<Frame>,
 }
 
-struct Builder<'a> {
-    fonts: &'a Fonts,
-    theme: &'a Theme,
-    labels: &'a Labels,
-    flow: Flow,
+pub(super) struct Builder<'a> {
+    pub(super) fonts: &'a Fonts,
+    pub(super) theme: &'a Theme,
+    pub(super) labels: &'a Labels,
+    pub(super) flow: Flow,
     /// Left edge and width of the body column.
-    x: f32,
-    width: f32,
+    pub(super) x: f32,
+    pub(super) width: f32,
 }
 
 /// One horizontal band of the body: where text starts and how wide it may run.
 #[derive(Clone, Copy)]
-struct Column {
-    x: f32,
-    width: f32,
+pub(super) struct Column {
+    pub(super) x: f32,
+    pub(super) width: f32,
 }
 
 impl Column {
-    fn indent(self, by: f32) -> Column {
+    pub(super) fn indent(self, by: f32) -> Column {
         Column {
             x: self.x + by,
             width: (self.width - by).max(1.0),
@@ -50,13 +50,15 @@ pub fn build(request: &Request<'_>, fonts: &Fonts, width: f32) -> Result<Built, 
         width,
     };
     let in_front = |ch: MissingGlyph| LayoutError::MissingGlyph {
+        origin: super::Origin::Handout,
         section: "(none)".into(),
         at: "title block".into(),
         ch: ch.0,
     };
-    b.title_block(request).map_err(in_front)?;
+    b.front_matter(request).map_err(in_front)?;
     for section in &request.sections {
         let located = |ch: MissingGlyph| LayoutError::MissingGlyph {
+            origin: super::Origin::Handout,
             section: section.id().to_string(),
             at: "section".into(),
             ch: ch.0,
@@ -87,6 +89,9 @@ pub fn build(request: &Request<'_>, fonts: &Fonts, width: f32) -> Result<Built, 
     if request.show_sources && !request.handout.meta.sources.is_empty() {
         b.sources(request).map_err(in_front)?;
     }
+    if request.personal.is_some_and(|p| p.notes_area) {
+        b.notes_area().map_err(in_front)?;
+    }
     // Nothing follows the last element, so it keeps with nothing.
     b.flow.clear_last_keep();
     Ok(Built {
@@ -96,14 +101,14 @@ pub fn build(request: &Request<'_>, fonts: &Fonts, width: f32) -> Result<Built, 
 }
 
 impl Builder<'_> {
-    fn body(&self) -> Column {
+    pub(super) fn body(&self) -> Column {
         Column {
             x: self.x,
             width: self.width,
         }
     }
 
-    fn body_style(&self) -> TextStyle {
+    pub(super) fn body_style(&self) -> TextStyle {
         TextStyle {
             size: self.theme.body_size,
             leading: self.theme.body_leading,
@@ -111,86 +116,14 @@ impl Builder<'_> {
         }
     }
 
-    fn text(&mut self, spans: &[Span<'_>], col: Column) -> Result<usize, MissingGlyph> {
+    pub(super) fn text(&mut self, spans: &[Span<'_>], col: Column) -> Result<usize, MissingGlyph> {
         let style = self.body_style();
         self.flow
             .paragraph(self.fonts, spans, style, col.x, col.width, None)
     }
 
-    fn title_block(&mut self, request: &Request<'_>) -> Result<(), MissingGlyph> {
-        let t = self.theme;
-        let meta = &request.handout.meta;
-        let col = self.body();
-        let first = self.flow.elements.len();
-        self.flow.paragraph(
-            self.fonts,
-            &[Span::new(&meta.title, Style::BOLD, t.accent)],
-            TextStyle {
-                size: t.title_size,
-                leading: t.title_size * 1.2,
-                role: Role::Title,
-            },
-            col.x,
-            col.width,
-            None,
-        )?;
-        if let Some(subtitle) = &meta.subtitle {
-            self.flow.space(2.0);
-            self.flow.paragraph(
-                self.fonts,
-                &[Span::new(subtitle, Style::REGULAR, t.muted)],
-                TextStyle {
-                    size: t.subtitle_size,
-                    leading: t.subtitle_size * 1.3,
-                    role: Role::Subtitle,
-                },
-                col.x,
-                col.width,
-                None,
-            )?;
-        }
-        let reviewed = format!(
-            "{} {} {} {}",
-            self.labels.last_reviewed,
-            self.labels.date(&meta.last_updated),
-            self.labels.reviewed_by,
-            meta.reviewed_by
-        );
-        self.flow.space(4.0);
-        self.flow.paragraph(
-            self.fonts,
-            &[Span::new(&reviewed, Style::REGULAR, t.muted)],
-            TextStyle {
-                size: t.meta_size,
-                leading: t.meta_size * 1.35,
-                role: Role::Meta,
-            },
-            col.x,
-            col.width,
-            None,
-        )?;
-        if let Some(last) = self.flow.elements.last_mut() {
-            let y = last.height + 5.0;
-            last.items.push(Item::Rule(super::Rule {
-                x1: col.x,
-                y1: y,
-                x2: col.x + col.width,
-                y2: y,
-                stroke: Stroke {
-                    color: t.accent,
-                    width: 1.5,
-                },
-            }));
-            last.height += 7.0;
-        }
-        for element in &mut self.flow.elements[first..] {
-            element.keep_with_next = true;
-        }
-        Ok(())
-    }
-
     /// A group or sources heading: bold, body colour, no rule.
-    fn subheading(&mut self, title: &str, col: Column) -> Result<(), MissingGlyph> {
+    pub(super) fn subheading(&mut self, title: &str, col: Column) -> Result<(), MissingGlyph> {
         let t = self.theme;
         self.flow.heading(
             self.fonts,
@@ -245,7 +178,7 @@ impl Builder<'_> {
                 self.text(&[Span::new(text, Style::REGULAR, t.text)], col)?;
             }
             Block::Bullets { items } => {
-                let markers = vec!["•".to_string(); items.len()];
+                let markers = self.bullets(items.len());
                 self.list(items, &markers, col)?;
             }
             Block::Numbered { items } => {
@@ -327,9 +260,27 @@ impl Builder<'_> {
         Ok(())
     }
 
+    /// Markers for a bulleted list: bullets, or numbers in large print.
+    fn bullets(&self, n: usize) -> Vec<String> {
+        if self.theme.numbered_lists {
+            (1..=n).map(|i| format!("{i}.")).collect()
+        } else {
+            vec!["•".to_string(); n]
+        }
+    }
+
+    /// Italic where the theme allows it (large print does not).
+    fn italic(&self) -> Style {
+        if self.theme.italics {
+            Style::ITALIC
+        } else {
+            Style::REGULAR
+        }
+    }
+
     /// A bulleted or numbered list: markers in a hanging indent wide enough for the
     /// widest marker.
-    fn list(
+    pub(super) fn list(
         &mut self,
         items: &[String],
         markers: &[String],
@@ -387,7 +338,7 @@ impl Builder<'_> {
         let aside_text;
         if let Some(aside) = aside {
             aside_text = format!(" – {aside}");
-            spans.push(Span::new(&aside_text, Style::ITALIC, t.muted));
+            spans.push(Span::new(&aside_text, self.italic(), t.muted));
         }
         self.text(&spans, col)?;
         let inner = col.indent(t.list_indent);
@@ -636,7 +587,7 @@ impl Builder<'_> {
             }
             self.text(&[Span::new(label, Style::BOLD, color)], inner)?;
             self.flow.space(t.item_gap);
-            let markers = vec!["•".to_string(); these.len()];
+            let markers = self.bullets(these.len());
             self.list(&these, &markers, inner)?;
             if fill.is_some() {
                 self.flow.close_frame(pad / 2.0);
@@ -664,7 +615,7 @@ impl Builder<'_> {
                 None => s.name.clone(),
             })
             .collect();
-        let markers = vec!["•".to_string(); lines.len()];
+        let markers = self.bullets(lines.len());
         self.list(&lines, &markers, col)
     }
 }

@@ -1,7 +1,7 @@
 //! Up-front check that every character to be printed has a glyph, so the error can say
 //! exactly where the character is instead of printing an empty box.
 
-use super::{LayoutError, Request};
+use super::{LayoutError, Origin, Request};
 use crate::fonts::{is_invisible_format, Fonts, Style};
 
 const STYLES: [Style; 4] = [
@@ -24,33 +24,68 @@ fn first_missing(text: &str, fonts: &Fonts) -> Option<char> {
     })
 }
 
-/// Checks the selected sections, the title block, the disclaimer and the labels.
+/// Checks everything the request prints: the selected sections, the title block, the
+/// disclaimer, the labels, the clinic's details and the patient's.
 pub fn check_coverage(request: &Request<'_>, fonts: &Fonts) -> Result<(), LayoutError> {
     let meta = &request.handout.meta;
-    let mut front: Vec<(&str, &str)> = vec![
-        ("meta.title", &meta.title),
-        ("meta.reviewed_by", &meta.reviewed_by),
-        ("disclaimer", &request.handout.disclaimer),
+    let mut texts: Vec<(Origin, String, &str)> = vec![
+        (Origin::Handout, "meta.title".into(), &meta.title),
+        (
+            Origin::Handout,
+            "meta.reviewed_by".into(),
+            &meta.reviewed_by,
+        ),
+        (
+            Origin::Handout,
+            "disclaimer".into(),
+            &request.handout.disclaimer,
+        ),
     ];
     if let Some(subtitle) = &meta.subtitle {
-        front.push(("meta.subtitle", subtitle));
+        texts.push((Origin::Handout, "meta.subtitle".into(), subtitle));
     }
     if request.show_sources {
         for source in &meta.sources {
-            front.push(("meta.sources", &source.name));
+            texts.push((Origin::Handout, "meta.sources".into(), &source.name));
             if let Some(url) = &source.url {
-                front.push(("meta.sources", url));
+                texts.push((Origin::Handout, "meta.sources".into(), url));
             }
         }
     }
     for label in request.labels.all() {
-        front.push(("labels", label));
+        texts.push((Origin::Labels, "labels".into(), label));
     }
-    for (at, text) in front {
+    let branding = &request.branding;
+    if let Some(clinic) = branding.clinic {
+        texts.push((Origin::Profile, "clinic.name".into(), &clinic.name));
+        for (key, value) in [
+            ("clinic.department", &clinic.department),
+            ("clinic.address", &clinic.address),
+            ("clinic.phone", &clinic.phone),
+            ("clinic.website", &clinic.website),
+        ] {
+            if let Some(v) = value {
+                texts.push((Origin::Profile, key.into(), v));
+            }
+        }
+    }
+    if let Some(line) = branding.footer_line {
+        texts.push((Origin::Profile, "footer_line".into(), line));
+    }
+    if let Some(link) = &request.link {
+        texts.push((Origin::Profile, "url".into(), &link.url));
+    }
+    if let Some(personal) = request.personal {
+        for (key, text) in personal.texts() {
+            texts.push((Origin::Personal, key, text));
+        }
+    }
+    for (origin, at, text) in texts {
         if let Some(ch) = first_missing(text, fonts) {
             return Err(LayoutError::MissingGlyph {
+                origin,
                 section: "(none)".into(),
-                at: at.into(),
+                at,
                 ch,
             });
         }
@@ -66,6 +101,7 @@ pub fn check_coverage(request: &Request<'_>, fonts: &Fonts) -> Result<(), Layout
         });
         if let Some((at, ch)) = found {
             return Err(LayoutError::MissingGlyph {
+                origin: Origin::Handout,
                 section: section.id().to_string(),
                 at,
                 ch,

@@ -44,6 +44,16 @@ pub fn dump(doc: &Document) -> String {
                         s.width
                     ))
                 ),
+                Item::Image(i) => writeln!(
+                    out,
+                    "  image x={:.2} y={:.2} w={:.2} h={:.2} alt={:?}",
+                    i.x, i.y, i.w, i.h, i.alt
+                ),
+                Item::Link(l) => writeln!(
+                    out,
+                    "  link x={:.2} y={:.2} w={:.2} h={:.2} {}",
+                    l.x, l.y, l.w, l.h, l.url
+                ),
                 Item::Rule(l) => writeln!(
                     out,
                     "  rule ({:.2},{:.2})-({:.2},{:.2}) {}@{:.2}",

@@ -8,6 +8,7 @@ mod blocks;
 mod coverage;
 pub mod dump;
 mod flow;
+mod front;
 mod page;
 mod paginate;
 mod text;
@@ -20,6 +21,8 @@ pub use theme::{Paper, Theme};
 use crate::fonts::{Face, Fonts};
 use crate::labels::Labels;
 use crate::model::{Handout, Section};
+use crate::personal::Personal;
+use crate::profile::Clinic;
 
 /// An sRGB colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -121,11 +124,33 @@ pub struct Rule {
     pub stroke: Stroke,
 }
 
+/// A placed image (the clinic logo), scaled to `w` x `h` points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Image {
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+    pub alt: String,
+}
+
+/// A clickable area that opens a web address.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+    pub url: String,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
     Text(Text),
     Rect(Rect),
     Rule(Rule),
+    Image(Image),
+    Link(Link),
 }
 
 impl Item {
@@ -137,6 +162,8 @@ impl Item {
                 l.y1 += dy;
                 l.y2 += dy;
             }
+            Item::Image(i) => i.y += dy,
+            Item::Link(l) => l.y += dy,
         }
         self
     }
@@ -183,6 +210,45 @@ pub struct Request<'a> {
     pub theme: Theme,
     /// Print the handout's sources after the last section.
     pub show_sources: bool,
+    pub branding: Branding<'a>,
+    pub personal: Option<&'a Personal>,
+    pub link: Option<WebLink>,
+}
+
+/// The clinic's marks on the handout.
+#[derive(Debug, Clone, Default)]
+pub struct Branding<'a> {
+    pub clinic: Option<&'a Clinic>,
+    pub logo: Option<LogoBox>,
+    /// An extra line printed above the disclaimer on every page.
+    pub footer_line: Option<&'a str>,
+}
+
+/// What layout needs to know of the logo: its pixel size (for the aspect ratio) and
+/// its description.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogoBox {
+    pub width_px: u32,
+    pub height_px: u32,
+    pub alt: String,
+}
+
+/// A web address printed on page 1 as text and as a QR code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebLink {
+    pub url: String,
+    /// The QR code's modules, row by row, `size` x `size`; true is dark.
+    pub qr_size: usize,
+    pub qr_modules: Vec<bool>,
+}
+
+/// Which input a piece of text came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Handout,
+    Profile,
+    Personal,
+    Labels,
 }
 
 /// Why a request could not be laid out.
@@ -190,6 +256,7 @@ pub struct Request<'a> {
 pub enum LayoutError {
     /// A character no bundled font can draw.
     MissingGlyph {
+        origin: Origin,
         section: String,
         at: String,
         ch: char,

@@ -20,6 +20,10 @@ pub struct BodyArea {
 /// page number.
 pub struct Furniture {
     header: Vec<Line>,
+    /// The patient's name, right-aligned in the header from page 2 on.
+    header_right: Option<Line>,
+    /// The profile's extra line, above the disclaimer.
+    footer_line: Vec<Line>,
     disclaimer: Vec<Line>,
 }
 
@@ -33,11 +37,29 @@ impl Furniture {
         let missing = |at: &str| {
             let at = at.to_string();
             move |m: super::text::MissingGlyph| LayoutError::MissingGlyph {
+                origin: super::Origin::Handout,
                 section: "(none)".into(),
                 at: at.clone(),
                 ch: m.0,
             }
         };
+        let header_right = match request.personal.and_then(|p| p.patient.as_deref()) {
+            Some(patient) => {
+                let text = format!("{}: {patient}", request.labels.for_patient);
+                wrap(
+                    fonts,
+                    &[Span::new(&text, Style::BOLD, t.text)],
+                    t.header_size,
+                    width / 2.0,
+                )
+                .map_err(missing("patient"))?
+                .into_iter()
+                .next()
+            }
+            None => None,
+        };
+        // The title yields room to the patient's name; both may wrap, neither is cut.
+        let title_width = width - header_right.as_ref().map_or(0.0, |l| l.width + 18.0);
         let header = wrap(
             fonts,
             &[Span::new(
@@ -46,9 +68,19 @@ impl Furniture {
                 t.muted,
             )],
             t.header_size,
-            width,
+            title_width,
         )
         .map_err(missing("meta.title"))?;
+        let footer_line = match request.branding.footer_line {
+            Some(line) => wrap(
+                fonts,
+                &[Span::new(line, Style::BOLD, t.text)],
+                t.footer_size,
+                width,
+            )
+            .map_err(missing("footer_line"))?,
+            None => Vec::new(),
+        };
         let disclaimer = wrap(
             fonts,
             &[Span::new(
@@ -60,7 +92,12 @@ impl Furniture {
             width,
         )
         .map_err(missing("disclaimer"))?;
-        Ok(Furniture { header, disclaimer })
+        Ok(Furniture {
+            header,
+            header_right,
+            footer_line,
+            disclaimer,
+        })
     }
 
     fn header_height(&self, t: &Theme) -> f32 {
@@ -69,7 +106,10 @@ impl Furniture {
 
     /// Measured from the wrapped disclaimer, so the body never runs into it.
     fn footer_height(&self, t: &Theme) -> f32 {
-        FOOTER_GAP + self.disclaimer.len() as f32 * t.footer_leading + t.footer_leading + 2.0
+        FOOTER_GAP
+            + (self.footer_line.len() + self.disclaimer.len()) as f32 * t.footer_leading
+            + t.footer_leading
+            + 2.0
     }
 
     pub fn body_area(&self, t: &Theme) -> BodyArea {
@@ -99,6 +139,15 @@ impl Furniture {
             role: Role::Header,
         };
         let mut y = t.margin_top;
+        if page > 1 {
+            if let Some(line) = &self.header_right {
+                items.extend(
+                    line_items(fonts, line, right - line.width, header_style)
+                        .into_iter()
+                        .map(|i| i.shifted(y)),
+                );
+            }
+        }
         for line in &self.header {
             items.extend(
                 line_items(fonts, line, x, header_style)
@@ -136,7 +185,7 @@ impl Furniture {
             role: Role::Footer,
         };
         let mut y = footer_top + FOOTER_GAP;
-        for line in &self.disclaimer {
+        for line in self.footer_line.iter().chain(&self.disclaimer) {
             items.extend(
                 line_items(fonts, line, x, footer_style)
                     .into_iter()

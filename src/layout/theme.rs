@@ -63,6 +63,15 @@ pub struct Theme {
     pub avoid_fill: Rgb,
     pub note_fill: Rgb,
     pub warning_fill: Rgb,
+
+    /// Large print: no italics, and numbers instead of bullets.
+    pub italics: bool,
+    pub numbered_lists: bool,
+    /// Side of the QR code, in points.
+    pub qr_size: f32,
+    /// Height the logo is scaled to fit, and the widest it may be.
+    pub logo_height: f32,
+    pub logo_max_width: f32,
 }
 
 impl Theme {
@@ -106,7 +115,87 @@ impl Theme {
             avoid_fill: Rgb(0xFB, 0xE9, 0xE7),
             note_fill: Rgb(0xEA, 0xF1, 0xF8),
             warning_fill: Rgb(0xFF, 0xFB, 0xF5),
+            italics: true,
+            numbered_lists: false,
+            qr_size: 64.0,
+            logo_height: 48.0,
+            logo_max_width: 160.0,
         }
+    }
+
+    /// Large print for low-vision readers: body at least 18 pt with 1.5 line spacing,
+    /// bold headings well above it, no italics, numbered lists, and nothing on the page
+    /// below 12 pt, the footer's full disclaimer included.
+    pub fn large_print(paper: Paper, body_size: f32) -> Theme {
+        let body_size = body_size.max(18.0);
+        let s = body_size / 18.0;
+        Theme {
+            margin_top: 32.0,
+            margin_bottom: 30.0,
+            margin_left: 44.0,
+            margin_right: 44.0,
+            body_leading: body_size * 1.5,
+            title_size: 30.0 * s,
+            subtitle_size: 20.0 * s,
+            meta_size: 14.0 * s,
+            heading_size: 25.0 * s,
+            subheading_size: 21.0 * s,
+            header_size: 12.0,
+            footer_size: 12.0,
+            footer_leading: 15.0,
+            block_gap: 9.0 * s,
+            item_gap: 5.0 * s,
+            heading_gap: 16.0 * s,
+            subheading_gap: 12.0 * s,
+            list_indent: 30.0 * s,
+            box_padding: 10.0 * s,
+            italics: false,
+            numbered_lists: true,
+            qr_size: 90.0,
+            logo_height: 64.0,
+            logo_max_width: 200.0,
+            ..Theme::standard(paper, body_size)
+        }
+    }
+
+    /// Replaces the margins given, in millimetres.
+    pub fn with_margins_mm(
+        mut self,
+        top: Option<f32>,
+        bottom: Option<f32>,
+        left: Option<f32>,
+        right: Option<f32>,
+    ) -> Theme {
+        let pt = |mm: f32| mm * 72.0 / 25.4;
+        if let Some(v) = top {
+            self.margin_top = pt(v);
+        }
+        if let Some(v) = bottom {
+            self.margin_bottom = pt(v);
+        }
+        if let Some(v) = left {
+            self.margin_left = pt(v);
+        }
+        if let Some(v) = right {
+            self.margin_right = pt(v);
+        }
+        self
+    }
+
+    /// The smallest text size anywhere on the page.
+    pub fn smallest_size(&self) -> f32 {
+        [
+            self.body_size,
+            self.title_size,
+            self.subtitle_size,
+            self.meta_size,
+            self.heading_size,
+            self.subheading_size,
+            self.header_size,
+            self.footer_size,
+        ]
+        .into_iter()
+        .fold(f32::MAX, f32::min)
     }
 
     pub fn body_width(&self) -> f32 {

@@ -5,7 +5,7 @@ mod parse;
 mod validate;
 
 pub use parse::{load, parse, SourceError};
-pub use validate::{is_kebab_id, validate, Problem, FULL_PRESET};
+pub use validate::{check_url, is_kebab_id, validate, Problem, FULL_PRESET};
 
 use serde::Deserialize;
 use toml::value::Datetime;
@@ -38,6 +38,9 @@ pub struct Meta {
     pub review_due: Option<Datetime>,
     #[serde(default)]
     pub version: Option<String>,
+    /// Where the handout can be read online; printed on page 1 as a link and a QR code.
+    #[serde(default)]
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

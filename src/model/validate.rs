@@ -63,6 +63,11 @@ pub fn validate(handout: &Handout) -> Result<(), Vec<Problem>> {
             check_text(&mut problems, &format!("meta.sources[{}].url", i + 1), url);
         }
     }
+    if let Some(url) = &meta.url {
+        if let Err(why) = check_url(url) {
+            problems.push(Problem::new(format!("meta.url: {why}")));
+        }
+    }
     for date in std::iter::once(&meta.last_updated).chain(meta.review_due.as_ref()) {
         if date.date.is_none() || date.time.is_some() {
             problems.push(Problem::new(format!(
@@ -209,6 +214,22 @@ fn check_block(block: &Block, in_group: bool, report: &mut dyn FnMut(String)) {
     if empty {
         report("it is empty; give it at least one item".into());
     }
+}
+
+/// A link printed as text and as a QR code must be one a phone can open.
+pub fn check_url(url: &str) -> Result<(), String> {
+    let ok = (url.starts_with("https://") || url.starts_with("http://"))
+        && url.len() > "https://".len()
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control());
+    if !ok {
+        return Err(format!(
+            "{url:?} is not a web address such as \"https://example.org/handout\""
+        ));
+    }
+    if url.len() > 1000 {
+        return Err("the address is longer than 1,000 characters, too long for a QR code".into());
+    }
+    Ok(())
 }
 
 /// Lowercase ASCII letters and digits in dash-separated words: `l3-l4-narrowing`.

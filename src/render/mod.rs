@@ -6,8 +6,9 @@ mod finish;
 use std::sync::OnceLock;
 
 use printpdf::{
-    Color, FontId, Line, LinePoint, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
-    Point, Pt, TextItem, TextMatrix, WindingOrder,
+    Actions, Color, FontId, Line, LinePoint, LinkAnnotation, Op, PaintMode, ParsedFont,
+    PdfDocument, PdfFontHandle, PdfPage, Point, Pt, RawImage, TextItem, TextMatrix, WindingOrder,
+    XObject, XObjectId, XObjectTransform,
 };
 
 use crate::error::Error;
@@ -63,9 +64,32 @@ fn color(c: Rgb) -> Color {
     ))
 }
 
+/// The resource name of the logo; fixed for the same reason as the fonts'.
+fn logo_id() -> XObjectId {
+    XObjectId("LOGO".to_string())
+}
+
 /// Renders a laid-out document to PDF bytes. Same document and info, same bytes.
-pub fn render(doc: &layout::Document, info: &Info) -> Result<Vec<u8>, Error> {
+/// `logo` is the image the layout's image boxes show.
+pub fn render(
+    doc: &layout::Document,
+    info: &Info,
+    logo: Option<&RawImage>,
+) -> Result<Vec<u8>, Error> {
     let mut pdf = PdfDocument::new(&info.title);
+    let uses_image = doc
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .any(|i| matches!(i, Item::Image(_)));
+    if uses_image {
+        let image =
+            logo.ok_or_else(|| Error::Pdf("the layout places a logo but none was loaded".into()))?;
+        pdf.resources
+            .xobjects
+            .map
+            .insert(logo_id(), XObject::Image(image.clone()));
+    }
     for face in doc.faces_used() {
         let font = printpdf::PdfFont::new(parsed(face)?);
         pdf.resources.fonts.map.insert(font_id(face), font);
@@ -149,6 +173,43 @@ fn page_ops(page: &layout::Page, height: f32) -> Vec<Op> {
                         mode: Some(mode),
                         winding_order: Some(WindingOrder::NonZero),
                     },
+                });
+            }
+            Item::Image(image) => {
+                if in_text {
+                    ops.push(Op::EndTextSection);
+                    in_text = false;
+                }
+                // Drawn as a unit square scaled to the box, so the layout alone decides
+                // the size on paper, whatever the image's resolution.
+                ops.push(Op::UseXobject {
+                    id: logo_id(),
+                    transform: XObjectTransform {
+                        translate_x: Some(Pt(image.x)),
+                        translate_y: Some(Pt(height - image.y - image.h)),
+                        scale_x: Some(image.w),
+                        scale_y: Some(image.h),
+                        no_auto_scale: true,
+                        ..XObjectTransform::default()
+                    },
+                });
+            }
+            Item::Link(link) => {
+                ops.push(Op::LinkAnnotation {
+                    link: LinkAnnotation::new(
+                        printpdf::Rect {
+                            x: Pt(link.x),
+                            y: Pt(height - link.y - link.h),
+                            width: Pt(link.w),
+                            height: Pt(link.h),
+                            mode: None,
+                            winding_order: None,
+                        },
+                        Actions::Uri(link.url.clone()),
+                        Some(printpdf::BorderArray::Solid([0.0, 0.0, 0.0])),
+                        None,
+                        None,
+                    ),
                 });
             }
             Item::Rule(l) => {

@@ -24,9 +24,9 @@ pub fn bundled() -> (Handout, PathBuf) {
 pub fn build(selection: Selection, paper: Paper) -> (Handout, Output) {
     let (handout, path) = bundled();
     let options = Options {
-        selection,
-        paper,
-        timestamp: None,
+        selection: Some(selection),
+        paper: Some(paper),
+        ..Options::default()
     };
     let output = pipeline::build(&handout, Path::new(BUNDLED), &options)
         .unwrap_or_else(|e| panic!("building {} failed: {e}", path.display()));

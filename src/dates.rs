@@ -1,0 +1,83 @@
+//! Calendar arithmetic for TOML dates: PDF timestamps and review deadlines.
+
+use toml::value::{Date, Datetime};
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Days since 1970-01-01 of a TOML date; `None` for a time without a date.
+pub fn days(date: &Datetime) -> Option<i64> {
+    date.date
+        .map(|d| days_from_civil(i64::from(d.year), i64::from(d.month), i64::from(d.day)))
+}
+
+/// Midnight UTC of a TOML date, in seconds since 1970.
+pub fn timestamp(date: &Datetime) -> i64 {
+    days(date).unwrap_or(0) * 86_400
+}
+
+/// Today's date (UTC) as days since 1970.
+pub fn today() -> i64 {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    i64::try_from(secs / 86_400).unwrap_or(0)
+}
+
+/// Whether a handout is due for review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Review {
+    /// No `review_due` date given.
+    Unscheduled,
+    /// Due in this many days (0 = today).
+    Due(i64),
+    /// Overdue by this many days.
+    Overdue(i64),
+}
+
+impl Review {
+    pub fn of(review_due: Option<&Datetime>, today: i64) -> Review {
+        match review_due.and_then(days) {
+            None => Review::Unscheduled,
+            Some(due) if due < today => Review::Overdue(today - due),
+            Some(due) => Review::Due(due - today),
+        }
+    }
+}
+
+/// A date as `YYYY-MM-DD`.
+pub fn iso(date: &Datetime) -> String {
+    match date.date {
+        Some(Date { year, month, day }) => format!("{year:04}-{month:02}-{day:02}"),
+        None => date.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates_to_days() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+        assert_eq!(days_from_civil(2025, 5, 20), 20_228);
+    }
+
+    #[test]
+    fn review_status() {
+        let due: Datetime = "2026-05-20".parse().unwrap();
+        let day = days(&due).unwrap();
+        assert_eq!(Review::of(Some(&due), day - 3), Review::Due(3));
+        assert_eq!(Review::of(Some(&due), day + 10), Review::Overdue(10));
+        assert_eq!(Review::of(None, day), Review::Unscheduled);
+    }
+}

@@ -1,0 +1,243 @@
+//! Clinic profiles: a clinic's name, logo, colours, paper, wording and default sections,
+//! from a TOML file. See `docs/profile-format.md`.
+
+mod color;
+mod logo;
+
+pub use color::{contrast_on_white, parse_hex, MIN_CONTRAST};
+pub use logo::{Logo, MAX_PIXELS, MAX_SIDE_PX};
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::Error;
+use crate::labels::LabelValue;
+use crate::layout::{Paper, Rgb};
+use crate::model::{check_url, SourceError};
+use crate::select::Selection;
+
+/// The profile file as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProfileFile {
+    #[serde(default)]
+    accent: Option<String>,
+    #[serde(default)]
+    footer_line: Option<String>,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    paper: Option<PaperName>,
+    #[serde(default)]
+    margins_mm: Option<MarginsMm>,
+    #[serde(default)]
+    font_size: Option<f32>,
+    #[serde(default)]
+    large_print: Option<bool>,
+    #[serde(default)]
+    preset: Option<String>,
+    #[serde(default)]
+    sections: Option<Vec<String>>,
+    #[serde(default)]
+    clinic: Option<Clinic>,
+    #[serde(default)]
+    logo: Option<LogoFile>,
+    #[serde(default)]
+    labels: BTreeMap<String, LabelValue>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum PaperName {
+    Letter,
+    A4,
+}
+
+/// Page margins in millimetres; any side left out keeps the default.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MarginsMm {
+    pub top: Option<f32>,
+    pub bottom: Option<f32>,
+    pub left: Option<f32>,
+    pub right: Option<f32>,
+}
+
+/// Who is handing the handout out.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Clinic {
+    pub name: String,
+    #[serde(default)]
+    pub department: Option<String>,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub website: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LogoFile {
+    file: PathBuf,
+    alt: String,
+}
+
+/// A loaded, checked profile.
+#[derive(Debug, Clone, Default)]
+pub struct Profile {
+    pub path: PathBuf,
+    pub clinic: Option<Clinic>,
+    pub logo: Option<Logo>,
+    pub accent: Option<Rgb>,
+    pub footer_line: Option<String>,
+    pub url: Option<String>,
+    pub paper: Option<Paper>,
+    pub margins_mm: MarginsMm,
+    pub font_size: Option<f32>,
+    pub large_print: bool,
+    pub selection: Option<Selection>,
+    pub labels: BTreeMap<String, LabelValue>,
+}
+
+/// Smallest and largest body size a profile may ask for, in points.
+pub const FONT_SIZE_RANGE: (f32, f32) = (12.0, 28.0);
+/// Margins a printer can honour and that leave room for text, in millimetres.
+pub const MARGIN_RANGE_MM: (f32, f32) = (6.0, 50.0);
+
+impl Profile {
+    /// Every piece of text the profile prints, with its key, for the glyph check.
+    pub fn texts(&self) -> Vec<(String, &str)> {
+        let mut texts = Vec::new();
+        if let Some(c) = &self.clinic {
+            texts.push(("clinic.name".to_string(), c.name.as_str()));
+            for (key, value) in [
+                ("clinic.department", &c.department),
+                ("clinic.address", &c.address),
+                ("clinic.phone", &c.phone),
+                ("clinic.website", &c.website),
+            ] {
+                if let Some(v) = value {
+                    texts.push((key.to_string(), v.as_str()));
+                }
+            }
+        }
+        if let Some(line) = &self.footer_line {
+            texts.push(("footer_line".to_string(), line.as_str()));
+        }
+        if let Some(url) = &self.url {
+            texts.push(("url".to_string(), url.as_str()));
+        }
+        texts
+    }
+}
+
+/// Reads and checks a profile. The logo path is relative to the profile's directory.
+pub fn load(path: &Path) -> Result<Profile, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let file: ProfileFile = toml::from_str(&text).map_err(|err| {
+        let offset = err.span().map_or(0, |s| s.start);
+        let message = err.message().trim().replace('\n', " ");
+        Error::Source(Box::new(SourceError::at(path, &text, offset, message)))
+    })?;
+    let invalid = |problem: String| Error::Invalid {
+        path: path.to_path_buf(),
+        problems: vec![problem],
+    };
+
+    let accent = match &file.accent {
+        None => None,
+        Some(hex) => {
+            let color = parse_hex(hex).ok_or_else(|| {
+                invalid(format!("accent {hex:?} is not a colour like \"#1F4E79\""))
+            })?;
+            let ratio = contrast_on_white(color);
+            if ratio < MIN_CONTRAST {
+                return Err(invalid(format!(
+                    "accent {hex} has a contrast of only {ratio:.2}:1 against white paper; \
+                     headings in it need at least {MIN_CONTRAST}:1 to be readable (WCAG AA). \
+                     Choose a darker shade"
+                )));
+            }
+            Some(color)
+        }
+    };
+    if let Some(size) = file.font_size {
+        if !(FONT_SIZE_RANGE.0..=FONT_SIZE_RANGE.1).contains(&size) {
+            return Err(invalid(format!(
+                "font_size {size} is outside {}–{} pt; body text below 12 pt is too small for patients",
+                FONT_SIZE_RANGE.0, FONT_SIZE_RANGE.1
+            )));
+        }
+    }
+    let margins = file.margins_mm.unwrap_or_default();
+    for (side, value) in [
+        ("top", margins.top),
+        ("bottom", margins.bottom),
+        ("left", margins.left),
+        ("right", margins.right),
+    ] {
+        if let Some(mm) = value {
+            if !(MARGIN_RANGE_MM.0..=MARGIN_RANGE_MM.1).contains(&mm) {
+                return Err(invalid(format!(
+                    "margins_mm.{side} = {mm} is outside {}–{} mm",
+                    MARGIN_RANGE_MM.0, MARGIN_RANGE_MM.1
+                )));
+            }
+        }
+    }
+    let selection = match (file.preset, file.sections) {
+        (Some(_), Some(_)) => {
+            return Err(invalid(
+                "give either `preset` or `sections`, not both".to_string(),
+            ))
+        }
+        (Some(preset), None) => Some(Selection::Preset(preset)),
+        (None, Some(sections)) => Some(Selection::Sections(sections)),
+        (None, None) => None,
+    };
+    if let Some(url) = &file.url {
+        check_url(url).map_err(|why| invalid(format!("url: {why}")))?;
+    }
+    let logo = match &file.logo {
+        None => None,
+        Some(spec) => {
+            if spec.alt.trim().is_empty() {
+                return Err(invalid(
+                    "logo.alt is empty; describe the logo in a few words for screen readers".into(),
+                ));
+            }
+            let base = path.parent().unwrap_or(Path::new("."));
+            Some(logo::load(&base.join(&spec.file), &spec.alt).map_err(invalid)?)
+        }
+    };
+    // Check the labels now, so a typo in one is reported against the profile.
+    crate::labels::Labels::english()
+        .apply(&file.labels)
+        .map_err(invalid)?;
+
+    Ok(Profile {
+        path: path.to_path_buf(),
+        clinic: file.clinic,
+        logo,
+        accent,
+        footer_line: file.footer_line,
+        url: file.url,
+        paper: file.paper.map(|p| match p {
+            PaperName::Letter => Paper::Letter,
+            PaperName::A4 => Paper::A4,
+        }),
+        margins_mm: margins,
+        font_size: file.font_size,
+        large_print: file.large_print.unwrap_or(false),
+        selection,
+        labels: file.labels,
+    })
+}
