@@ -7,6 +7,7 @@ mod common;
 use std::path::PathBuf;
 
 use handout::layout::{dump::dump, Paper};
+use handout::pipeline::Options;
 use handout::select::Selection;
 use similar::TextDiff;
 
@@ -20,6 +21,10 @@ fn updating() -> bool {
 
 fn check(name: &str, selection: Selection, paper: Paper) {
     let (_, out) = common::build(selection, paper);
+    compare(name, out);
+}
+
+fn compare(name: &str, out: handout::pipeline::Output) {
     let layout = dump(&out.layout);
     let layout_path = golden_dir().join(format!("{name}.layout.txt"));
     let pdf_path = golden_dir().join(format!("{name}.pdf"));
@@ -104,5 +109,57 @@ fn single_section_medicines() {
         "section-medicines",
         Selection::Sections(vec!["medicines".into()]),
         Paper::Letter,
+    );
+}
+
+#[test]
+fn branded_brief_with_logo() {
+    let profile = common::profile("riverside-spine.toml");
+    let options = Options {
+        profile: Some(&profile),
+        ..Options::default()
+    };
+    compare(
+        "branded-brief",
+        common::build_with(common::BUNDLED, &options),
+    );
+}
+
+#[test]
+fn large_print_brief() {
+    let options = Options {
+        selection: Some(common::preset("brief")),
+        large_print: true,
+        ..Options::default()
+    };
+    compare(
+        "large-print-brief",
+        common::build_with(common::BUNDLED, &options),
+    );
+}
+
+#[test]
+fn personalized_brief_with_notes() {
+    let personal = common::jane_doe();
+    let options = Options {
+        selection: Some(common::preset("brief")),
+        personal: Some(&personal),
+        ..Options::default()
+    };
+    compare(
+        "personalized-brief",
+        common::build_with(common::BUNDLED, &options),
+    );
+}
+
+#[test]
+fn spanish_brief() {
+    let options = Options {
+        selection: Some(common::preset("brief")),
+        ..Options::default()
+    };
+    compare(
+        "spanish-brief",
+        common::build_with(common::SPANISH, &options),
     );
 }

@@ -10,6 +10,7 @@ use handout::pipeline::{self, Options, Output};
 use handout::select::Selection;
 
 pub const BUNDLED: &str = "handouts/l3-l4-foraminal-narrowing.toml";
+pub const SPANISH: &str = "handouts/l3-l4-foraminal-narrowing.es.toml";
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -92,4 +93,35 @@ pub fn page_count(file: &Path) -> usize {
                 .map(|n| n.trim().parse().expect("page count"))
         })
         .expect("pdfinfo prints Pages:")
+}
+
+/// Builds a handout (path relative to the repository) with the given options.
+pub fn build_with(handout: &str, options: &Options<'_>) -> Output {
+    let (h, _) = model::load(&root().join(handout)).expect("handout loads");
+    pipeline::build(&h, Path::new(handout), options)
+        .unwrap_or_else(|e| panic!("building {handout} failed: {e}"))
+}
+
+pub fn load(handout: &str) -> Handout {
+    model::load(&root().join(handout)).expect("handout loads").0
+}
+
+/// A profile from `profiles/`.
+pub fn profile(name: &str) -> handout::profile::Profile {
+    handout::profile::load(&root().join("profiles").join(name)).expect("profile loads")
+}
+
+/// The personal details used by the personalization tests.
+pub fn jane_doe() -> handout::personal::Personal {
+    handout::personal::Personal {
+        patient: Some("Jane Doe".into()),
+        date: Some("2026-11-25".parse().unwrap()),
+        clinician: Some("Dr. Maria Lee".into()),
+        follow_up: Some("Return in 2 weeks, or sooner if the pain spreads".into()),
+        notes: vec![
+            "Walk for 20 minutes every day, even on days with some pain.".into(),
+            "Use a heat pack for 15 minutes before your stretching exercises.".into(),
+        ],
+        notes_area: true,
+    }
 }

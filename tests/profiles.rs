@@ -1,0 +1,513 @@
+//! Clinic profiles, large print, personalization, Spanish, the QR link, review status and
+//! code lookup, checked on real PDFs and through the command line.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use handout::fonts::Face;
+use handout::layout::{Item, Role};
+use handout::pipeline::Options;
+
+fn handout_cmd(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_handout"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("run handout")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn bundled() -> String {
+    common::root().join(common::BUNDLED).display().to_string()
+}
+
+/// A profile in `dir` made of `body`, with a copy of the sample logo beside it.
+fn write_profile(dir: &Path, body: &str) -> String {
+    std::fs::copy(
+        common::root().join("profiles/riverside-logo.png"),
+        dir.join("riverside-logo.png"),
+    )
+    .unwrap();
+    let path = dir.join("profile.toml");
+    std::fs::write(&path, body).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn branded_handout_shows_clinic_logo_link_and_footer_line() {
+    let profile = common::profile("riverside-spine.toml");
+    let options = Options {
+        profile: Some(&profile),
+        ..Options::default()
+    };
+    let out = common::build_with(common::BUNDLED, &options);
+    let page1 = &out.layout.pages[0].items;
+    let image = page1
+        .iter()
+        .find_map(|i| match i {
+            Item::Image(img) => Some(img),
+            _ => None,
+        })
+        .expect("the logo is on page 1");
+    // The sample logo is square: printed square, and no taller than the theme allows.
+    assert!(
+        (image.w - image.h).abs() < 0.01 && image.h <= 48.01,
+        "{image:?}"
+    );
+    assert!(image.alt.contains("Riverside"));
+    assert!(page1.iter().any(
+        |i| matches!(i, Item::Link(l) if l.url == "https://riverside.example.org/spine/l3-l4")
+    ));
+    let pages = common::page_texts(&out.pdf, "branded");
+    assert!(pages[0].contains("Riverside Spine Center"));
+    assert!(pages[0].contains("https://riverside.example.org/spine/l3-l4"));
+    for (i, page) in pages.iter().enumerate() {
+        assert!(
+            page.contains("Questions? Call the Spine Center nurse line at 555-0100"),
+            "page {}",
+            i + 1
+        );
+        assert!(
+            page.contains(&common::normalize(
+                &common::load(common::BUNDLED).disclaimer
+            )),
+            "page {}",
+            i + 1
+        );
+    }
+    // The profile's own label replaced the built-in one.
+    assert!(pages
+        .join(" ")
+        .contains("Call 911 or go to the nearest emergency room now"));
+    // The link is a real URI annotation in the file.
+    let raw = String::from_utf8_lossy(&out.pdf);
+    assert!(
+        raw.contains("/URI(https://riverside.example.org/spine/l3-l4)"),
+        "no URI action in the PDF"
+    );
+}
+
+#[test]
+fn the_qr_code_decodes_to_the_link() {
+    let profile = common::profile("riverside-spine.toml");
+    let options = Options {
+        profile: Some(&profile),
+        ..Options::default()
+    };
+    let out = common::build_with(common::BUNDLED, &options);
+    let dir = common::scratch("qr");
+    let pdf = dir.join("qr.pdf");
+    std::fs::write(&pdf, &out.pdf).unwrap();
+    let png = dir.join("page");
+    let status = Command::new("pdftoppm")
+        .args(["-png", "-r", "150", "-f", "1", "-l", "1"])
+        .arg(&pdf)
+        .arg(&png)
+        .status()
+        .expect("pdftoppm (poppler-utils) must be installed");
+    assert!(status.success());
+    let page = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "png"))
+        .expect("rendered page");
+    let decoded = Command::new("zbarimg")
+        .args(["-q", "--raw"])
+        .arg(&page)
+        .output()
+        .expect("zbarimg (zbar-tools) must be installed: scripts/test installs it");
+    let text = String::from_utf8_lossy(&decoded.stdout);
+    assert_eq!(text.trim(), "https://riverside.example.org/spine/l3-l4");
+}
+
+#[test]
+fn large_print_has_nothing_below_12_pt_no_italics_and_numbered_lists() {
+    let options = Options {
+        selection: Some(common::preset("full")),
+        large_print: true,
+        ..Options::default()
+    };
+    let out = common::build_with(common::BUNDLED, &options);
+    for (i, page) in out.layout.pages.iter().enumerate() {
+        for item in &page.items {
+            if let Item::Text(t) = item {
+                assert!(
+                    t.size >= 12.0,
+                    "page {}: {:?} at {} pt",
+                    i + 1,
+                    t.text,
+                    t.size
+                );
+                if t.role == Role::Body {
+                    assert!(
+                        t.size >= 18.0,
+                        "page {}: body {:?} at {} pt",
+                        i + 1,
+                        t.text,
+                        t.size
+                    );
+                }
+                assert!(
+                    !matches!(
+                        t.face,
+                        Face::Italic
+                            | Face::BoldItalic
+                            | Face::FallbackItalic
+                            | Face::FallbackBoldItalic
+                    ),
+                    "page {}: italic {:?}",
+                    i + 1,
+                    t.text
+                );
+                assert_ne!(t.text, "•", "page {}: a bullet in large print", i + 1);
+            }
+        }
+    }
+    let disclaimer = common::normalize(&common::load(common::BUNDLED).disclaimer);
+    for (i, page) in common::page_texts(&out.pdf, "large").iter().enumerate() {
+        assert!(
+            page.contains(&disclaimer),
+            "page {} lacks the disclaimer",
+            i + 1
+        );
+    }
+}
+
+#[test]
+fn personal_details_are_on_page_one_and_the_name_in_later_headers() {
+    let personal = common::jane_doe();
+    let options = Options {
+        selection: Some(common::preset("brief")),
+        personal: Some(&personal),
+        ..Options::default()
+    };
+    let out = common::build_with(common::BUNDLED, &options);
+    let pages = common::page_texts(&out.pdf, "personal");
+    assert!(pages.len() >= 2);
+    for text in [
+        "For: Jane Doe",
+        "From: Dr. Maria Lee",
+        "Date: November 25, 2026",
+        "Return in 2 weeks",
+        "Notes from your care team",
+    ] {
+        assert!(pages[0].contains(text), "page 1 lacks {text:?}");
+    }
+    for note in &personal.notes {
+        assert!(
+            pages[0].contains(note.as_str()),
+            "page 1 lacks the note {note:?}"
+        );
+    }
+    for (i, page) in pages.iter().enumerate().skip(1) {
+        assert!(
+            page.contains("For: Jane Doe"),
+            "page {} header lacks the patient",
+            i + 1
+        );
+    }
+    assert!(pages.last().unwrap().contains("My notes"));
+}
+
+#[test]
+fn spanish_handout_prints_spanish_labels_and_accents() {
+    let options = Options {
+        selection: Some(common::preset("brief")),
+        ..Options::default()
+    };
+    let out = common::build_with(common::SPANISH, &options);
+    let pages = common::page_texts(&out.pdf, "spanish");
+    let all = pages.join(" ");
+    assert!(pages[0].contains(&format!("Página 1 de {}", pages.len())));
+    for word in [
+        "Haga",
+        "Evite",
+        "Llame al 911",
+        "20 de mayo de 2025",
+        "á",
+        "ñ",
+    ] {
+        assert!(all.contains(word), "missing {word:?}");
+    }
+    let faq = Options {
+        selection: Some(handout::select::Selection::Sections(vec!["faq".into()])),
+        ..Options::default()
+    };
+    let faq_text = common::page_texts(
+        &common::build_with(common::SPANISH, &faq).pdf,
+        "spanish-faq",
+    )
+    .join(" ");
+    assert!(
+        faq_text.contains("¿Qué"),
+        "the opening question mark is lost"
+    );
+    let handout = common::load(common::SPANISH);
+    let sections =
+        handout::select::select(&handout, Path::new("es"), &common::preset("brief")).unwrap();
+    for section in sections {
+        section.texts(|at, text| {
+            assert!(
+                all.contains(&common::normalize(text)),
+                "{} / {at}: {text:?} missing",
+                section.id()
+            );
+        });
+    }
+}
+
+#[test]
+fn profile_errors_are_clear_and_write_nothing() {
+    let cases: [(&str, &str, &str); 6] = [
+        (
+            "[logo]\nfile = \"missing.png\"\nalt = \"Logo\"\n",
+            "cannot read the logo",
+            "missing logo",
+        ),
+        (
+            "[logo]\nfile = \"profile.toml\"\nalt = \"Logo\"\n",
+            "is not a PNG or JPEG image",
+            "not an image",
+        ),
+        (
+            "accent = \"#AAAAAA\"\n",
+            "contrast of only 2.32:1",
+            "low contrast",
+        ),
+        (
+            "acent = \"#1F4E79\"\n",
+            "unknown field `acent`",
+            "unknown key",
+        ),
+        (
+            "[labels]\ndoo = \"Do\"\n",
+            "unknown label `doo`",
+            "unknown label",
+        ),
+        (
+            "[logo]\nfile = \"riverside-logo.png\"\nalt = \"  \"\n",
+            "logo.alt is empty",
+            "empty alt",
+        ),
+    ];
+    for (body, expected, what) in cases {
+        let dir = common::scratch(&format!("profile-{}", what.replace(' ', "-")));
+        let profile = write_profile(&dir, body);
+        let out = handout_cmd(
+            &dir,
+            &["build", &bundled(), "--profile", &profile, "-o", "out.pdf"],
+        );
+        assert_eq!(out.status.code(), Some(1), "{what}: {}", stderr(&out));
+        assert!(stderr(&out).contains(expected), "{what}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("profile.toml"),
+            "{what}: the message does not name the file: {}",
+            stderr(&out)
+        );
+        assert!(!dir.join("out.pdf").exists(), "{what}: output written");
+    }
+}
+
+#[test]
+fn a_truncated_logo_is_refused() {
+    let dir = common::scratch("profile-truncated");
+    let png = std::fs::read(common::root().join("profiles/riverside-logo.png")).unwrap();
+    std::fs::write(dir.join("cut.png"), &png[..png.len() / 2]).unwrap();
+    std::fs::write(
+        dir.join("profile.toml"),
+        "[logo]\nfile = \"cut.png\"\nalt = \"Logo\"\n",
+    )
+    .unwrap();
+    let out = handout_cmd(
+        &dir,
+        &[
+            "build",
+            &bundled(),
+            "--profile",
+            "profile.toml",
+            "-o",
+            "out.pdf",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("could not be decoded"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.join("out.pdf").exists());
+}
+
+#[test]
+fn personal_text_no_font_can_draw_is_named() {
+    let dir = common::scratch("personal-glyph");
+    let out = handout_cmd(
+        &dir,
+        &[
+            "build",
+            &bundled(),
+            "--preset",
+            "brief",
+            "--patient",
+            "Jane 😀 Doe",
+            "-o",
+            "out.pdf",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("U+1F600") && stderr(&out).contains("patient"),
+        "{}",
+        stderr(&out)
+    );
+    let out = handout_cmd(
+        &dir,
+        &[
+            "build",
+            &bundled(),
+            "--preset",
+            "brief",
+            "--note",
+            "ok",
+            "--note",
+            "看医生",
+            "-o",
+            "out.pdf",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("U+770B") && stderr(&out).contains("note 2"),
+        "{}",
+        stderr(&out)
+    );
+    let out = handout_cmd(
+        &dir,
+        &["build", &bundled(), "--date", "25/11/2026", "-o", "out.pdf"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("YYYY-MM-DD"));
+    assert!(!dir.join("out.pdf").exists());
+}
+
+#[test]
+fn personal_file_and_flags_combine() {
+    let dir = common::scratch("personal-file");
+    std::fs::write(
+        dir.join("me.toml"),
+        "patient = \"Ana Ruiz\"\nclinician = \"Dr. File\"\nnotes = [\"From the file.\"]\n",
+    )
+    .unwrap();
+    let out = handout_cmd(
+        &dir,
+        &[
+            "build",
+            &bundled(),
+            "--preset",
+            "brief",
+            "--personal",
+            "me.toml",
+            "--clinician",
+            "Dr. Flag",
+            "-o",
+            "out.pdf",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = std::fs::read(dir.join("out.pdf")).unwrap();
+    let text = common::page_texts(&pdf, "personal-file").join(" ");
+    assert!(
+        text.contains("For: Ana Ruiz")
+            && text.contains("From: Dr. Flag")
+            && text.contains("From the file."),
+        "{text}"
+    );
+    assert!(!text.contains("Dr. File"));
+}
+
+#[test]
+fn overdue_review_warns_and_strict_refuses() {
+    let dir = common::scratch("review");
+    let text = std::fs::read_to_string(bundled()).unwrap();
+    std::fs::write(
+        dir.join("old.toml"),
+        text.replace("review_due = 2027-05-20", "review_due = 2020-01-01"),
+    )
+    .unwrap();
+    let out = handout_cmd(
+        &dir,
+        &["build", "old.toml", "--preset", "brief", "-o", "out.pdf"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning: old.toml: review was due on 2020-01-01"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_file(dir.join("out.pdf")).unwrap();
+    let out = handout_cmd(
+        &dir,
+        &[
+            "build", "old.toml", "--preset", "brief", "--strict", "-o", "out.pdf",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("review was due on 2020-01-01"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.join("out.pdf").exists());
+    let out = handout_cmd(&dir, &["list", "old.toml"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("review:  OVERDUE by"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn list_finds_handouts_by_code_along_the_hierarchy() {
+    let root = common::root();
+    let ids = |code: &str| -> Vec<String> {
+        let out = handout_cmd(&root, &["list", "handouts", "--json", "--code", code]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let entries: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+        entries
+            .as_array()
+            .expect("an array")
+            .iter()
+            .map(|e| e["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let ids = |code: &str| {
+        let mut found = ids(code);
+        found.sort();
+        found
+    };
+    let both = ["l3-l4-foraminal-narrowing", "l3-l4-foraminal-narrowing-es"];
+    assert_eq!(ids("M48.061"), both);
+    assert_eq!(ids("M48.06"), both, "a parent code finds its children");
+    assert_eq!(ids("m48.0"), both, "codes match whatever the case");
+    assert_eq!(
+        ids("M48.0619"),
+        both,
+        "a more specific code finds its parent"
+    );
+    assert!(ids("M99.53").is_empty());
+    let out = handout_cmd(&root, &["list", "handouts", "--json"]);
+    let entries: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = &entries[0];
+    assert_eq!(first["review_due"], "2027-05-20");
+    assert!(first["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["id"] == "faq" && s["items"] == 15));
+}
