@@ -112,6 +112,33 @@ pub fn is_invisible_format(c: char) -> bool {
 struct Metrics {
     face: ttf_parser::Face<'static>,
     units_per_em: f32,
+    /// Advance widths (in ems) of the characters below [`TABLE_END`], `None` where the
+    /// face has no glyph: filled on first use, so the hot path skips the cmap search.
+    table: OnceLock<Vec<Option<f32>>>,
+}
+
+/// Characters below this (Latin, Latin-1 and Latin Extended-A/B) are looked up in a
+/// table; rarer ones go to the font's cmap.
+const TABLE_END: u32 = 0x250;
+
+impl Metrics {
+    fn lookup(&self, c: char) -> Option<f32> {
+        let code = c as u32;
+        if code < TABLE_END {
+            let table = self.table.get_or_init(|| {
+                (0..TABLE_END)
+                    .map(|code| char::from_u32(code).and_then(|c| self.lookup_slow(c)))
+                    .collect()
+            });
+            return table.get(code as usize).copied().flatten();
+        }
+        self.lookup_slow(c)
+    }
+
+    fn lookup_slow(&self, c: char) -> Option<f32> {
+        let gid = self.face.glyph_index(c)?;
+        Some(f32::from(self.face.glyph_hor_advance(gid).unwrap_or(0)) / self.units_per_em)
+    }
 }
 
 /// Parsed metrics of every bundled face. Parsing is lazy and cheap (ttf-parser reads
@@ -136,6 +163,7 @@ impl Fonts {
                     Metrics {
                         units_per_em: f32::from(parsed.units_per_em()),
                         face: parsed,
+                        table: OnceLock::new(),
                     }
                 })
                 .collect();
@@ -151,16 +179,12 @@ impl Fonts {
     pub fn face_for(&self, style: Style, c: char) -> Option<Face> {
         Face::chain(style)
             .into_iter()
-            .find(|&face| self.metrics(face).face.glyph_index(c).is_some())
+            .find(|&face| self.metrics(face).lookup(c).is_some())
     }
 
     /// Advance width of `c` in `face`, in ems. Zero for characters the face lacks.
     pub fn advance_em(&self, face: Face, c: char) -> f32 {
-        let m = self.metrics(face);
-        m.face
-            .glyph_index(c)
-            .and_then(|gid| m.face.glyph_hor_advance(gid))
-            .map_or(0.0, |adv| f32::from(adv) / m.units_per_em)
+        self.metrics(face).lookup(c).unwrap_or(0.0)
     }
 
     /// Width of `text` drawn in `face` at `size` points.

@@ -40,23 +40,46 @@ pub fn finish(
     tidy_info(&mut doc);
     exact_media_boxes(&mut doc, width, height);
 
-    // The ID only has to be unique to the content, so a hash of everything else serves.
-    doc.trailer.remove(b"ID");
-    let mut body = Vec::new();
-    doc.save_to(&mut body)
-        .map_err(|e| Error::Pdf(format!("cannot serialize: {e}")))?;
-    let id = fingerprint(&body);
+    // The ID only has to be unique to the content, so a hash of the file serves. Write
+    // the file once with a zero placeholder, hash it, then put the hash in its place:
+    // same length, so every offset in the cross-reference table stays right.
+    const PLACEHOLDER: [u8; 16] = [0; 16];
     doc.trailer.set(
         "ID",
         Object::Array(vec![
-            Object::String(id.to_vec(), lopdf::StringFormat::Hexadecimal),
-            Object::String(id.to_vec(), lopdf::StringFormat::Hexadecimal),
+            Object::String(PLACEHOLDER.to_vec(), lopdf::StringFormat::Hexadecimal),
+            Object::String(PLACEHOLDER.to_vec(), lopdf::StringFormat::Hexadecimal),
         ]),
     );
-    let mut bytes = Vec::with_capacity(body.len() + 128);
+    let mut bytes = Vec::new();
     doc.save_to(&mut bytes)
         .map_err(|e| Error::Pdf(format!("cannot serialize: {e}")))?;
+    let id = fingerprint(&bytes);
+    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02X}")).collect::<String>();
+    let (from, to) = (
+        format!("<{}>", hex(&PLACEHOLDER)),
+        format!("<{}>", hex(&id)),
+    );
+    // The trailer is at the end of the file; only its two placeholders are replaced.
+    let tail_start = bytes.len().saturating_sub(1024);
+    let mut replaced = 0;
+    let mut at = tail_start;
+    while let Some(pos) = find(&bytes[at..], from.as_bytes()) {
+        let start = at + pos;
+        bytes[start..start + to.len()].copy_from_slice(to.as_bytes());
+        at = start + to.len();
+        replaced += 1;
+    }
+    if replaced != 2 {
+        return Err(Error::Pdf(format!(
+            "expected the document ID twice in the trailer, found it {replaced} times"
+        )));
+    }
     Ok(bytes)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 /// printpdf claims PDF/X conformance in the info dictionary (`GTS_PDFXVersion`) and
