@@ -73,6 +73,9 @@ pub enum Error {
         days: i64,
     },
 
+    #[error("the batch is incomplete: {failed} failed, {not_started} not started (see above)")]
+    BatchIncomplete { failed: usize, not_started: usize },
+
     #[error("{failed} of {total} handout files have errors (see above)")]
     SomeFailed { failed: usize, total: usize },
 

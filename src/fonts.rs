@@ -111,6 +111,9 @@ pub fn is_invisible_format(c: char) -> bool {
 
 struct Metrics {
     face: ttf_parser::Face<'static>,
+    /// The Unicode cmap subtables, found once: `Face::glyph_index` would look them up
+    /// again on every call.
+    cmaps: Vec<ttf_parser::cmap::Subtable<'static>>,
     units_per_em: f32,
     /// Advance widths (in ems) of the characters below [`TABLE_END`], `None` where the
     /// face has no glyph: filled on first use, so the hot path skips the cmap search.
@@ -136,7 +139,10 @@ impl Metrics {
     }
 
     fn lookup_slow(&self, c: char) -> Option<f32> {
-        let gid = self.face.glyph_index(c)?;
+        let gid = self
+            .cmaps
+            .iter()
+            .find_map(|table| table.glyph_index(c as u32))?;
         Some(f32::from(self.face.glyph_hor_advance(gid).unwrap_or(0)) / self.units_per_em)
     }
 }
@@ -160,9 +166,24 @@ impl Fonts {
                     #[allow(clippy::expect_used)]
                     let parsed = ttf_parser::Face::parse(face.bytes(), 0)
                         .expect("bundled font files are valid TrueType");
+                    let mut cmaps: Vec<ttf_parser::cmap::Subtable<'static>> = parsed
+                        .tables()
+                        .cmap
+                        .map(|cmap| {
+                            cmap.subtables
+                                .into_iter()
+                                .filter(|t| t.is_unicode())
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    // Full-repertoire (format 12) tables first: they cover what format 4 cannot.
+                    cmaps.sort_by_key(|t| {
+                        !matches!(t.format, ttf_parser::cmap::Format::SegmentedCoverage(_))
+                    });
                     Metrics {
                         units_per_em: f32::from(parsed.units_per_em()),
                         face: parsed,
+                        cmaps,
                         table: OnceLock::new(),
                     }
                 })

@@ -7,10 +7,12 @@
 
 #![forbid(unsafe_code)]
 
+pub mod batch;
 pub mod cli;
 pub mod dates;
 pub mod error;
 pub mod fonts;
+pub mod hash;
 pub mod labels;
 pub mod layout;
 pub mod model;

@@ -14,10 +14,31 @@ fn fail(path: &Path, reason: impl Into<String>) -> Error {
     }
 }
 
+/// Whether a write waits for the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// Flush the file to disk before renaming it into place: survives a power cut.
+    Flushed,
+    /// Leave flushing to the operating system. Batch runs use this: a flush per file would
+    /// cap them at the disk's flush rate, and a file cut short by a power failure lacks
+    /// the input hash at its end, so the next run rebuilds it.
+    Buffered,
+}
+
 /// Writes `bytes` to `target` through a temporary file in the same directory, renamed
 /// into place only once complete: a reader never sees a partial file, and a failed write
 /// leaves any existing file untouched. Refuses to write over any of `inputs`.
 pub fn write_atomic(target: &Path, bytes: &[u8], inputs: &[&Path]) -> Result<(), Error> {
+    write_atomic_with(target, bytes, inputs, Durability::Flushed)
+}
+
+/// [`write_atomic`] with a choice of [`Durability`].
+pub fn write_atomic_with(
+    target: &Path,
+    bytes: &[u8],
+    inputs: &[&Path],
+    durability: Durability,
+) -> Result<(), Error> {
     if target.is_dir() {
         return Err(fail(
             target,
@@ -58,7 +79,9 @@ pub fn write_atomic(target: &Path, bytes: &[u8], inputs: &[&Path]) -> Result<(),
     let result = (|| {
         let mut file = fs::File::create(&temp)?;
         file.write_all(bytes)?;
-        file.sync_all()?;
+        if durability == Durability::Flushed {
+            file.sync_all()?;
+        }
         fs::rename(&temp, target)
     })();
     result.map_err(|e| {

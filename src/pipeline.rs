@@ -24,6 +24,8 @@ pub struct Options<'a> {
     /// Seconds since 1970 to stamp into the PDF instead of `meta.last_updated`
     /// (the CLI passes `SOURCE_DATE_EPOCH` here).
     pub timestamp: Option<i64>,
+    /// The inputs' hash to record in the PDF (batch runs).
+    pub inputs: Option<String>,
 }
 
 impl Options<'_> {
@@ -110,6 +112,7 @@ pub fn build(handout: &Handout, path: &Path, options: &Options<'_>) -> Result<Ou
         timestamp: options
             .timestamp
             .unwrap_or_else(|| crate::dates::timestamp(&meta.last_updated)),
+        inputs: options.inputs.clone(),
     };
     let logo = options
         .profile

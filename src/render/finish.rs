@@ -37,7 +37,7 @@ pub fn finish(
         return Err(Error::Pdf(problems.join("; ")));
     }
 
-    tidy_info(&mut doc);
+    tidy_info(&mut doc, info.inputs.as_deref());
     exact_media_boxes(&mut doc, width, height);
 
     // The ID only has to be unique to the content, so a hash of the file serves. Write
@@ -54,7 +54,7 @@ pub fn finish(
     let mut bytes = Vec::new();
     doc.save_to(&mut bytes)
         .map_err(|e| Error::Pdf(format!("cannot serialize: {e}")))?;
-    let id = fingerprint(&bytes);
+    let id = crate::hash::of(&bytes);
     let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02X}")).collect::<String>();
     let (from, to) = (
         format!("<{}>", hex(&PLACEHOLDER)),
@@ -82,14 +82,32 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
+/// The document-information key batch runs record their inputs' hash under, so a rerun
+/// can tell an up-to-date file from the file itself.
+pub const INPUTS_KEY: &str = "HandoutInputs";
+
+/// The inputs hash recorded in a PDF written by a batch run, if any.
+pub fn recorded_inputs(pdf: &[u8]) -> Option<String> {
+    let key = format!("/{INPUTS_KEY}(");
+    let start = find(pdf, key.as_bytes())? + key.len();
+    let len = pdf.get(start..)?.iter().position(|&b| b == b')')?;
+    String::from_utf8(pdf.get(start..start + len)?.to_vec()).ok()
+}
+
 /// printpdf claims PDF/X conformance in the info dictionary (`GTS_PDFXVersion`) and
 /// writes an empty `Identifier`; neither is true of our files, so drop them.
-fn tidy_info(doc: &mut lopdf::Document) {
+fn tidy_info(doc: &mut lopdf::Document, inputs: Option<&str>) {
     let info = doc.trailer.get(b"Info").and_then(Object::as_reference).ok();
     if let Some(dict) = info.and_then(|id| doc.get_dictionary_mut(id).ok()) {
         dict.remove(b"GTS_PDFXVersion");
         dict.remove(b"Identifier");
         dict.remove(b"Trapped");
+        if let Some(inputs) = inputs {
+            dict.set(
+                INPUTS_KEY,
+                Object::String(inputs.as_bytes().to_vec(), lopdf::StringFormat::Literal),
+            );
+        }
     }
 }
 
@@ -113,26 +131,5 @@ fn exact_media_boxes(doc: &mut lopdf::Document, width: f32, height: f32) {
                 page.set("TrimBox", Object::Array(rect));
             }
         }
-    }
-}
-
-/// A 128-bit FNV-1a hash: not cryptographic, just a stable content fingerprint.
-fn fingerprint(bytes: &[u8]) -> [u8; 16] {
-    const OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
-    const PRIME: u128 = 0x0000000001000000000000000000013B;
-    let hash = bytes
-        .iter()
-        .fold(OFFSET, |h, &b| (h ^ u128::from(b)).wrapping_mul(PRIME));
-    hash.to_be_bytes()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::fingerprint;
-
-    #[test]
-    fn fingerprint_is_stable_and_sensitive() {
-        assert_eq!(fingerprint(b"abc"), fingerprint(b"abc"));
-        assert_ne!(fingerprint(b"abc"), fingerprint(b"abd"));
     }
 }

@@ -3,6 +3,8 @@
 
 mod finish;
 
+pub use finish::recorded_inputs;
+
 use std::sync::OnceLock;
 
 use printpdf::{
@@ -24,6 +26,8 @@ pub struct Info {
     pub keywords: Vec<String>,
     /// Seconds since 1970 for the creation and modification dates.
     pub timestamp: i64,
+    /// A hash of everything the file was built from, recorded by batch runs.
+    pub inputs: Option<String>,
 }
 
 /// The resource name of a face. Fixed, so output never depends on the order fonts were

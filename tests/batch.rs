@@ -1,0 +1,459 @@
+//! `handout batch`: patient lists and manifests, failure isolation, reruns, shards,
+//! reports and Ctrl-C.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn handout(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_handout"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("run handout")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn handouts_dir() -> String {
+    common::root().join("handouts").display().to_string()
+}
+
+fn pdfs(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect()
+}
+
+fn leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".tmp") || n.starts_with('.'))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn is_complete_pdf(path: &Path) -> bool {
+    let bytes = std::fs::read(path).unwrap();
+    bytes.starts_with(b"%PDF-") && bytes.trim_ascii_end().ends_with(b"%%EOF")
+}
+
+fn report(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).expect("the report is JSON")
+}
+
+const LIST: &str = "\u{FEFF}patient,handout,preset,sections,date,clinician,follow_up,note,language
+\"Doe, Jane\",l3-l4-foraminal-narrowing,brief,,2026-11-25,Dr. Lee,In 2 weeks,\"Walk daily.
+
+Heat, then stretch.\",
+José Núñez,l3-l4-foraminal-narrowing,brief,,2026-11-25,,,,es
+Sam Smith,no-such-handout,brief,,,,,,
+Ann Lee,l3-l4-foraminal-narrowing,,warning-signs;do-and-avoid,,,,,
+Bad Row,l3-l4-foraminal-narrowing
+Kim Park,l3-l4-foraminal-narrowing,brief,,2026-13-45,,,,
+";
+
+#[test]
+fn a_patient_list_builds_good_rows_and_reports_bad_ones() {
+    let dir = common::scratch("batch-csv");
+    std::fs::write(dir.join("list.csv"), LIST).unwrap();
+    let out = handout(
+        &dir,
+        &[
+            "batch",
+            "--csv",
+            "list.csv",
+            "--handouts",
+            &handouts_dir(),
+            "--out-dir",
+            "out",
+            "--report",
+            "report.json",
+            "--quiet",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("row 3: line 6: no handout with id \"no-such-handout\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("row 5: line 8: has 2 fields where the header has 9"),
+        "{err}"
+    );
+    assert!(
+        err.contains("row 6: line 9: --date \"2026-13-45\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("batch: 3 written, 0 up to date, 3 failed, 0 not started"),
+        "{err}"
+    );
+
+    let written = pdfs(&dir.join("out"));
+    let names: Vec<String> = written
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert!(
+        names.contains(&"l3-l4-foraminal-narrowing-brief-doe-jane-2026-11-25.pdf".to_string()),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&"l3-l4-foraminal-narrowing-es-brief-jose-nunez-2026-11-25.pdf".to_string()),
+        "{names:?}"
+    );
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with("l3-l4-foraminal-narrowing-sections-")
+                && n.ends_with("-ann-lee.pdf")),
+        "{names:?}"
+    );
+    assert!(leftovers(&dir.join("out")).is_empty());
+
+    // The quoted name with a comma, the two-paragraph note and the Spanish row all arrive.
+    let jane =
+        std::fs::read(dir.join("out/l3-l4-foraminal-narrowing-brief-doe-jane-2026-11-25.pdf"))
+            .unwrap();
+    let text = common::page_texts(&jane, "batch-jane").join(" ");
+    assert!(
+        text.contains("For: Doe, Jane")
+            && text.contains("Walk daily.")
+            && text.contains("Heat, then stretch."),
+        "{text}"
+    );
+    let jose =
+        std::fs::read(dir.join("out/l3-l4-foraminal-narrowing-es-brief-jose-nunez-2026-11-25.pdf"))
+            .unwrap();
+    assert!(common::page_texts(&jose, "batch-jose")
+        .join(" ")
+        .contains("Para: José Núñez"));
+
+    let report = report(&dir.join("report.json"));
+    assert_eq!(report["summary"]["written"], 3);
+    assert_eq!(report["summary"]["failed"], 3);
+    let jobs = report["jobs"].as_array().unwrap();
+    assert_eq!(jobs.len(), 6);
+    for job in jobs {
+        match job["status"].as_str().unwrap() {
+            "written" => assert!(
+                job["input_hash"].as_str().is_some_and(|h| h.len() == 32)
+                    && job["output"].is_string()
+            ),
+            "failed" => assert!(job["error"].as_str().is_some_and(|e| !e.is_empty())),
+            other => panic!("unexpected status {other}"),
+        }
+    }
+
+    // A rerun skips what is up to date; --force rebuilds it.
+    let out = handout(
+        &dir,
+        &[
+            "batch",
+            "--csv",
+            "list.csv",
+            "--handouts",
+            &handouts_dir(),
+            "--out-dir",
+            "out",
+            "--quiet",
+        ],
+    );
+    assert!(
+        stderr(&out).contains("0 written, 3 up to date, 3 failed"),
+        "{}",
+        stderr(&out)
+    );
+    let out = handout(
+        &dir,
+        &[
+            "batch",
+            "--csv",
+            "list.csv",
+            "--handouts",
+            &handouts_dir(),
+            "--out-dir",
+            "out",
+            "--quiet",
+            "--force",
+        ],
+    );
+    assert!(
+        stderr(&out).contains("3 written, 0 up to date, 3 failed"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_changed_row_is_rebuilt_and_the_rest_skipped() {
+    let dir = common::scratch("batch-change");
+    let list = "patient,handout,preset\nA One,l3-l4-foraminal-narrowing,brief\nB Two,l3-l4-foraminal-narrowing,brief\n";
+    std::fs::write(dir.join("list.csv"), list).unwrap();
+    let args = [
+        "batch",
+        "--csv",
+        "list.csv",
+        "--handouts",
+        &handouts_dir(),
+        "--out-dir",
+        "out",
+        "--quiet",
+    ];
+    assert!(handout(&dir, &args).status.success());
+    std::fs::write(
+        dir.join("list.csv"),
+        list.replace(
+            "B Two,l3-l4-foraminal-narrowing,brief",
+            "B Two,l3-l4-foraminal-narrowing,full",
+        ),
+    )
+    .unwrap();
+    let out = handout(&dir, &args);
+    assert!(
+        stderr(&out).contains("1 written, 1 up to date, 0 failed"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn list_level_mistakes_stop_before_any_work() {
+    let dir = common::scratch("batch-columns");
+    std::fs::write(
+        dir.join("list.csv"),
+        "patient,handout,colour\nA,l3-l4-foraminal-narrowing,red\n",
+    )
+    .unwrap();
+    let out = handout(
+        &dir,
+        &[
+            "batch",
+            "--csv",
+            "list.csv",
+            "--handouts",
+            &handouts_dir(),
+            "--out-dir",
+            "out",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("unknown column `colour`")
+            && stderr(&out).contains("valid columns: patient, handout"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(
+        dir.join("list.csv"),
+        "name,handout\nA,l3-l4-foraminal-narrowing\n",
+    )
+    .unwrap();
+    let out = handout(
+        &dir,
+        &[
+            "batch",
+            "--csv",
+            "list.csv",
+            "--handouts",
+            &handouts_dir(),
+            "--out-dir",
+            "out",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!dir.join("out").exists());
+    let out = handout(
+        &dir,
+        &["batch", "--csv", "list.csv", "--handouts", &handouts_dir()],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
+
+#[test]
+fn two_rows_for_the_same_file_both_fail_naming_each_other() {
+    let dir = common::scratch("batch-clash");
+    std::fs::write(
+        dir.join("list.csv"),
+        "patient,handout,preset\nJohn Smith,l3-l4-foraminal-narrowing,brief\nJohn  Smith,l3-l4-foraminal-narrowing,brief\nAmy Wu,l3-l4-foraminal-narrowing,brief\n",
+    )
+    .unwrap();
+    let out = handout(
+        &dir,
+        &[
+            "batch",
+            "--csv",
+            "list.csv",
+            "--handouts",
+            &handouts_dir(),
+            "--out-dir",
+            "out",
+            "--quiet",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("row 1, row 2 would all write"), "{err}");
+    assert_eq!(pdfs(&dir.join("out")).len(), 1);
+}
+
+#[test]
+fn shards_split_the_work_without_overlap() {
+    let dir = common::scratch("batch-shards");
+    let mut list = String::from("patient,handout,preset\n");
+    for i in 0..12 {
+        list.push_str(&format!("Patient {i},l3-l4-foraminal-narrowing,brief\n"));
+    }
+    std::fs::write(dir.join("list.csv"), list).unwrap();
+    let mut counts = Vec::new();
+    for k in 1..=3 {
+        let shard_dir = format!("out{k}");
+        let shard = format!("{k}/3");
+        let out = handout(
+            &dir,
+            &[
+                "batch",
+                "--csv",
+                "list.csv",
+                "--handouts",
+                &handouts_dir(),
+                "--out-dir",
+                &shard_dir,
+                "--shard",
+                &shard,
+                "--quiet",
+            ],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        counts.push(pdfs(&dir.join(&shard_dir)));
+    }
+    let mut all: Vec<String> = counts
+        .iter()
+        .flatten()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(all.len(), 12);
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 12, "a job ran in two shards");
+    assert!(
+        counts.iter().all(|c| !c.is_empty()),
+        "a shard got nothing: {:?}",
+        counts.iter().map(Vec::len).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_manifest_builds_every_matching_handout() {
+    let dir = common::scratch("batch-manifest");
+    let manifest = format!(
+        "out_dir = \"library\"\n\n[[job]]\nhandouts = \"{}/*.toml\"\npreset = \"brief\"\nprofile = \"{}\"\n\n[[job]]\nhandouts = \"{}/l3-l4-foraminal-narrowing.toml\"\npreset = \"brief\"\nlarge_print = true\npaper = \"a4\"\n",
+        handouts_dir(),
+        common::root().join("profiles/riverside-spine.toml").display(),
+        handouts_dir()
+    );
+    std::fs::write(dir.join("library.toml"), manifest).unwrap();
+    let out = handout(&dir, &["batch", "library.toml", "--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let names: Vec<String> = pdfs(&dir.join("library"))
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "l3-l4-foraminal-narrowing-brief-large-print-a4.pdf",
+            "l3-l4-foraminal-narrowing-brief-riverside-spine.pdf",
+            "l3-l4-foraminal-narrowing-es-brief-riverside-spine.pdf",
+        ]
+    );
+    for pdf in pdfs(&dir.join("library")) {
+        assert!(is_complete_pdf(&pdf));
+    }
+}
+
+#[test]
+fn ctrl_c_stops_cleanly_and_a_rerun_finishes_the_rest() {
+    let dir = common::scratch("batch-interrupt");
+    let rows = 300;
+    let mut list = String::from("patient,handout,preset\n");
+    for i in 0..rows {
+        list.push_str(&format!("Patient {i:04},l3-l4-foraminal-narrowing,brief\n"));
+    }
+    std::fs::write(dir.join("list.csv"), list).unwrap();
+    let args = [
+        "batch",
+        "--csv",
+        "list.csv",
+        "--handouts",
+        &handouts_dir(),
+        "--out-dir",
+        "out",
+        "-j",
+        "1",
+        "--quiet",
+    ];
+    let child = Command::new(env!("CARGO_BIN_EXE_handout"))
+        .current_dir(&dir)
+        .args(args)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the run to be under way, then interrupt it as Ctrl-C would.
+    let started = std::time::Instant::now();
+    while pdfs(&dir.join("out")).len() < 3 {
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "the batch never started writing"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("interrupted"), "{err}");
+    let done = pdfs(&dir.join("out"));
+    assert!(
+        done.len() < rows,
+        "the interrupt came too late to test anything"
+    );
+    assert!(
+        leftovers(&dir.join("out")).is_empty(),
+        "temp files left: {:?}",
+        leftovers(&dir.join("out"))
+    );
+    for pdf in &done {
+        assert!(is_complete_pdf(pdf), "{} is incomplete", pdf.display());
+    }
+    let out = handout(&dir, &args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let expected = format!(
+        "{} written, {} up to date, 0 failed, 0 not started",
+        rows - done.len(),
+        done.len()
+    );
+    assert!(
+        stderr(&out).contains(&expected),
+        "{} (expected {expected})",
+        stderr(&out)
+    );
+    assert_eq!(pdfs(&dir.join("out")).len(), rows);
+}
