@@ -241,6 +241,20 @@ mod tests {
     }
 
     #[test]
+    fn every_primary_face_has_printable_ascii() {
+        // The glyph check skips printable ASCII on the strength of this test.
+        let fonts = Fonts::bundled();
+        for face in [Face::Regular, Face::Bold, Face::Italic, Face::BoldItalic] {
+            for c in ' '..='~' {
+                assert!(
+                    fonts.metrics(face).lookup(c).is_some(),
+                    "{face:?} lacks {c:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn fallback_picks_the_first_face_with_the_glyph() {
         let fonts = Fonts::bundled();
         assert_eq!(fonts.face_for(Style::REGULAR, 'a'), Some(Face::Regular));

@@ -50,7 +50,7 @@ fn assert_nothing_lost(selection: Selection, paper: Paper, name: &str) -> usize 
         section.texts(|at, s| {
             checked += 1;
             if !text.contains(&common::normalize(s)) {
-                missing.push(format!("{} / {at}: {s:?}", section.id()));
+                missing.push(format!("{} / {}: {s:?}", section.id(), at()));
             }
         });
     }

@@ -255,8 +255,9 @@ fn spanish_handout_prints_spanish_labels_and_accents() {
         section.texts(|at, text| {
             assert!(
                 all.contains(&common::normalize(text)),
-                "{} / {at}: {text:?} missing",
-                section.id()
+                "{} / {}: {text:?} missing",
+                section.id(),
+                at()
             );
         });
     }

@@ -95,7 +95,7 @@ pub fn check_coverage(request: &Request<'_>, fonts: &Fonts) -> Result<(), Layout
         section.texts(|at, text| {
             if found.is_none() {
                 if let Some(ch) = first_missing(text, fonts) {
-                    found = Some((at, ch));
+                    found = Some((at(), ch));
                 }
             }
         });

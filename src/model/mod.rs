@@ -201,60 +201,62 @@ impl Block {
         }
     }
 
-    /// Every piece of text in the block, with a short description of where it is
-    /// (for error messages), in reading order.
-    pub fn texts(&self, mut visit: impl FnMut(String, &str)) {
+    /// Every piece of text in the block, in reading order, with a description of where
+    /// it is (for error messages). The description is built only when asked for, since
+    /// most callers never need it.
+    pub fn texts(&self, mut visit: impl FnMut(Location<'_>, &str)) {
         self.visit_texts(&mut visit);
     }
 
-    fn visit_texts(&self, visit: &mut dyn FnMut(String, &str)) {
-        let each = |visit: &mut dyn FnMut(String, &str), what: &str, items: &[String]| {
+    fn visit_texts(&self, visit: &mut dyn FnMut(Location<'_>, &str)) {
+        let each = |visit: &mut dyn FnMut(Location<'_>, &str), what: &str, items: &[String]| {
             for (i, item) in items.iter().enumerate() {
-                visit(format!("{what} item {}", i + 1), item);
+                visit(&|| format!("{what} item {}", i + 1), item);
             }
         };
         match self {
-            Block::Paragraph { text } => visit("paragraph".into(), text),
+            Block::Paragraph { text } => visit(&|| "paragraph".into(), text),
             Block::Bullets { items } => each(visit, "bullets", items),
             Block::Numbered { items } => each(visit, "numbered", items),
             Block::Terms { items } => {
                 for (i, t) in items.iter().enumerate() {
-                    visit(format!("terms item {}", i + 1), &t.term);
-                    visit(format!("terms item {}", i + 1), &t.text);
+                    let at = || format!("terms item {}", i + 1);
+                    visit(&at, &t.term);
+                    visit(&at, &t.text);
                 }
             }
             Block::Medicines { items } => {
                 for (i, m) in items.iter().enumerate() {
-                    let at = format!("medicine {} ({})", i + 1, m.name);
+                    let at = || format!("medicine {} ({})", i + 1, m.name);
                     for text in [&m.name, &m.class, &m.dose, &m.timing, &m.side_effects] {
-                        visit(at.clone(), text);
+                        visit(&at, text);
                     }
                     if let Some(note) = &m.note {
-                        visit(at.clone(), note);
+                        visit(&at, note);
                     }
                 }
             }
             Block::Supplements { items } => {
                 for (i, s) in items.iter().enumerate() {
-                    let at = format!("supplement {} ({})", i + 1, s.name);
+                    let at = || format!("supplement {} ({})", i + 1, s.name);
                     for text in [&s.name, &s.dose, &s.purpose, &s.how_it_works] {
-                        visit(at.clone(), text);
+                        visit(&at, text);
                     }
                 }
             }
             Block::Procedures { items } => {
                 for (i, p) in items.iter().enumerate() {
-                    let at = format!("procedure {} ({})", i + 1, p.name);
+                    let at = || format!("procedure {} ({})", i + 1, p.name);
                     for text in [&p.name, &p.what, &p.benefits] {
-                        visit(at.clone(), text);
+                        visit(&at, text);
                     }
                 }
             }
             Block::Group { title, blocks } => {
-                visit("group title".into(), title);
+                visit(&|| "group title".into(), title);
                 for block in blocks {
                     block.visit_texts(&mut |at, text| {
-                        visit(format!("group \"{title}\", {at}"), text)
+                        visit(&|| format!("group \"{title}\", {}", at()), text)
                     });
                 }
             }
@@ -264,27 +266,30 @@ impl Block {
             }
             Block::WarningSigns { intro, signs } => {
                 if let Some(intro) = intro {
-                    visit("warning signs intro".into(), intro);
+                    visit(&|| "warning signs intro".into(), intro);
                 }
                 for (i, s) in signs.iter().enumerate() {
-                    visit(format!("warning sign {}", i + 1), &s.text);
+                    visit(&|| format!("warning sign {}", i + 1), &s.text);
                 }
             }
             Block::Note { title, text } => {
                 if let Some(title) = title {
-                    visit("note title".into(), title);
+                    visit(&|| "note title".into(), title);
                 }
-                visit("note".into(), text);
+                visit(&|| "note".into(), text);
             }
             Block::Faq { items } => {
                 for (i, qa) in items.iter().enumerate() {
-                    visit(format!("question {}", i + 1), &qa.question);
-                    visit(format!("answer {}", i + 1), &qa.answer);
+                    visit(&|| format!("question {}", i + 1), &qa.question);
+                    visit(&|| format!("answer {}", i + 1), &qa.answer);
                 }
             }
         }
     }
 }
+
+/// Where a piece of text is, described on demand: "block 2 (medicine 3 (Ibuprofen))".
+pub type Location<'a> = &'a dyn Fn() -> String;
 
 impl Section {
     pub fn id(&self) -> &str {
@@ -308,10 +313,10 @@ impl Section {
     }
 
     /// Every piece of text in the section, title first, with where it is.
-    pub fn texts(&self, mut visit: impl FnMut(String, &str)) {
-        visit("title".into(), &self.title);
+    pub fn texts(&self, mut visit: impl FnMut(Location<'_>, &str)) {
+        visit(&|| "title".into(), &self.title);
         for (i, block) in self.blocks.iter().enumerate() {
-            block.texts(|at, text| visit(format!("block {} ({at})", i + 1), text));
+            block.texts(|at, text| visit(&|| format!("block {} ({})", i + 1, at()), text));
         }
     }
 }

@@ -110,7 +110,7 @@ pub fn validate(handout: &Handout) -> Result<(), Vec<Problem>> {
         }
         section.texts(|at, text| {
             if let Some(why) = text_problem(text) {
-                section_problems.push(format!("{at}: {why}"));
+                section_problems.push(format!("{}: {why}", at()));
             }
         });
         for (i, block) in section.blocks.iter().enumerate() {
