@@ -2,7 +2,7 @@
 
 use super::flow::{line_items, wrap, Element, Flow, Frame, Marker, TextStyle};
 use super::text::{MissingGlyph, Span};
-use super::{Item, LayoutError, Rect, Request, Role, Stroke, Theme};
+use super::{Item, LayoutError, Mark, MarkKind, Rect, Request, Role, Stroke, Theme};
 use crate::fonts::{Fonts, Style};
 use crate::labels::Labels;
 use crate::model::{Block, Medicine, Procedure, Supplement, Urgency, WarningSign};
@@ -404,7 +404,7 @@ impl Builder<'_> {
             (
                 col.x,
                 &self.labels.do_heading,
-                "✓",
+                MarkKind::Check,
                 t.do_color,
                 t.do_fill,
                 dos,
@@ -412,7 +412,7 @@ impl Builder<'_> {
             (
                 col.x + cell_w + gap,
                 &self.labels.avoid_heading,
-                "✗",
+                MarkKind::Cross,
                 t.avoid_color,
                 t.avoid_fill,
                 avoid,
@@ -426,22 +426,23 @@ impl Builder<'_> {
         let mut header = Vec::new();
         let mut bands = Vec::new();
         for (x, title, mark, color, fill, _) in &columns {
-            let heading = format!("{mark} {title}");
-            let lines = wrap(
-                self.fonts,
-                &[Span::new(&heading, Style::BOLD, *color)],
-                t.body_size * 1.1,
-                cell_w - 2.0 * pad,
-            )?;
-            let height = lines.len() as f32 * t.body_leading;
             let head_style = TextStyle {
                 size: t.body_size * 1.1,
                 leading: t.body_leading,
                 role: Role::Label,
             };
+            let mark_w = self.mark_width(head_style.size);
+            let lines = wrap(
+                self.fonts,
+                &[Span::new(title, Style::BOLD, *color)],
+                head_style.size,
+                cell_w - 2.0 * pad - mark_w,
+            )?;
+            let height = lines.len() as f32 * t.body_leading;
+            header.push(self.mark(*mark, x + pad, 4.0, head_style, *color));
             for (i, line) in lines.iter().enumerate() {
                 header.extend(shift(
-                    line_items(self.fonts, line, x + pad, head_style),
+                    line_items(self.fonts, line, x + pad + mark_w, head_style),
                     4.0 + i as f32 * t.body_leading,
                 ));
             }
@@ -478,24 +479,7 @@ impl Builder<'_> {
                     t.body_size,
                     cell_w - indent - pad,
                 )?;
-                let marks = wrap(
-                    self.fonts,
-                    &[Span::new(mark, Style::BOLD, *color)],
-                    t.body_size,
-                    f32::MAX / 4.0,
-                )?;
-                let mut items_here = Vec::new();
-                for line in &marks {
-                    items_here.extend(line_items(
-                        self.fonts,
-                        line,
-                        x + pad,
-                        TextStyle {
-                            role: Role::Marker,
-                            ..style
-                        },
-                    ));
-                }
+                let mut items_here = vec![self.mark(*mark, x + pad, 0.0, style, *color)];
                 for (i, line) in lines.iter().enumerate() {
                     items_here.extend(shift(
                         line_items(self.fonts, line, x + pad + indent, style),
@@ -525,6 +509,27 @@ impl Builder<'_> {
         }
         keep_together(&mut self.flow.elements[first..]);
         Ok(())
+    }
+
+    /// Width taken by a ✓ or ✗ mark and the space after it, at a text size.
+    fn mark_width(&self, size: f32) -> f32 {
+        size * 0.95
+    }
+
+    /// A ✓ or ✗ drawn as lines, sitting on the baseline of a line of text whose top is
+    /// `top`: marks are drawn rather than set in a symbol font, which would have to be
+    /// parsed and embedded in nearly every handout for two glyphs.
+    fn mark(&self, kind: MarkKind, x: f32, top: f32, style: TextStyle, color: super::Rgb) -> Item {
+        let cap = self.fonts.cap_height_em(crate::fonts::Face::Bold) * style.size;
+        let baseline = top + (style.leading + cap) / 2.0;
+        let size = cap * 1.05;
+        Item::Mark(Mark {
+            kind,
+            x,
+            y: baseline - size,
+            size,
+            color,
+        })
     }
 
     /// The "when to get help" callout: emergencies first, on a tinted band, then the

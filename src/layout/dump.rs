@@ -49,6 +49,15 @@ pub fn dump(doc: &Document) -> String {
                     "  image x={:.2} y={:.2} w={:.2} h={:.2} alt={:?}",
                     i.x, i.y, i.w, i.h, i.alt
                 ),
+                Item::Mark(m) => writeln!(
+                    out,
+                    "  mark {:?} x={:.2} y={:.2} size={:.2} {}",
+                    m.kind,
+                    m.x,
+                    m.y,
+                    m.size,
+                    m.color.hex()
+                ),
                 Item::Link(l) => writeln!(
                     out,
                     "  link x={:.2} y={:.2} w={:.2} h={:.2} {}",

@@ -144,6 +144,40 @@ pub struct Link {
     pub url: String,
 }
 
+/// A check mark or a cross, drawn as strokes in a `size` x `size` square whose top-left
+/// corner is (x, y).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mark {
+    pub kind: MarkKind,
+    pub x: f32,
+    pub y: f32,
+    pub size: f32,
+    pub color: Rgb,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkKind {
+    /// ✓
+    Check,
+    /// ✗
+    Cross,
+}
+
+impl Mark {
+    /// The strokes, as polylines in page coordinates, and their width.
+    pub fn strokes(&self) -> (Vec<Vec<(f32, f32)>>, f32) {
+        let at = |u: f32, v: f32| (self.x + u * self.size, self.y + v * self.size);
+        let lines = match self.kind {
+            MarkKind::Check => vec![vec![at(0.05, 0.55), at(0.38, 0.9), at(0.95, 0.08)]],
+            MarkKind::Cross => vec![
+                vec![at(0.1, 0.1), at(0.9, 0.9)],
+                vec![at(0.9, 0.1), at(0.1, 0.9)],
+            ],
+        };
+        (lines, self.size * 0.16)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
     Text(Text),
@@ -151,6 +185,7 @@ pub enum Item {
     Rule(Rule),
     Image(Image),
     Link(Link),
+    Mark(Mark),
 }
 
 impl Item {
@@ -164,6 +199,7 @@ impl Item {
             }
             Item::Image(i) => i.y += dy,
             Item::Link(l) => l.y += dy,
+            Item::Mark(m) => m.y += dy,
         }
         self
     }

@@ -198,6 +198,45 @@ fn page_ops(page: &layout::Page, height: f32) -> Vec<Op> {
                     },
                 });
             }
+            Item::Mark(mark) => {
+                if in_text {
+                    ops.push(Op::EndTextSection);
+                    in_text = false;
+                }
+                let (lines, width) = mark.strokes();
+                ops.push(Op::SaveGraphicsState);
+                ops.push(Op::SetOutlineColor {
+                    col: color(mark.color),
+                });
+                ops.push(Op::SetOutlineThickness { pt: Pt(width) });
+                ops.push(Op::SetLineCapStyle {
+                    cap: printpdf::LineCapStyle::Round,
+                });
+                ops.push(Op::SetLineJoinStyle {
+                    join: printpdf::LineJoinStyle::Round,
+                });
+                for line in lines {
+                    ops.push(Op::DrawLine {
+                        line: Line {
+                            points: line
+                                .into_iter()
+                                .map(|(x, y)| LinePoint {
+                                    p: Point {
+                                        x: Pt(x),
+                                        y: Pt(height - y),
+                                    },
+                                    bezier: false,
+                                })
+                                .collect(),
+                            is_closed: false,
+                        },
+                    });
+                }
+                ops.push(Op::RestoreGraphicsState);
+                // The restored state no longer has the colours we tracked.
+                fill = None;
+                font = None;
+            }
             Item::Link(link) => {
                 ops.push(Op::LinkAnnotation {
                     link: LinkAnnotation::new(
