@@ -198,9 +198,15 @@ impl Fonts {
 
     /// The first face in the style's fallback chain that can draw `c`.
     pub fn face_for(&self, style: Style, c: char) -> Option<Face> {
+        self.resolve(style, c).map(|(face, _)| face)
+    }
+
+    /// The face that draws `c` in `style`, with the character's advance width in ems:
+    /// one lookup where [`Fonts::face_for`] and [`Fonts::advance_em`] would take two.
+    pub fn resolve(&self, style: Style, c: char) -> Option<(Face, f32)> {
         Face::chain(style)
             .into_iter()
-            .find(|&face| self.metrics(face).lookup(c).is_some())
+            .find_map(|face| self.metrics(face).lookup(c).map(|advance| (face, advance)))
     }
 
     /// Advance width of `c` in `face`, in ems. Zero for characters the face lacks.

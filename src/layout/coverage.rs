@@ -16,7 +16,9 @@ const STYLES: [Style; 4] = [
 
 fn first_missing(text: &str, fonts: &Fonts) -> Option<char> {
     text.chars().find(|&c| {
-        !c.is_whitespace()
+        // Printable ASCII is in every primary face (a test in `fonts` makes sure).
+        !(' '..='~').contains(&c)
+            && !c.is_whitespace()
             && !is_invisible_format(c)
             && STYLES
                 .iter()

@@ -110,8 +110,8 @@ pub fn words(spans: &[Span<'_>], size: f32, fonts: &Fonts) -> Result<Vec<Word>, 
             }
             // No-break spaces draw as ordinary spaces: every face has one.
             let drawn = if c.is_whitespace() { ' ' } else { c };
-            let face = fonts.face_for(span.style, drawn).ok_or(MissingGlyph(c))?;
-            let width = fonts.advance_em(face, drawn) * size;
+            let (face, advance) = fonts.resolve(span.style, drawn).ok_or(MissingGlyph(c))?;
+            let width = advance * size;
             match current.last_mut() {
                 Some(piece) if piece.face == face && piece.color == span.color => {
                     piece.text.push(drawn);
