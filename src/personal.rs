@@ -7,7 +7,6 @@ use serde::Deserialize;
 use toml::value::Datetime;
 
 use crate::error::Error;
-use crate::model::SourceError;
 
 /// What is printed for one patient.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -102,15 +101,7 @@ pub fn parse_date(text: &str) -> Result<Datetime, String> {
 
 /// Reads a personalization file (`--personal FILE`).
 pub fn load(path: &Path) -> Result<Personal, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let personal: Personal = toml::from_str(&text).map_err(|err| {
-        let offset = err.span().map_or(0, |s| s.start);
-        let message = err.message().trim().replace('\n', " ");
-        Error::Source(Box::new(SourceError::at(path, &text, offset, message)))
-    })?;
+    let personal: Personal = crate::model::read_toml(path)?;
     personal.check().map_err(|why| Error::Invalid {
         path: path.to_path_buf(),
         problems: vec![why],

@@ -26,17 +26,8 @@ impl Library {
     /// Loads every `.toml` file in `dir`. A file that does not load is an error: a
     /// batch over a broken library would fail row by row for the same reason.
     pub fn load_dir(dir: &Path) -> Result<Library, Error> {
-        let entries = std::fs::read_dir(dir).map_err(|source| Error::Read {
-            path: dir.to_path_buf(),
-            source,
-        })?;
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
-            .collect();
-        files.sort();
         let mut library = Library::default();
-        for file in files {
+        for file in model::toml_files(dir)? {
             library.add(&file)?;
         }
         Ok(library)

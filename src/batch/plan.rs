@@ -355,17 +355,7 @@ pub fn manifest_out_dir(path: &Path) -> Result<Option<PathBuf>, Error> {
 }
 
 fn read_manifest(path: &Path) -> Result<Manifest, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    toml::from_str(&text).map_err(|err| {
-        let offset = err.span().map_or(0, |s| s.start);
-        let message = err.message().trim().replace('\n', " ");
-        Error::Source(Box::new(crate::model::SourceError::at(
-            path, &text, offset, message,
-        )))
-    })
+    crate::model::read_toml(path)
 }
 
 /// Plans the jobs of a manifest. `profile_override` (from `--profile`) replaces every

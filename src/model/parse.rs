@@ -147,6 +147,34 @@ fn wrong_value(detail: &str) -> Option<String> {
     Some(detail[start..].to_string())
 }
 
+/// Reads a TOML file into `T` (a profile, a personalization file, a manifest), with
+/// the same `file:line:col` errors as handouts.
+pub fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|err| {
+        let offset = err.span().map_or(0, |s| s.start);
+        let message = err.message().trim().replace('\n', " ");
+        Error::Source(Box::new(SourceError::at(path, &text, offset, message)))
+    })
+}
+
+/// The `.toml` files directly in `dir`, sorted by name.
+pub fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let entries = std::fs::read_dir(dir).map_err(|source| Error::Read {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
 /// Reads and parses a handout file. See [`parse`].
 pub fn load(path: &Path) -> Result<(Handout, String), Error> {
     let bytes = std::fs::read(path).map_err(|source| Error::Read {

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use crate::error::Error;
 use crate::labels::LabelValue;
 use crate::layout::{Paper, Rgb};
-use crate::model::{check_url, SourceError};
+use crate::model::check_url;
 use crate::select::Selection;
 
 /// The profile file as written.
@@ -138,15 +138,7 @@ impl Profile {
 
 /// Reads and checks a profile. The logo path is relative to the profile's directory.
 pub fn load(path: &Path) -> Result<Profile, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let file: ProfileFile = toml::from_str(&text).map_err(|err| {
-        let offset = err.span().map_or(0, |s| s.start);
-        let message = err.message().trim().replace('\n', " ");
-        Error::Source(Box::new(SourceError::at(path, &text, offset, message)))
-    })?;
+    let file: ProfileFile = crate::model::read_toml(path)?;
     let invalid = |problem: String| Error::Invalid {
         path: path.to_path_buf(),
         problems: vec![problem],
