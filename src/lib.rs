@@ -4,6 +4,25 @@
 //! [`model`] (TOML types and validation) → [`select`] (which sections) →
 //! [`layout`] (pure: measure, wrap, paginate into positioned boxes) →
 //! [`render`] (boxes to PDF) → the `handout` binary's CLI.
+//!
+//! Building a handout from Rust:
+//!
+//! ```
+//! use std::path::Path;
+//! use handout::pipeline::{self, Options};
+//! use handout::select::Selection;
+//!
+//! let path = Path::new("handouts/l3-l4-foraminal-narrowing.toml");
+//! let (handout, _source) = handout::model::load(path)?;
+//! let options = Options {
+//!     selection: Some(Selection::Preset("brief".into())),
+//!     ..Options::default()
+//! };
+//! let built = pipeline::build(&handout, path, &options)?;
+//! assert_eq!(built.layout.pages.len(), 1);
+//! assert!(built.pdf.starts_with(b"%PDF-"));
+//! # Ok::<(), handout::Error>(())
+//! ```
 
 #![forbid(unsafe_code)]
 
