@@ -138,3 +138,52 @@ fn layout_keeps_every_box_inside_the_page_body() {
         }
     }
 }
+
+#[test]
+fn huge_words_and_cells_break_across_lines_and_pages() {
+    let (mut handout, _) = common::bundled();
+    let long_word = "x".repeat(5000);
+    let long_cell = vec!["word"; 3000].join(" ");
+    for section in &mut handout.sections {
+        for block in &mut section.blocks {
+            if let handout::model::Block::DoAvoid { dos, avoid } = block {
+                dos[0] = long_word.clone();
+                avoid[1] = long_cell.clone();
+            }
+        }
+    }
+    let options = handout::pipeline::Options {
+        selection: Some(common::preset("brief")),
+        ..Default::default()
+    };
+    let out = handout::pipeline::build(&handout, std::path::Path::new("h.toml"), &options)
+        .expect("huge cells build instead of failing");
+    assert!(out.layout.pages.len() > 2);
+    let fonts = handout::fonts::Fonts::bundled();
+    let (mut xs, mut words) = (0, 0);
+    for page in &out.layout.pages {
+        for item in &page.items {
+            if let handout::layout::Item::Text(t) = item {
+                let right = t.x + fonts.width(t.face, t.size, &t.text);
+                assert!(
+                    right <= out.layout.width - 54.0 + 0.5,
+                    "{:?} runs into the margin",
+                    t.text
+                );
+                assert!(
+                    t.y < out.layout.height - 30.0,
+                    "{:?} is in the footer area",
+                    t.text
+                );
+                if t.role == handout::layout::Role::Body {
+                    if t.text.chars().all(|c| c == 'x') {
+                        xs += t.text.len();
+                    }
+                    words += t.text.split_whitespace().filter(|w| *w == "word").count();
+                }
+            }
+        }
+    }
+    assert_eq!(xs, 5000, "characters of the long word were lost");
+    assert_eq!(words, 3000, "words of the long cell were lost");
+}

@@ -1,6 +1,6 @@
 //! Turns the handout's title block and selected sections into a flow of elements.
 
-use super::flow::{line_items, wrap, Element, Flow, Frame, Marker, TextStyle};
+use super::flow::{line_items, wrap, Cell, Element, Flow, Frame, Marker, TextStyle};
 use super::text::{MissingGlyph, Span};
 use super::{Item, LayoutError, Mark, MarkKind, Rect, Request, Role, Stroke, Theme};
 use crate::fonts::{Fonts, Style};
@@ -470,7 +470,6 @@ impl Builder<'_> {
         let indent = t.list_indent;
         for row in 0..rows {
             let mut cells = Vec::new();
-            let mut height: f32 = 0.0;
             for (x, _, mark, color, _, items) in &columns {
                 let Some(item) = items.get(row) else { continue };
                 let lines = wrap(
@@ -479,33 +478,30 @@ impl Builder<'_> {
                     t.body_size,
                     cell_w - indent - pad,
                 )?;
-                let mut items_here = vec![self.mark(*mark, x + pad, 0.0, style, *color)];
-                for (i, line) in lines.iter().enumerate() {
-                    items_here.extend(shift(
-                        line_items(self.fonts, line, x + pad + indent, style),
-                        i as f32 * t.body_leading,
-                    ));
-                }
-                height = height.max(lines.len() as f32 * t.body_leading);
-                cells.push(shift(items_here, t.item_gap));
+                cells.push(Cell {
+                    first_line: vec![self.mark(*mark, x + pad, 0.0, style, *color)],
+                    lines: lines
+                        .iter()
+                        .map(|line| line_items(self.fonts, line, x + pad + indent, style))
+                        .collect(),
+                });
             }
-            let height = height + 2.0 * t.item_gap;
             // A light line between rows helps the eye follow a pair across.
             let mut rules = Vec::new();
             if row + 1 < rows {
                 rules.push(Item::Rule(super::Rule {
                     x1: col.x,
-                    y1: height,
+                    y1: 0.0,
                     x2: col.x + col.width,
-                    y2: height,
+                    y2: 0.0,
                     stroke: Stroke {
                         color: t.rule,
                         width: 0.5,
                     },
                 }));
             }
-            cells.push(rules);
-            self.flow.row(cells, height, Vec::new());
+            self.flow
+                .table_row(cells, t.body_leading, t.item_gap, rules);
         }
         keep_together(&mut self.flow.elements[first..]);
         Ok(())

@@ -15,7 +15,7 @@ const STYLES: [Style; 4] = [
 ];
 
 fn first_missing(text: &str, fonts: &Fonts) -> Option<char> {
-    text.chars().find(|&c| {
+    super::text::nfc(text).chars().find(|&c| {
         // Printable ASCII is in every primary face (a test in `fonts` makes sure).
         !(' '..='~').contains(&c)
             && !c.is_whitespace()

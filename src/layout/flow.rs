@@ -208,6 +208,56 @@ impl Flow {
     }
 }
 
+/// One cell of a table row: its lines, each positioned relative to the line's top,
+/// and what else goes on the first line (a ✓ or ✗).
+#[derive(Debug, Default)]
+pub struct Cell {
+    pub first_line: Vec<Item>,
+    pub lines: Vec<Vec<Item>>,
+}
+
+impl Flow {
+    /// Adds a table row one line at a time (line 1 of every cell, then line 2...), so a
+    /// row with an enormous cell breaks between lines instead of overflowing a page.
+    /// Rows that fit stay whole: the lines keep together. `after` is drawn at the bottom
+    /// of the last line (a separating rule), `pad` above the first and below the last.
+    pub fn table_row(&mut self, cells: Vec<Cell>, leading: f32, pad: f32, after: Vec<Item>) {
+        let count = cells
+            .iter()
+            .map(|c| c.lines.len())
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        let mut cells = cells;
+        for i in 0..count {
+            let top = if i == 0 { pad } else { 0.0 };
+            let height = leading + top + if i + 1 == count { pad } else { 0.0 };
+            let mut items = Vec::new();
+            for cell in &mut cells {
+                if i == 0 {
+                    items.extend(
+                        std::mem::take(&mut cell.first_line)
+                            .into_iter()
+                            .map(|it| it.shifted(top)),
+                    );
+                }
+                if let Some(line) = cell.lines.get_mut(i) {
+                    items.extend(std::mem::take(line).into_iter().map(|it| it.shifted(top)));
+                }
+            }
+            if i + 1 == count {
+                items.extend(after.iter().cloned().map(|it| it.shifted(height)));
+            }
+            self.push(Element {
+                height,
+                items,
+                keep_with_next: i + 1 < count,
+                ..Element::default()
+            });
+        }
+    }
+}
+
 pub fn wrap(
     fonts: &Fonts,
     spans: &[Span<'_>],

@@ -2,7 +2,7 @@
 //! details and notes, and the link with its QR code; and the "My notes" area at the end.
 
 use super::blocks::{Builder, Column};
-use super::flow::{line_items, wrap, Element, Frame, TextStyle};
+use super::flow::{line_items, wrap, Cell, Element, Frame, TextStyle};
 use super::text::{MissingGlyph, Span};
 use super::{Image, Item, Link, Rect, Request, Role, Rule, Stroke, WebLink};
 use crate::fonts::Style;
@@ -249,27 +249,28 @@ impl Builder<'_> {
         let style = self.body_style();
         for pair in fields.chunks(2) {
             let mut cells = Vec::new();
-            let mut height: f32 = 0.0;
             for (i, (label, value)) in pair.iter().enumerate() {
                 let label = format!("{label}:");
-                let cell = Column {
-                    x: inner.x + i as f32 * (cell_w + gap),
-                    width: cell_w,
-                };
-                let (items, h) = self.stacked(
+                let x = inner.x + i as f32 * (cell_w + gap);
+                let lines = wrap(
+                    self.fonts,
                     &[
                         Span::new(&label, Style::BOLD, t.text),
                         Span::new(" ", Style::REGULAR, t.text),
                         Span::new(value, Style::REGULAR, t.text),
                     ],
-                    style,
-                    cell,
-                    0.0,
+                    style.size,
+                    cell_w,
                 )?;
-                cells.push(items);
-                height = height.max(h);
+                cells.push(Cell {
+                    first_line: Vec::new(),
+                    lines: lines
+                        .iter()
+                        .map(|line| line_items(self.fonts, line, x, style))
+                        .collect(),
+                });
             }
-            self.flow.row(cells, height, Vec::new());
+            self.flow.table_row(cells, style.leading, 0.0, Vec::new());
         }
         if !personal.notes.is_empty() {
             self.flow.space(t.item_gap * 2.0);

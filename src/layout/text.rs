@@ -85,6 +85,15 @@ impl Fragment for Measured<'_> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MissingGlyph(pub char);
 
+/// `text` in Unicode normalization form C, borrowed when it already is.
+pub fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+    match is_nfc_quick(text.chars()) {
+        IsNormalized::Yes => std::borrow::Cow::Borrowed(text),
+        _ => std::borrow::Cow::Owned(text.nfc().collect()),
+    }
+}
+
 /// Whitespace at which a line may break. No-break spaces are kept inside words.
 fn is_break_space(c: char) -> bool {
     c.is_whitespace() && !matches!(c, '\u{00A0}' | '\u{2007}' | '\u{202F}')
@@ -96,7 +105,10 @@ pub fn words(spans: &[Span<'_>], size: f32, fonts: &Fonts) -> Result<Vec<Word>, 
     let mut words = Vec::new();
     let mut current: Vec<Piece> = Vec::new();
     for span in spans {
-        for c in span.text.chars() {
+        // Composed form first: "e" + combining acute becomes "é", which the fonts draw
+        // as one glyph; drawn apart, the accent would sit beside the letter.
+        let text = nfc(span.text);
+        for c in text.chars() {
             if is_break_space(c) {
                 if !current.is_empty() {
                     let space_face = fonts.face_for(span.style, ' ').unwrap_or(Face::Regular);
@@ -344,6 +356,18 @@ mod tests {
             words(&plain("ok 😀"), 12.0, fonts).unwrap_err(),
             MissingGlyph('😀')
         );
+    }
+
+    #[test]
+    fn combining_accents_are_composed() {
+        let fonts = Fonts::bundled();
+        let lines = wrap(
+            words(&plain("Cafe\u{301}"), 12.0, fonts).unwrap(),
+            500.0,
+            12.0,
+            fonts,
+        );
+        assert_eq!(line_text(&lines[0]), "Café");
     }
 
     #[test]

@@ -50,16 +50,34 @@ fn locate(source: &str, offset: usize) -> (usize, usize, String) {
     (line, column, line_text)
 }
 
+/// The most characters of a source line an error shows.
+const WINDOW: usize = 100;
+
 impl fmt::Display for SourceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let number = self.line.to_string();
         let gutter = " ".repeat(number.len());
-        // Tabs would shift the caret, so show them as single spaces.
-        let shown: String = self
+        // Tabs would shift the caret, so show them as single spaces; a very long line is
+        // shown as a window around the column.
+        let chars: Vec<char> = self
             .line_text
             .chars()
             .map(|c| if c.is_control() { ' ' } else { c })
             .collect();
+        let column = self.column.saturating_sub(1);
+        let start = column
+            .saturating_sub(WINDOW / 2)
+            .min(chars.len().saturating_sub(WINDOW));
+        let end = (start + WINDOW).min(chars.len());
+        let mut shown: String = chars[start..end].iter().collect();
+        let mut caret_at = column - start.min(column);
+        if start > 0 {
+            shown.insert(0, '…');
+            caret_at += 1;
+        }
+        if end < chars.len() {
+            shown.push('…');
+        }
         writeln!(
             f,
             "{}:{}:{}: {}",
@@ -70,11 +88,7 @@ impl fmt::Display for SourceError {
         )?;
         writeln!(f, "{gutter} |")?;
         writeln!(f, "{number} | {shown}")?;
-        write!(
-            f,
-            "{gutter} | {}^",
-            " ".repeat(self.column.saturating_sub(1))
-        )
+        write!(f, "{gutter} | {}^", " ".repeat(caret_at))
     }
 }
 
@@ -265,6 +279,17 @@ mod tests {
             7
         );
         assert_eq!(at(refine_offset(src, span.clone(), "something else")), 2);
+    }
+
+    #[test]
+    fn a_long_line_is_shown_as_a_window_around_the_column() {
+        let line = format!("v = {}X{}", "[".repeat(500), "]".repeat(500));
+        let offset = line.find('X').unwrap();
+        let shown = SourceError::at(Path::new("h.toml"), &line, offset, "here").to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        assert!(lines[2].chars().count() < 120, "{}", lines[2]);
+        let caret = lines[3].chars().position(|c| c == '^').unwrap();
+        assert_eq!(lines[2].chars().nth(caret), Some('X'), "{shown}");
     }
 
     #[test]
