@@ -325,7 +325,7 @@ fn run_batch(args: BatchArgs) -> Result<(), Error> {
         force: args.force,
         shard: args.shard,
     };
-    let (summary, _) = batch::run(&settings)?;
+    let summary = batch::run(&settings)?;
     if summary.failed > 0 || summary.not_started > 0 {
         return Err(Error::BatchIncomplete {
             failed: summary.failed,

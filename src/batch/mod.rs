@@ -7,9 +7,9 @@ mod plan;
 
 pub use library::Library;
 pub use names::{pdf_name, slug};
-pub use plan::{Job, Plan, Rejected, COLUMNS};
+pub use plan::{Job, Planned, Rejected, COLUMNS};
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -18,7 +18,7 @@ use rayon::prelude::*;
 
 use crate::error::Error;
 use crate::hash::Fnv128;
-use crate::output::{write_atomic, write_atomic_with, Durability};
+use crate::output::{write_atomic_with, Durability};
 use crate::pipeline::{self, Options};
 use crate::render::recorded_inputs;
 use plan::LoadedProfile;
@@ -104,13 +104,6 @@ pub struct Summary {
     pub not_started: usize,
 }
 
-#[derive(serde::Serialize)]
-struct Report<'a> {
-    summary: Summary,
-    seconds: f64,
-    jobs: &'a [Record],
-}
-
 /// Set by Ctrl-C (SIGINT) or SIGTERM: jobs not yet started are skipped, jobs under way
 /// finish writing, so no file is left half-written.
 static STOP: AtomicBool = AtomicBool::new(false);
@@ -120,9 +113,17 @@ fn install_stop_handler() {
     let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst));
 }
 
+/// Jobs built in parallel at a time: enough to keep every core busy, few enough that
+/// memory does not grow with the length of the list.
+const CHUNK: usize = 256;
+
 /// Runs a batch and returns its summary. Errors that stop the whole batch (an unreadable
 /// list, a bad profile, an unknown column) come back as `Err`; failed jobs do not.
-pub fn run(settings: &Settings) -> Result<(Summary, Vec<Record>), Error> {
+///
+/// The list is read twice, streaming: once for the output names (to find clashes and
+/// count the work), once to build the jobs a chunk at a time. Nothing per job is kept
+/// but its output name, so memory stays flat however long the list is.
+pub fn run(settings: &Settings) -> Result<Summary, Error> {
     let started = Instant::now();
     let profile = settings
         .profile
@@ -135,99 +136,226 @@ pub fn run(settings: &Settings) -> Result<(Summary, Vec<Record>), Error> {
             .ok_or_else(|| Error::Usage("give --out-dir, or out_dir in the manifest".into()))?,
         (None, Source::Csv { .. }) => return Err(Error::Usage("--csv needs --out-dir".into())),
     };
-    let mut plan = match &settings.source {
-        Source::Csv { list, handouts } => {
-            let library = Library::load_dir(handouts)?;
-            plan::from_csv(list, &library, profile.as_ref(), &out_dir)?
-        }
-        Source::Manifest(path) => plan::from_manifest(path, profile.as_ref(), &out_dir)?,
+    let library = match &settings.source {
+        Source::Csv { handouts, .. } => Some(Library::load_dir(handouts)?),
+        Source::Manifest(_) => None,
     };
-    plan::reject_clashes(&mut plan);
-    if let Some(shard) = settings.shard {
-        let key = |p: &Path| {
-            p.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        };
-        plan.jobs.retain(|job| shard.owns(&key(&job.output)));
-        plan.rejected.retain(|r| shard.owns(&r.label));
-    }
+    let each_planned = |each: &mut dyn FnMut(Planned)| -> Result<(), Error> {
+        match (&settings.source, &library) {
+            (Source::Csv { list, .. }, Some(library)) => {
+                plan::csv_jobs(list, library, profile.as_ref(), &out_dir, each)
+            }
+            (Source::Manifest(path), _) => {
+                plan::manifest_jobs(path, profile.as_ref(), &out_dir, each)
+            }
+            (Source::Csv { .. }, None) => Ok(()),
+        }
+    };
+    let file_key = |p: &Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let owns = |key: &str| settings.shard.is_none_or(|shard| shard.owns(key));
+
+    // Pass 1: output names only.
+    let mut outputs = Vec::new();
+    each_planned(&mut |planned| {
+        if let Ok(job) = planned {
+            outputs.push((job.output, job.label));
+        }
+    })?;
+    let clashes = plan::clashes(outputs.iter().cloned());
+    let total = outputs
+        .iter()
+        .filter(|(output, _)| !clashes.contains_key(output) && owns(&file_key(output)))
+        .count();
+    drop(outputs);
+
     std::fs::create_dir_all(&out_dir).map_err(|e| Error::Output {
         path: out_dir.clone(),
         reason: e.to_string(),
     })?;
     remove_stale_temp_files(&out_dir);
-
     install_stop_handler();
-    let progress = progress_bar(plan.jobs.len() as u64, settings.quiet);
+    let progress = progress_bar(total as u64, settings.quiet);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.threads.unwrap_or(0))
         .build()
         .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
-    let force = settings.force;
-    let mut records: Vec<Record> = plan
-        .rejected
-        .iter()
-        .map(|r| Record {
-            job: r.label.clone(),
-            output: None,
-            status: Status::Failed,
-            error: Some(r.reason.clone()),
-            input_hash: None,
-        })
-        .collect();
-    let done: Vec<Record> = pool.install(|| {
-        plan.jobs
-            .par_iter()
-            .map(|job| {
-                let record = run_job(job, force);
-                progress.inc(1);
-                record
-            })
-            .collect()
-    });
-    progress.finish_and_clear();
-    records.extend(done);
+    let mut sink = Sink::new(settings.report.as_deref(), progress.clone())?;
 
-    let mut summary = Summary::default();
-    for r in &records {
-        match r.status {
-            Status::Written => summary.written += 1,
-            Status::UpToDate => summary.up_to_date += 1,
-            Status::Failed => summary.failed += 1,
-            Status::NotStarted => summary.not_started += 1,
+    // Pass 2: build, a chunk at a time.
+    let force = settings.force;
+    let mut chunk: Vec<Job> = Vec::with_capacity(CHUNK);
+    let flush = |chunk: &mut Vec<Job>, sink: &mut Sink| {
+        let done: Vec<Record> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|job| {
+                    let record = run_job(job, force);
+                    progress.inc(1);
+                    record
+                })
+                .collect()
+        });
+        chunk.clear();
+        done.into_iter().try_for_each(|r| sink.add(r))
+    };
+    let mut failure: Option<Error> = None;
+    each_planned(&mut |planned| {
+        if failure.is_some() {
+            return;
         }
+        let record = match planned {
+            Err(rejected) if owns(&rejected.label) => {
+                Some(Record::failed(rejected.label, None, rejected.reason))
+            }
+            Err(_) => None,
+            Ok(job) => match clashes.get(&job.output) {
+                Some(labels) if owns(&job.label) => {
+                    let reason = plan::clash_reason(&job.output, labels);
+                    Some(Record::failed(job.label, Some(&job.output), reason))
+                }
+                Some(_) => None,
+                None if owns(&file_key(&job.output)) => {
+                    chunk.push(job);
+                    None
+                }
+                None => None,
+            },
+        };
+        let result = match record {
+            Some(r) => sink.add(r),
+            None if chunk.len() >= CHUNK => flush(&mut chunk, &mut sink),
+            None => Ok(()),
+        };
+        if let Err(e) = result {
+            failure = Some(e);
+        }
+    })?;
+    if let Some(e) = failure {
+        return Err(e);
     }
+    flush(&mut chunk, &mut sink)?;
+    progress.finish_and_clear();
+
     let seconds = started.elapsed().as_secs_f64();
-    if let Some(report) = &settings.report {
-        let json = serde_json::to_string_pretty(&Report {
-            summary,
-            seconds,
-            jobs: &records,
-        })
-        .map_err(|e| Error::Pdf(format!("cannot write the report: {e}")))?;
-        write_atomic(report, json.as_bytes(), &[])?;
-    }
-    for r in records.iter().filter(|r| r.status == Status::Failed) {
-        eprintln!(
-            "error: {}: {}",
-            r.job,
-            r.error.as_deref().unwrap_or("failed")
-        );
-    }
-    let built = summary.written as f64;
+    let summary = sink.finish(seconds)?;
     eprintln!(
         "batch: {} written, {} up to date, {} failed, {} not started in {seconds:.2} s ({:.0} PDFs/s)",
         summary.written,
         summary.up_to_date,
         summary.failed,
         summary.not_started,
-        if seconds > 0.0 { built / seconds } else { 0.0 }
+        if seconds > 0.0 { summary.written as f64 / seconds } else { 0.0 }
     );
     if summary.not_started > 0 {
         eprintln!("interrupted: run the same command again to finish the remaining jobs");
     }
-    Ok((summary, records))
+    Ok(summary)
+}
+
+impl Record {
+    fn failed(job: String, output: Option<&Path>, reason: String) -> Record {
+        Record {
+            job,
+            output: output.map(|p| p.display().to_string()),
+            status: Status::Failed,
+            error: Some(reason),
+            input_hash: None,
+        }
+    }
+}
+
+/// Where finished jobs go: the totals, failures to stderr as they happen, and the JSON
+/// report streamed to a temporary file that is renamed into place at the end.
+struct Sink {
+    summary: Summary,
+    progress: indicatif::ProgressBar,
+    report: Option<(PathBuf, PathBuf, std::io::BufWriter<std::fs::File>)>,
+    first: bool,
+}
+
+impl Sink {
+    fn new(report: Option<&Path>, progress: indicatif::ProgressBar) -> Result<Sink, Error> {
+        let report = match report {
+            None => None,
+            Some(target) => {
+                let temp = target.with_file_name(format!(
+                    ".{}.{}.tmp",
+                    target
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                    std::process::id()
+                ));
+                let file = std::fs::File::create(&temp).map_err(|e| Error::Output {
+                    path: target.to_path_buf(),
+                    reason: e.to_string(),
+                })?;
+                let mut writer = std::io::BufWriter::new(file);
+                write!(writer, "{{\n  \"jobs\": [").map_err(|e| report_error(target, &e))?;
+                Some((target.to_path_buf(), temp, writer))
+            }
+        };
+        Ok(Sink {
+            summary: Summary::default(),
+            progress,
+            report,
+            first: true,
+        })
+    }
+
+    fn add(&mut self, record: Record) -> Result<(), Error> {
+        match record.status {
+            Status::Written => self.summary.written += 1,
+            Status::UpToDate => self.summary.up_to_date += 1,
+            Status::Failed => {
+                self.summary.failed += 1;
+                let line = format!(
+                    "error: {}: {}",
+                    record.job,
+                    record.error.as_deref().unwrap_or("failed")
+                );
+                self.progress.suspend(|| eprintln!("{line}"));
+            }
+            Status::NotStarted => self.summary.not_started += 1,
+        }
+        if let Some((target, _, writer)) = &mut self.report {
+            let json = serde_json::to_string(&record).map_err(|e| report_error(target, &e))?;
+            let separator = if self.first { "\n    " } else { ",\n    " };
+            write!(writer, "{separator}{json}").map_err(|e| report_error(target, &e))?;
+            self.first = false;
+        }
+        Ok(())
+    }
+
+    fn finish(self, seconds: f64) -> Result<Summary, Error> {
+        if let Some((target, temp, mut writer)) = self.report {
+            let summary =
+                serde_json::to_string(&self.summary).map_err(|e| report_error(&target, &e))?;
+            write!(
+                writer,
+                "\n  ],\n  \"summary\": {summary},\n  \"seconds\": {seconds:.3}\n}}\n"
+            )
+            .and_then(|()| writer.flush())
+            .map_err(|e| report_error(&target, &e))?;
+            drop(writer);
+            std::fs::rename(&temp, &target).map_err(|e| {
+                let _ = std::fs::remove_file(&temp);
+                report_error(&target, &e)
+            })?;
+        }
+        Ok(self.summary)
+    }
+}
+
+fn report_error(target: &Path, e: &dyn std::fmt::Display) -> Error {
+    Error::Output {
+        path: target.to_path_buf(),
+        reason: e.to_string(),
+    }
 }
 
 fn run_job(job: &Job, force: bool) -> Record {

@@ -63,12 +63,6 @@ pub struct Rejected {
     pub reason: String,
 }
 
-#[derive(Debug, Default)]
-pub struct Plan {
-    pub jobs: Vec<Job>,
-    pub rejected: Vec<Rejected>,
-}
-
 /// Hash of the tool and its compiled-in fonts: a new version or new fonts rebuild all.
 fn tool_hash() -> [u8; 16] {
     static HASH: OnceLock<[u8; 16]> = OnceLock::new();
@@ -127,13 +121,18 @@ pub const COLUMNS: [&str; 9] = [
     "language",
 ];
 
-/// Plans one job per row of a patient list.
-pub fn from_csv(
+/// What planning yields, one at a time: a job, or a row that cannot be one.
+pub type Planned = Result<Job, Rejected>;
+
+/// Plans one job per row of a patient list, handing each to `each` as it is read, so a
+/// list of any length is planned in constant memory.
+pub fn csv_jobs(
     path: &Path,
     library: &Library,
     profile: Option<&Arc<LoadedProfile>>,
     out_dir: &Path,
-) -> Result<Plan, Error> {
+    each: &mut dyn FnMut(Planned),
+) -> Result<(), Error> {
     let bytes = std::fs::read(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
@@ -173,17 +172,16 @@ pub fn from_csv(
         }
     }
 
-    let mut plan = Plan::default();
     for (index, record) in reader.records().enumerate() {
         let row = index + 1;
         let label = format!("row {row}");
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                plan.rejected.push(Rejected {
+                each(Err(Rejected {
                     label,
                     reason: csv_error(&e),
-                });
+                }));
                 continue;
             }
         };
@@ -195,15 +193,15 @@ pub fn from_csv(
         match row_job(&row, library, profile, out_dir) {
             Ok(mut job) => {
                 job.label = label;
-                plan.jobs.push(job);
+                each(Ok(job));
             }
-            Err(reason) => plan.rejected.push(Rejected {
+            Err(reason) => each(Err(Rejected {
                 label,
                 reason: format!("line {line}: {reason}"),
-            }),
+            })),
         }
     }
-    Ok(plan)
+    Ok(())
 }
 
 fn csv_error(e: &csv::Error) -> String {
@@ -358,18 +356,18 @@ fn read_manifest(path: &Path) -> Result<Manifest, Error> {
     crate::model::read_toml(path)
 }
 
-/// Plans the jobs of a manifest. `profile_override` (from `--profile`) replaces every
-/// job's own profile.
-pub fn from_manifest(
+/// Plans the jobs of a manifest, handing each to `each`. `profile_override` (from
+/// `--profile`) replaces every job's own profile.
+pub fn manifest_jobs(
     path: &Path,
     profile_override: Option<&Arc<LoadedProfile>>,
     out_dir: &Path,
-) -> Result<Plan, Error> {
+    each: &mut dyn FnMut(Planned),
+) -> Result<(), Error> {
     let manifest = read_manifest(path)?;
     let base = path.parent().unwrap_or(Path::new("."));
     let mut handouts: BTreeMap<PathBuf, Arc<Entry>> = BTreeMap::new();
     let mut profiles: BTreeMap<PathBuf, Arc<LoadedProfile>> = BTreeMap::new();
-    let mut plan = Plan::default();
     for (index, spec) in manifest.jobs.iter().enumerate() {
         let label = format!("job {}", index + 1);
         let profile = match (profile_override, &spec.profile) {
@@ -414,10 +412,10 @@ pub fn from_manifest(
         };
         let files = expand_glob(base, &spec.handouts)?;
         if files.is_empty() {
-            plan.rejected.push(Rejected {
+            each(Err(Rejected {
                 label,
                 reason: format!("{:?} matches no handout files", spec.handouts),
-            });
+            }));
             continue;
         }
         for file in files {
@@ -431,10 +429,10 @@ pub fn from_manifest(
                             e
                         }
                         Err(e) => {
-                            plan.rejected.push(Rejected {
+                            each(Err(Rejected {
                                 label: format!("{label} ({})", file.display()),
                                 reason: e.to_string(),
-                            });
+                            }));
                             continue;
                         }
                     }
@@ -442,10 +440,10 @@ pub fn from_manifest(
             };
             let job_label = format!("{label} ({})", file.display());
             if let Err(e) = select::select(&entry.handout, &entry.path, &selection) {
-                plan.rejected.push(Rejected {
+                each(Err(Rejected {
                     label: job_label,
                     reason: e.to_string(),
-                });
+                }));
                 continue;
             }
             let profile_stem = spec
@@ -475,7 +473,7 @@ pub fn from_manifest(
                 spec.large_print,
                 paper,
             );
-            plan.jobs.push(Job {
+            each(Ok(Job {
                 label: job_label,
                 entry,
                 profile: profile.clone(),
@@ -485,10 +483,10 @@ pub fn from_manifest(
                 paper,
                 output,
                 inputs,
-            });
+            }));
         }
     }
-    Ok(plan)
+    Ok(())
 }
 
 /// Files matching `pattern` (relative to `base`): `*` and `?` may appear in the file
@@ -548,40 +546,26 @@ fn wildcard(pattern: &str, text: &str) -> bool {
     p[pi..].iter().all(|&c| c == '*')
 }
 
-/// Jobs that would write the same file fail, all of them, naming each other: neither
-/// may silently overwrite the other.
-pub fn reject_clashes(plan: &mut Plan) {
-    let mut by_output: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
-    for (i, job) in plan.jobs.iter().enumerate() {
-        by_output.entry(job.output.clone()).or_default().push(i);
+/// Outputs that more than one job would write, with the jobs' labels. Such jobs fail,
+/// all of them, naming each other: neither may silently overwrite the other.
+pub fn clashes(
+    outputs: impl IntoIterator<Item = (PathBuf, String)>,
+) -> HashMap<PathBuf, Vec<String>> {
+    let mut by_output: HashMap<PathBuf, Vec<String>> = HashMap::new();
+    for (output, label) in outputs {
+        by_output.entry(output).or_default().push(label);
     }
-    let clashing: Vec<(PathBuf, Vec<usize>)> = by_output
-        .into_iter()
-        .filter(|(_, jobs)| jobs.len() > 1)
-        .collect();
-    if clashing.is_empty() {
-        return;
-    }
-    let mut drop = vec![false; plan.jobs.len()];
-    for (output, indices) in &clashing {
-        let names: Vec<&str> = indices
-            .iter()
-            .map(|&i| plan.jobs[i].label.as_str())
-            .collect();
-        for &i in indices {
-            drop[i] = true;
-            plan.rejected.push(Rejected {
-                label: plan.jobs[i].label.clone(),
-                reason: format!(
-                    "{} would all write {}; tell them apart (add a date, or the patient's full name)",
-                    names.join(", "),
-                    output.display()
-                ),
-            });
-        }
-    }
-    let mut keep = drop.iter().map(|d| !d);
-    plan.jobs.retain(|_| keep.next().unwrap_or(true));
+    by_output.retain(|_, labels| labels.len() > 1);
+    by_output
+}
+
+/// The failure a clashing job reports.
+pub fn clash_reason(output: &Path, labels: &[String]) -> String {
+    format!(
+        "{} would all write {}; tell them apart (add a date, or the patient's full name)",
+        labels.join(", "),
+        output.display()
+    )
 }
 
 #[cfg(test)]
