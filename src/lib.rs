@@ -25,6 +25,8 @@
 //! ```
 
 #![forbid(unsafe_code)]
+// Input must never be able to crash the tool: no unwrap or expect outside tests.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod batch;
 pub mod cli;
