@@ -187,3 +187,36 @@ fn huge_words_and_cells_break_across_lines_and_pages() {
     assert_eq!(xs, 5000, "characters of the long word were lost");
     assert_eq!(words, 3000, "words of the long cell were lost");
 }
+
+#[test]
+fn the_outline_lists_every_section_with_its_groups_nested() {
+    let (handout, out) = common::build(common::preset("full"), Paper::Letter);
+    let dir = common::scratch("outline");
+    let file = dir.join("full.pdf");
+    std::fs::write(&file, &out.pdf).unwrap();
+    let shown = std::process::Command::new("mutool")
+        .args(["show", file.to_str().unwrap(), "outline"])
+        .output()
+        .expect("mutool (mupdf-tools) must be installed");
+    let text = String::from_utf8_lossy(&shown.stdout);
+    // MuPDF prints one line per entry: a marker, one tab per level, the quoted title.
+    let entries: Vec<(usize, String)> = text
+        .lines()
+        .map(|line| {
+            let tabs = line.chars().skip(1).take_while(|&c| c == '\t').count();
+            let title = line.split('"').nth(1).unwrap_or("").to_string();
+            (tabs, title)
+        })
+        .collect();
+    let mut expected = Vec::new();
+    for section in &handout.sections {
+        expected.push((1, section.title.clone()));
+        for block in &section.blocks {
+            if let handout::model::Block::Group { title, .. } = block {
+                expected.push((2, title.clone()));
+            }
+        }
+    }
+    expected.push((1, "Sources".to_string()));
+    assert_eq!(entries, expected);
+}

@@ -65,6 +65,7 @@ pub fn build(request: &Request<'_>, fonts: &Fonts, width: f32) -> Result<Built, 
         };
         b.flow.space(theme.heading_gap);
         let col = b.body();
+        let heading_at = b.flow.elements.len();
         b.flow
             .heading(
                 fonts,
@@ -82,6 +83,7 @@ pub fn build(request: &Request<'_>, fonts: &Fonts, width: f32) -> Result<Built, 
                 }),
             )
             .map_err(located)?;
+        b.flow.mark_outline(heading_at, &section.title, 1);
         b.flow.space(theme.block_gap);
         b.blocks_after_heading(&section.blocks, col)
             .map_err(located)?;
@@ -123,8 +125,14 @@ impl Builder<'_> {
     }
 
     /// A group or sources heading: bold, body colour, no rule.
-    pub(super) fn subheading(&mut self, title: &str, col: Column) -> Result<(), MissingGlyph> {
+    pub(super) fn subheading(
+        &mut self,
+        title: &str,
+        level: u8,
+        col: Column,
+    ) -> Result<(), MissingGlyph> {
         let t = self.theme;
+        let at = self.flow.elements.len();
         self.flow.heading(
             self.fonts,
             &[Span::new(title, Style::BOLD, t.text)],
@@ -136,7 +144,9 @@ impl Builder<'_> {
             col.x,
             col.width,
             None,
-        )
+        )?;
+        self.flow.mark_outline(at, title, level);
+        Ok(())
     }
 
     /// The blocks under a heading, spaced apart; the heading keeps company with at least
@@ -206,7 +216,7 @@ impl Builder<'_> {
             Block::Procedures { items } => self.entries(items, col, Self::procedure)?,
             Block::Group { title, blocks } => {
                 self.flow.space(t.subheading_gap);
-                self.subheading(title, col)?;
+                self.subheading(title, 2, col)?;
                 self.flow.space(t.item_gap);
                 self.blocks_after_heading(blocks, col)?;
             }
@@ -605,7 +615,7 @@ impl Builder<'_> {
         let col = self.body();
         self.flow.space(t.heading_gap);
         let title = self.labels.sources.clone();
-        self.subheading(&title, col)?;
+        self.subheading(&title, 1, col)?;
         let lines: Vec<String> = request
             .handout
             .meta

@@ -76,5 +76,15 @@ pub fn dump(doc: &Document) -> String {
             };
         }
     }
+    for mark in &doc.outline {
+        let _ = writeln!(
+            out,
+            "outline level={} page={} y={:.2} {:?}",
+            mark.level,
+            mark.page + 1,
+            mark.y,
+            mark.title
+        );
+    }
     out
 }

@@ -18,6 +18,8 @@ pub struct Element {
     pub items: Vec<Item>,
     /// Boxes this element is drawn inside, outermost first.
     pub frames: Vec<usize>,
+    /// A heading that starts here gets an entry in the PDF's outline (bookmarks).
+    pub outline: Option<(String, u8)>,
 }
 
 /// The look of a box drawn around consecutive elements; its height comes from the
@@ -71,6 +73,13 @@ impl Flow {
         self.pending_space = 0.0;
         element.frames = self.open_frames.clone();
         self.elements.push(element);
+    }
+
+    /// Gives the element at `index` (a heading's first line) an outline entry.
+    pub fn mark_outline(&mut self, index: usize, title: &str, level: u8) {
+        if let Some(element) = self.elements.get_mut(index) {
+            element.outline = Some((title.to_string(), level));
+        }
     }
 
     /// Keeps the last element with whatever comes next.

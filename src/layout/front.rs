@@ -371,7 +371,7 @@ impl Builder<'_> {
         let col = self.body();
         self.flow.space(t.heading_gap);
         let title = self.labels.my_notes.clone();
-        self.subheading(&title, col)?;
+        self.subheading(&title, 1, col)?;
         let after_heading = self.flow.elements.len();
         let gap = t.body_leading * 2.0;
         for _ in 0..8 {

@@ -217,6 +217,20 @@ pub struct Document {
     pub width: f32,
     pub height: f32,
     pub pages: Vec<Page>,
+    /// Section and group headings in reading order, for the PDF's bookmarks.
+    pub outline: Vec<Bookmark>,
+}
+
+/// A heading's entry in the outline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bookmark {
+    pub title: String,
+    /// 1 for sections, 2 for groups inside them.
+    pub level: u8,
+    /// 0-based page index.
+    pub page: usize,
+    /// Top of the heading, in layout coordinates.
+    pub y: f32,
 }
 
 impl Document {
@@ -309,7 +323,7 @@ pub fn layout(request: &Request<'_>, fonts: &Fonts) -> Result<Document, LayoutEr
     let body = furniture.body_area(theme);
     let flow = blocks::build(request, fonts, body.width)?;
     let placed = paginate::paginate(&flow.elements, body.height);
-    let pages = page::compose(
+    let (pages, outline) = page::compose(
         &flow,
         &placed,
         &furniture,
@@ -322,5 +336,6 @@ pub fn layout(request: &Request<'_>, fonts: &Fonts) -> Result<Document, LayoutEr
         width: theme.page_width,
         height: theme.page_height,
         pages,
+        outline,
     })
 }

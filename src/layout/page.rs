@@ -5,7 +5,7 @@ use super::blocks::Built;
 use super::flow::{line_items, wrap, TextStyle};
 use super::paginate::Placed;
 use super::text::{Line, Span};
-use super::{Item, LayoutError, Page, Rect, Request, Role, Rule, Stroke, Text, Theme};
+use super::{Bookmark, Item, LayoutError, Page, Rect, Request, Role, Rule, Stroke, Text, Theme};
 use crate::fonts::{Fonts, Style};
 use crate::labels::Labels;
 
@@ -219,9 +219,10 @@ pub fn compose(
     t: &Theme,
     labels: &Labels,
     fonts: &Fonts,
-) -> Result<Vec<Page>, LayoutError> {
+) -> Result<(Vec<Page>, Vec<Bookmark>), LayoutError> {
     let pages = placed.len();
     let mut out = Vec::with_capacity(pages);
+    let mut outline = Vec::new();
     for (index, on_page) in placed.iter().enumerate() {
         let mut items = Vec::new();
         // Boxes first, outer before inner, each spanning its elements on this page.
@@ -256,6 +257,14 @@ pub fn compose(
                     body: body.height,
                 });
             }
+            if let Some((title, level)) = &element.outline {
+                outline.push(Bookmark {
+                    title: title.clone(),
+                    level: *level,
+                    page: index,
+                    y: body.top + p.y,
+                });
+            }
             items.extend(
                 element
                     .items
@@ -267,5 +276,5 @@ pub fn compose(
         items.extend(furniture.items(t, labels, fonts, index + 1, pages));
         out.push(Page { items });
     }
-    Ok(out)
+    Ok((out, outline))
 }

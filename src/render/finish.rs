@@ -10,9 +10,9 @@ use crate::error::Error;
 pub fn finish(
     mut pdf: PdfDocument,
     info: &Info,
-    width: f32,
-    height: f32,
+    layout: &crate::layout::Document,
 ) -> Result<Vec<u8>, Error> {
+    let (width, height) = (layout.width, layout.height);
     let date = printpdf::OffsetDateTime::from_unix_timestamp(info.timestamp)
         .map_err(|e| Error::Pdf(format!("bad document date: {e}")))?;
     let meta = &mut pdf.metadata.info;
@@ -39,6 +39,7 @@ pub fn finish(
 
     tidy_info(&mut doc, info.inputs.as_deref());
     exact_media_boxes(&mut doc, width, height);
+    super::outline::add(&mut doc, &layout.outline, height).map_err(Error::Pdf)?;
 
     // The ID only has to be unique to the content, so a hash of the file serves. Write
     // the file once with a zero placeholder, hash it, then put the hash in its place:

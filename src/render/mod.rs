@@ -2,6 +2,7 @@
 //! file (see [`finish`]).
 
 mod finish;
+mod outline;
 
 pub use finish::recorded_inputs;
 
@@ -110,7 +111,7 @@ pub fn render(
         })
         .collect();
     pdf.with_pages(pages);
-    finish::finish(pdf, info, doc.width, doc.height)
+    finish::finish(pdf, info, doc)
 }
 
 /// Drawing operations for one page. Layout's y runs down from the top; PDF's runs up
