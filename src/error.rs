@@ -63,6 +63,28 @@ pub enum Error {
     Usage(String),
 
     #[error(
+        "{}: the {what} is {size} bytes; the limit is {limit} bytes. Is it the right file?",
+        path.display()
+    )]
+    TooLarge {
+        path: PathBuf,
+        what: &'static str,
+        size: u64,
+        limit: u64,
+    },
+
+    #[error(
+        "{}: the handout would be {pages} pages; the limit is {limit}. Print fewer sections \
+         with --sections or --preset",
+        path.display()
+    )]
+    TooManyPages {
+        path: PathBuf,
+        pages: usize,
+        limit: usize,
+    },
+
+    #[error(
         "{}: its review was due on {due} ({days} days ago); have it reviewed and update \
          meta.review_due, or build without --strict",
         path.display()

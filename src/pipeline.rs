@@ -175,6 +175,11 @@ pub fn lay_out(
             };
             Error::MissingGlyph { path: file, where_, ch }
         }
+        LayoutError::TooManyPages { pages } => Error::TooManyPages {
+            path: path.to_path_buf(),
+            pages,
+            limit: layout::MAX_PAGES,
+        },
         LayoutError::TooTall { height, body } => Error::Pdf(format!(
             "{}: a table cell is {height:.0} pt tall, more than a whole page ({body:.0} pt); shorten it",
             path.display()

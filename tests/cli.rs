@@ -308,3 +308,37 @@ fn list_and_check_describe_the_bundled_handout() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("ok: "));
 }
+
+#[test]
+fn oversized_inputs_and_runaway_documents_are_refused_with_the_limit() {
+    let dir = common::scratch("cli-limits");
+    let text = std::fs::read_to_string(bundled()).unwrap();
+    let padded = format!("{}{text}", "# padding\n".repeat(900_000));
+    std::fs::write(dir.join("big.toml"), padded).unwrap();
+    let out = handout(&dir, &["check", "big.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("the limit is 8388608 bytes"),
+        "{}",
+        stderr(&out)
+    );
+
+    let items = vec!["\"x\""; 90_000].join(",");
+    let huge = text.replacen(
+        "[[sections]]\nid = \"prevention\"",
+        &format!("[[sections]]\nid = \"huge\"\ntitle = \"Huge\"\n\n[[sections.blocks]]\ntype = \"bullets\"\nitems = [{items}]\n\n[[sections]]\nid = \"prevention\""),
+        1,
+    );
+    std::fs::write(dir.join("huge.toml"), huge).unwrap();
+    let out = handout(
+        &dir,
+        &["build", "huge.toml", "--sections", "huge", "-o", "out.pdf"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("pages; the limit is 2000"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.join("out.pdf").exists());
+}

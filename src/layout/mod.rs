@@ -311,9 +311,15 @@ pub enum LayoutError {
         at: String,
         ch: char,
     },
-    /// An unbreakable box (a table row with a huge cell) taller than the page body.
+    /// An unbreakable box taller than the page body.
     TooTall { height: f32, body: f32 },
+    /// More pages than [`MAX_PAGES`].
+    TooManyPages { pages: usize },
 }
+
+/// The most pages one document may have: far beyond any handout, low enough that a
+/// runaway input (a list of a million items) stops with a message, not a 2 GB file.
+pub const MAX_PAGES: usize = 2000;
 
 /// Lays out the request into pages.
 pub fn layout(request: &Request<'_>, fonts: &Fonts) -> Result<Document, LayoutError> {
@@ -323,6 +329,11 @@ pub fn layout(request: &Request<'_>, fonts: &Fonts) -> Result<Document, LayoutEr
     let body = furniture.body_area(theme);
     let flow = blocks::build(request, fonts, body.width)?;
     let placed = paginate::paginate(&flow.elements, body.height);
+    if placed.len() > MAX_PAGES {
+        return Err(LayoutError::TooManyPages {
+            pages: placed.len(),
+        });
+    }
     let (pages, outline) = page::compose(
         &flow,
         &placed,

@@ -4,7 +4,7 @@
 mod parse;
 mod validate;
 
-pub use parse::{load, parse, read_toml, toml_files, SourceError};
+pub use parse::{load, parse, read_toml, toml_files, SourceError, MAX_INPUT_BYTES};
 pub use validate::{check_url, is_kebab_id, validate, Problem, FULL_PRESET};
 
 use serde::Deserialize;

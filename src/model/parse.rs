@@ -161,12 +161,40 @@ fn wrong_value(detail: &str) -> Option<String> {
     Some(detail[start..].to_string())
 }
 
+/// The largest handout, profile or personalization file read, in bytes. The bundled
+/// handout is 60 KB; a file a hundred times larger is a mistake, not a handout.
+pub const MAX_INPUT_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Reads a whole file, refusing one larger than [`MAX_INPUT_BYTES`] before reading it.
+fn read_capped(path: &Path) -> Result<Vec<u8>, Error> {
+    let read_error = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let size = std::fs::metadata(path).map_err(read_error)?.len();
+    if size > MAX_INPUT_BYTES {
+        return Err(Error::TooLarge {
+            path: path.to_path_buf(),
+            what: "file",
+            size,
+            limit: MAX_INPUT_BYTES,
+        });
+    }
+    std::fs::read(path).map_err(read_error)
+}
+
 /// Reads a TOML file into `T` (a profile, a personalization file, a manifest), with
 /// the same `file:line:col` errors as handouts.
 pub fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
+    let text = String::from_utf8(read_capped(path)?).map_err(|err| {
+        let valid = err.utf8_error().valid_up_to();
+        let prefix = String::from_utf8_lossy(&err.as_bytes()[..valid]).into_owned();
+        Error::Source(Box::new(SourceError::at(
+            path,
+            &prefix,
+            valid,
+            "the file is not valid UTF-8 text (save it as UTF-8)",
+        )))
     })?;
     toml::from_str(&text).map_err(|err| {
         let offset = err.span().map_or(0, |s| s.start);
@@ -191,10 +219,7 @@ pub fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
 
 /// Reads and parses a handout file. See [`parse`].
 pub fn load(path: &Path) -> Result<(Handout, String), Error> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = read_capped(path)?;
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => {
