@@ -512,3 +512,37 @@ fn list_finds_handouts_by_code_along_the_hierarchy() {
         .iter()
         .any(|s| s["id"] == "faq" && s["items"] == 15));
 }
+
+#[test]
+fn an_enormous_logo_is_refused_before_it_is_decoded() {
+    let dir = common::scratch("profile-huge-logo");
+    // A PNG header that claims 20,000 x 20,000 pixels: refused on the header alone.
+    let mut png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();
+    png.extend(20_000u32.to_be_bytes());
+    png.extend(20_000u32.to_be_bytes());
+    png.extend([8, 6, 0, 0, 0]);
+    std::fs::write(dir.join("huge.png"), &png).unwrap();
+    std::fs::write(
+        dir.join("profile.toml"),
+        "[logo]\nfile = \"huge.png\"\nalt = \"Logo\"\n",
+    )
+    .unwrap();
+    let out = handout_cmd(
+        &dir,
+        &[
+            "build",
+            &bundled(),
+            "--profile",
+            "profile.toml",
+            "-o",
+            "out.pdf",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("is 20000 x 20000 pixels"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.join("out.pdf").exists());
+}
