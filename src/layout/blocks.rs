@@ -330,6 +330,11 @@ impl Builder<'_> {
                     col.x,
                 )),
             )?;
+            // The last item never stands alone at the top of a page: it keeps the one
+            // before it company.
+            if i + 2 == items.len() {
+                self.flow.keep_last_with_next();
+            }
         }
         Ok(())
     }
