@@ -4,19 +4,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-fn handout(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_handout"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("run handout")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use std::process::{Command, Stdio};
 
 fn handouts_dir() -> String {
     common::root().join("handouts").display().to_string()
@@ -67,7 +55,7 @@ Kim Park,l3-l4-foraminal-narrowing,brief,,2026-13-45,,,,
 fn a_patient_list_builds_good_rows_and_reports_bad_ones() {
     let dir = common::scratch("batch-csv");
     std::fs::write(dir.join("list.csv"), LIST).unwrap();
-    let out = handout(
+    let out = common::run(
         &dir,
         &[
             "batch",
@@ -82,8 +70,8 @@ fn a_patient_list_builds_good_rows_and_reports_bad_ones() {
             "--quiet",
         ],
     );
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    let err = common::stderr(&out);
     assert!(
         err.contains("row 3: line 6: no handout with id \"no-such-handout\""),
         "{err}"
@@ -159,7 +147,7 @@ fn a_patient_list_builds_good_rows_and_reports_bad_ones() {
     }
 
     // A rerun skips what is up to date; --force rebuilds it.
-    let out = handout(
+    let out = common::run(
         &dir,
         &[
             "batch",
@@ -173,11 +161,11 @@ fn a_patient_list_builds_good_rows_and_reports_bad_ones() {
         ],
     );
     assert!(
-        stderr(&out).contains("0 written, 3 up to date, 3 failed"),
+        common::stderr(&out).contains("0 written, 3 up to date, 3 failed"),
         "{}",
-        stderr(&out)
+        common::stderr(&out)
     );
-    let out = handout(
+    let out = common::run(
         &dir,
         &[
             "batch",
@@ -192,9 +180,9 @@ fn a_patient_list_builds_good_rows_and_reports_bad_ones() {
         ],
     );
     assert!(
-        stderr(&out).contains("3 written, 0 up to date, 3 failed"),
+        common::stderr(&out).contains("3 written, 0 up to date, 3 failed"),
         "{}",
-        stderr(&out)
+        common::stderr(&out)
     );
 }
 
@@ -213,7 +201,7 @@ fn a_changed_row_is_rebuilt_and_the_rest_skipped() {
         "out",
         "--quiet",
     ];
-    assert!(handout(&dir, &args).status.success());
+    assert!(common::run(&dir, &args).status.success());
     std::fs::write(
         dir.join("list.csv"),
         list.replace(
@@ -222,11 +210,11 @@ fn a_changed_row_is_rebuilt_and_the_rest_skipped() {
         ),
     )
     .unwrap();
-    let out = handout(&dir, &args);
+    let out = common::run(&dir, &args);
     assert!(
-        stderr(&out).contains("1 written, 1 up to date, 0 failed"),
+        common::stderr(&out).contains("1 written, 1 up to date, 0 failed"),
         "{}",
-        stderr(&out)
+        common::stderr(&out)
     );
 }
 
@@ -238,7 +226,7 @@ fn list_level_mistakes_stop_before_any_work() {
         "patient,handout,colour\nA,l3-l4-foraminal-narrowing,red\n",
     )
     .unwrap();
-    let out = handout(
+    let out = common::run(
         &dir,
         &[
             "batch",
@@ -252,17 +240,17 @@ fn list_level_mistakes_stop_before_any_work() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("unknown column `colour`")
-            && stderr(&out).contains("valid columns: patient, handout"),
+        common::stderr(&out).contains("unknown column `colour`")
+            && common::stderr(&out).contains("valid columns: patient, handout"),
         "{}",
-        stderr(&out)
+        common::stderr(&out)
     );
     std::fs::write(
         dir.join("list.csv"),
         "name,handout\nA,l3-l4-foraminal-narrowing\n",
     )
     .unwrap();
-    let out = handout(
+    let out = common::run(
         &dir,
         &[
             "batch",
@@ -276,11 +264,11 @@ fn list_level_mistakes_stop_before_any_work() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(!dir.join("out").exists());
-    let out = handout(
+    let out = common::run(
         &dir,
         &["batch", "--csv", "list.csv", "--handouts", &handouts_dir()],
     );
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
 }
 
 #[test]
@@ -291,7 +279,7 @@ fn two_rows_for_the_same_file_both_fail_naming_each_other() {
         "patient,handout,preset\nJohn Smith,l3-l4-foraminal-narrowing,brief\nJohn  Smith,l3-l4-foraminal-narrowing,brief\nAmy Wu,l3-l4-foraminal-narrowing,brief\n",
     )
     .unwrap();
-    let out = handout(
+    let out = common::run(
         &dir,
         &[
             "batch",
@@ -305,7 +293,7 @@ fn two_rows_for_the_same_file_both_fail_naming_each_other() {
         ],
     );
     assert_eq!(out.status.code(), Some(1));
-    let err = stderr(&out);
+    let err = common::stderr(&out);
     assert!(err.contains("row 1, row 2 would all write"), "{err}");
     assert_eq!(pdfs(&dir.join("out")).len(), 1);
 }
@@ -322,7 +310,7 @@ fn shards_split_the_work_without_overlap() {
     for k in 1..=3 {
         let shard_dir = format!("out{k}");
         let shard = format!("{k}/3");
-        let out = handout(
+        let out = common::run(
             &dir,
             &[
                 "batch",
@@ -337,7 +325,7 @@ fn shards_split_the_work_without_overlap() {
                 "--quiet",
             ],
         );
-        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(out.status.success(), "{}", common::stderr(&out));
         counts.push(pdfs(&dir.join(&shard_dir)));
     }
     let mut all: Vec<String> = counts
@@ -366,8 +354,8 @@ fn a_manifest_builds_every_matching_handout() {
         handouts_dir()
     );
     std::fs::write(dir.join("library.toml"), manifest).unwrap();
-    let out = handout(&dir, &["batch", "library.toml", "--quiet"]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = common::run(&dir, &["batch", "library.toml", "--quiet"]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
     let names: Vec<String> = pdfs(&dir.join("library"))
         .iter()
         .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
@@ -427,7 +415,7 @@ fn ctrl_c_stops_cleanly_and_a_rerun_finishes_the_rest() {
         .unwrap();
     assert!(status.success());
     let out = child.wait_with_output().unwrap();
-    let err = stderr(&out);
+    let err = common::stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("interrupted"), "{err}");
     let done = pdfs(&dir.join("out"));
@@ -443,17 +431,17 @@ fn ctrl_c_stops_cleanly_and_a_rerun_finishes_the_rest() {
     for pdf in &done {
         assert!(is_complete_pdf(pdf), "{} is incomplete", pdf.display());
     }
-    let out = handout(&dir, &args);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = common::run(&dir, &args);
+    assert!(out.status.success(), "{}", common::stderr(&out));
     let expected = format!(
         "{} written, {} up to date, 0 failed, 0 not started",
         rows - done.len(),
         done.len()
     );
     assert!(
-        stderr(&out).contains(&expected),
+        common::stderr(&out).contains(&expected),
         "{} (expected {expected})",
-        stderr(&out)
+        common::stderr(&out)
     );
     assert_eq!(pdfs(&dir.join("out")).len(), rows);
 }

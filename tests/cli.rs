@@ -3,28 +3,11 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn handout(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_handout"))
-        .current_dir(dir)
-        .args(args)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .expect("run handout")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn bundled() -> String {
-    common::root().join(common::BUNDLED).display().to_string()
-}
+use std::process::Command;
 
 /// A copy of the bundled handout with `from` replaced by `to` (first occurrence).
 fn variant(dir: &Path, name: &str, from: &str, to: &str) -> PathBuf {
-    let text = std::fs::read_to_string(bundled()).unwrap();
+    let text = std::fs::read_to_string(common::bundled_arg()).unwrap();
     assert!(text.contains(from), "{from:?} not in the bundled handout");
     let path = dir.join(name);
     std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
@@ -43,15 +26,25 @@ fn files_in(dir: &Path) -> Vec<String> {
 #[test]
 fn build_writes_the_default_name_and_two_runs_are_identical() {
     let dir = common::scratch("cli-default");
-    let out = handout(&dir, &["build", &bundled(), "--preset", "brief"]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = common::run(
+        &dir,
+        &["build", &common::bundled_arg(), "--preset", "brief"],
+    );
+    assert!(out.status.success(), "{}", common::stderr(&out));
     let first = std::fs::read(dir.join("l3-l4-foraminal-narrowing-brief.pdf")).unwrap();
     assert!(first.starts_with(b"%PDF-"));
-    let out = handout(
+    let out = common::run(
         &dir,
-        &["build", &bundled(), "--preset", "brief", "-o", "again.pdf"],
+        &[
+            "build",
+            &common::bundled_arg(),
+            "--preset",
+            "brief",
+            "-o",
+            "again.pdf",
+        ],
     );
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(out.status.success(), "{}", common::stderr(&out));
     assert!(
         std::fs::read(dir.join("again.pdf")).unwrap() == first,
         "two processes wrote different bytes"
@@ -68,11 +61,18 @@ fn source_date_epoch_sets_the_document_date() {
     let run = |epoch: &str, name: &str| {
         let out = Command::new(env!("CARGO_BIN_EXE_handout"))
             .current_dir(&dir)
-            .args(["build", &bundled(), "--sections", "prevention", "-o", name])
+            .args([
+                "build",
+                &common::bundled_arg(),
+                "--sections",
+                "prevention",
+                "-o",
+                name,
+            ])
             .env("SOURCE_DATE_EPOCH", epoch)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(out.status.success(), "{}", common::stderr(&out));
         std::fs::read(dir.join(name)).unwrap()
     };
     let a = run("1700000000", "a.pdf");
@@ -91,9 +91,9 @@ fn source_date_epoch_sets_the_document_date() {
 fn toml_syntax_error_shows_file_line_column_and_caret() {
     let dir = common::scratch("cli-syntax");
     let bad = variant(&dir, "bad.toml", "[meta]", "[meta");
-    let out = handout(&dir, &["build", bad.to_str().unwrap(), "-o", "out.pdf"]);
+    let out = common::run(&dir, &["build", bad.to_str().unwrap(), "-o", "out.pdf"]);
     assert_eq!(out.status.code(), Some(1));
-    let err = stderr(&out);
+    let err = common::stderr(&out);
     assert!(err.contains("bad.toml:8:6:"), "{err}");
     assert!(err.contains("8 | [meta\n"), "{err}");
     assert!(err.contains("  |      ^"), "{err}");
@@ -108,9 +108,9 @@ fn toml_syntax_error_shows_file_line_column_and_caret() {
 fn unknown_field_is_named_at_its_line() {
     let dir = common::scratch("cli-unknown-field");
     let bad = variant(&dir, "bad.toml", "side_effects = ", "side_effect = ");
-    let out = handout(&dir, &["check", bad.to_str().unwrap()]);
+    let out = common::run(&dir, &["check", bad.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
-    let err = stderr(&out);
+    let err = common::stderr(&out);
     assert!(err.contains("unknown field `side_effect`"), "{err}");
     assert!(err.contains("expected one of `name`, `class`"), "{err}");
     let text = std::fs::read_to_string(&bad).unwrap();
@@ -126,12 +126,12 @@ fn unknown_field_is_named_at_its_line() {
 fn wrong_type_and_duplicate_ids_are_reported() {
     let dir = common::scratch("cli-invalid");
     let dup = variant(&dir, "dup.toml", "id = \"types\"", "id = \"overview\"");
-    let out = handout(&dir, &["check", dup.to_str().unwrap()]);
+    let out = common::run(&dir, &["check", dup.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("section id \"overview\" is used twice"),
+        common::stderr(&out).contains("section id \"overview\" is used twice"),
         "{}",
-        stderr(&out)
+        common::stderr(&out)
     );
     let wrong = variant(
         &dir,
@@ -139,9 +139,13 @@ fn wrong_type_and_duplicate_ids_are_reported() {
         "last_updated = 2025-05-20",
         "last_updated = \"May\"",
     );
-    let out = handout(&dir, &["check", wrong.to_str().unwrap()]);
+    let out = common::run(&dir, &["check", wrong.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("wrong.toml:"), "{}", stderr(&out));
+    assert!(
+        common::stderr(&out).contains("wrong.toml:"),
+        "{}",
+        common::stderr(&out)
+    );
 
     // A wrong type deep inside a block points at its own line, not the block's header.
     let typed = variant(
@@ -150,11 +154,11 @@ fn wrong_type_and_duplicate_ids_are_reported() {
         "dose = \"200–400 mg every 6–8 hours with food\"",
         "dose = 200",
     );
-    let out = handout(&dir, &["check", typed.to_str().unwrap()]);
+    let out = common::run(&dir, &["check", typed.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let text = std::fs::read_to_string(&typed).unwrap();
     let line = text.lines().position(|l| l == "dose = 200").unwrap() + 1;
-    let err = stderr(&out);
+    let err = common::stderr(&out);
     assert!(
         err.contains(&format!(
             "typed.toml:{line}:1: invalid type: integer `200`, expected a string"
@@ -167,11 +171,11 @@ fn wrong_type_and_duplicate_ids_are_reported() {
 fn unknown_section_lists_the_valid_ones_and_writes_nothing() {
     let dir = common::scratch("cli-unknown-section");
     std::fs::write(dir.join("out.pdf"), "previous").unwrap();
-    let out = handout(
+    let out = common::run(
         &dir,
         &[
             "build",
-            &bundled(),
+            &common::bundled_arg(),
             "--sections",
             "overview,nope",
             "-o",
@@ -179,7 +183,7 @@ fn unknown_section_lists_the_valid_ones_and_writes_nothing() {
         ],
     );
     assert_eq!(out.status.code(), Some(1));
-    let err = stderr(&out);
+    let err = common::stderr(&out);
     assert!(err.contains("no section \"nope\""), "{err}");
     assert!(
         err.contains("valid section ids: overview, types, causes"),
@@ -191,12 +195,12 @@ fn unknown_section_lists_the_valid_ones_and_writes_nothing() {
     );
     assert_eq!(files_in(&dir), ["out.pdf"]);
 
-    let out = handout(&dir, &["build", &bundled(), "--preset", "tiny"]);
+    let out = common::run(&dir, &["build", &common::bundled_arg(), "--preset", "tiny"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("valid presets: full, brief"),
+        common::stderr(&out).contains("valid presets: full, brief"),
         "{}",
-        stderr(&out)
+        common::stderr(&out)
     );
 }
 
@@ -209,7 +213,7 @@ fn a_character_no_font_has_is_an_error_naming_it_and_where() {
         "Stay active with gentle walks.",
         "Stay active 😀 with walks.",
     );
-    let out = handout(
+    let out = common::run(
         &dir,
         &[
             "build",
@@ -221,7 +225,7 @@ fn a_character_no_font_has_is_an_error_naming_it_and_where() {
         ],
     );
     assert_eq!(out.status.code(), Some(1));
-    let err = stderr(&out);
+    let err = common::stderr(&out);
     assert!(err.contains("U+1F600"), "{err}");
     assert!(err.contains("emoji.toml"), "{err}");
     assert!(err.contains("\"do-and-avoid\""), "{err}");
@@ -233,36 +237,48 @@ fn a_character_no_font_has_is_an_error_naming_it_and_where() {
 fn output_over_the_input_or_into_a_missing_directory_is_refused() {
     let dir = common::scratch("cli-output");
     let input = dir.join("h.toml");
-    std::fs::copy(bundled(), &input).unwrap();
+    std::fs::copy(common::bundled_arg(), &input).unwrap();
     let before = std::fs::read(&input).unwrap();
-    let out = handout(&dir, &["build", "h.toml", "-o", "h.toml"]);
+    let out = common::run(&dir, &["build", "h.toml", "-o", "h.toml"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("input"), "{}", stderr(&out));
+    assert!(
+        common::stderr(&out).contains("input"),
+        "{}",
+        common::stderr(&out)
+    );
     assert!(
         std::fs::read(&input).unwrap() == before,
         "the input was changed"
     );
 
-    let out = handout(&dir, &["build", "h.toml", "-o", "no/such/dir/out.pdf"]);
+    let out = common::run(&dir, &["build", "h.toml", "-o", "no/such/dir/out.pdf"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("does not exist"), "{}", stderr(&out));
+    assert!(
+        common::stderr(&out).contains("does not exist"),
+        "{}",
+        common::stderr(&out)
+    );
 
-    let out = handout(&dir, &["build", "h.toml", "-o", "."]);
+    let out = common::run(&dir, &["build", "h.toml", "-o", "."]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("directory"), "{}", stderr(&out));
+    assert!(
+        common::stderr(&out).contains("directory"),
+        "{}",
+        common::stderr(&out)
+    );
     assert_eq!(files_in(&dir), ["h.toml"]);
 }
 
 #[test]
 fn usage_errors_exit_with_2() {
     let dir = common::scratch("cli-usage");
-    assert_eq!(handout(&dir, &["build"]).status.code(), Some(2));
-    assert_eq!(handout(&dir, &["frobnicate"]).status.code(), Some(2));
-    let both = handout(
+    assert_eq!(common::run(&dir, &["build"]).status.code(), Some(2));
+    assert_eq!(common::run(&dir, &["frobnicate"]).status.code(), Some(2));
+    let both = common::run(
         &dir,
         &[
             "build",
-            &bundled(),
+            &common::bundled_arg(),
             "--preset",
             "brief",
             "--sections",
@@ -270,7 +286,7 @@ fn usage_errors_exit_with_2() {
         ],
     );
     assert_eq!(both.status.code(), Some(2));
-    let help = handout(&dir, &["build", "--help"]);
+    let help = common::run(&dir, &["build", "--help"]);
     assert!(help.status.success());
     let text = String::from_utf8_lossy(&help.stdout);
     assert!(
@@ -282,8 +298,8 @@ fn usage_errors_exit_with_2() {
 #[test]
 fn list_and_check_describe_the_bundled_handout() {
     let dir = common::root();
-    let out = handout(&dir, &["list", "handouts"]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = common::run(&dir, &["list", "handouts"]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.contains("l3-l4-foraminal-narrowing  Narrowed Nerve Openings"),
@@ -304,23 +320,23 @@ fn list_and_check_describe_the_bundled_handout() {
             .unwrap_or_else(|| panic!("no line for {id}"));
         assert!(line.contains(&format!("{count} items")), "{line}");
     }
-    let out = handout(&dir, &["check", common::BUNDLED]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = common::run(&dir, &["check", common::BUNDLED]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("ok: "));
 }
 
 #[test]
 fn oversized_inputs_and_runaway_documents_are_refused_with_the_limit() {
     let dir = common::scratch("cli-limits");
-    let text = std::fs::read_to_string(bundled()).unwrap();
+    let text = std::fs::read_to_string(common::bundled_arg()).unwrap();
     let padded = format!("{}{text}", "# padding\n".repeat(900_000));
     std::fs::write(dir.join("big.toml"), padded).unwrap();
-    let out = handout(&dir, &["check", "big.toml"]);
+    let out = common::run(&dir, &["check", "big.toml"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("the limit is 8388608 bytes"),
+        common::stderr(&out).contains("the limit is 8388608 bytes"),
         "{}",
-        stderr(&out)
+        common::stderr(&out)
     );
 
     let items = vec!["\"x\""; 90_000].join(",");
@@ -330,15 +346,15 @@ fn oversized_inputs_and_runaway_documents_are_refused_with_the_limit() {
         1,
     );
     std::fs::write(dir.join("huge.toml"), huge).unwrap();
-    let out = handout(
+    let out = common::run(
         &dir,
         &["build", "huge.toml", "--sections", "huge", "-o", "out.pdf"],
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("pages; the limit is 2000"),
+        common::stderr(&out).contains("pages; the limit is 2000"),
         "{}",
-        stderr(&out)
+        common::stderr(&out)
     );
     assert!(!dir.join("out.pdf").exists());
 }

@@ -4,28 +4,11 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use handout::fonts::Face;
 use handout::layout::{Item, Role};
 use handout::pipeline::Options;
-
-fn handout_cmd(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_handout"))
-        .current_dir(dir)
-        .args(args)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .expect("run handout")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn bundled() -> String {
-    common::root().join(common::BUNDLED).display().to_string()
-}
 
 /// A profile in `dir` made of `body`, with a copy of the sample logo beside it.
 fn write_profile(dir: &Path, body: &str) -> String {
@@ -300,16 +283,32 @@ fn profile_errors_are_clear_and_write_nothing() {
     for (body, expected, what) in cases {
         let dir = common::scratch(&format!("profile-{}", what.replace(' ', "-")));
         let profile = write_profile(&dir, body);
-        let out = handout_cmd(
+        let out = common::run(
             &dir,
-            &["build", &bundled(), "--profile", &profile, "-o", "out.pdf"],
+            &[
+                "build",
+                &common::bundled_arg(),
+                "--profile",
+                &profile,
+                "-o",
+                "out.pdf",
+            ],
         );
-        assert_eq!(out.status.code(), Some(1), "{what}: {}", stderr(&out));
-        assert!(stderr(&out).contains(expected), "{what}: {}", stderr(&out));
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{what}: {}",
+            common::stderr(&out)
+        );
         assert!(
-            stderr(&out).contains("profile.toml"),
+            common::stderr(&out).contains(expected),
+            "{what}: {}",
+            common::stderr(&out)
+        );
+        assert!(
+            common::stderr(&out).contains("profile.toml"),
             "{what}: the message does not name the file: {}",
-            stderr(&out)
+            common::stderr(&out)
         );
         assert!(!dir.join("out.pdf").exists(), "{what}: output written");
     }
@@ -325,11 +324,11 @@ fn a_truncated_logo_is_refused() {
         "[logo]\nfile = \"cut.png\"\nalt = \"Logo\"\n",
     )
     .unwrap();
-    let out = handout_cmd(
+    let out = common::run(
         &dir,
         &[
             "build",
-            &bundled(),
+            &common::bundled_arg(),
             "--profile",
             "profile.toml",
             "-o",
@@ -338,9 +337,9 @@ fn a_truncated_logo_is_refused() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("could not be decoded"),
+        common::stderr(&out).contains("could not be decoded"),
         "{}",
-        stderr(&out)
+        common::stderr(&out)
     );
     assert!(!dir.join("out.pdf").exists());
 }
@@ -348,11 +347,11 @@ fn a_truncated_logo_is_refused() {
 #[test]
 fn personal_text_no_font_can_draw_is_named() {
     let dir = common::scratch("personal-glyph");
-    let out = handout_cmd(
+    let out = common::run(
         &dir,
         &[
             "build",
-            &bundled(),
+            &common::bundled_arg(),
             "--preset",
             "brief",
             "--patient",
@@ -363,15 +362,15 @@ fn personal_text_no_font_can_draw_is_named() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("U+1F600") && stderr(&out).contains("patient"),
+        common::stderr(&out).contains("U+1F600") && common::stderr(&out).contains("patient"),
         "{}",
-        stderr(&out)
+        common::stderr(&out)
     );
-    let out = handout_cmd(
+    let out = common::run(
         &dir,
         &[
             "build",
-            &bundled(),
+            &common::bundled_arg(),
             "--preset",
             "brief",
             "--note",
@@ -384,16 +383,23 @@ fn personal_text_no_font_can_draw_is_named() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("U+770B") && stderr(&out).contains("note 2"),
+        common::stderr(&out).contains("U+770B") && common::stderr(&out).contains("note 2"),
         "{}",
-        stderr(&out)
+        common::stderr(&out)
     );
-    let out = handout_cmd(
+    let out = common::run(
         &dir,
-        &["build", &bundled(), "--date", "25/11/2026", "-o", "out.pdf"],
+        &[
+            "build",
+            &common::bundled_arg(),
+            "--date",
+            "25/11/2026",
+            "-o",
+            "out.pdf",
+        ],
     );
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("YYYY-MM-DD"));
+    assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
+    assert!(common::stderr(&out).contains("YYYY-MM-DD"));
     assert!(!dir.join("out.pdf").exists());
 }
 
@@ -405,11 +411,11 @@ fn personal_file_and_flags_combine() {
         "patient = \"Ana Ruiz\"\nclinician = \"Dr. File\"\nnotes = [\"From the file.\"]\n",
     )
     .unwrap();
-    let out = handout_cmd(
+    let out = common::run(
         &dir,
         &[
             "build",
-            &bundled(),
+            &common::bundled_arg(),
             "--preset",
             "brief",
             "--personal",
@@ -420,7 +426,7 @@ fn personal_file_and_flags_combine() {
             "out.pdf",
         ],
     );
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(out.status.success(), "{}", common::stderr(&out));
     let pdf = std::fs::read(dir.join("out.pdf")).unwrap();
     let text = common::page_texts(&pdf, "personal-file").join(" ");
     assert!(
@@ -435,24 +441,24 @@ fn personal_file_and_flags_combine() {
 #[test]
 fn overdue_review_warns_and_strict_refuses() {
     let dir = common::scratch("review");
-    let text = std::fs::read_to_string(bundled()).unwrap();
+    let text = std::fs::read_to_string(common::bundled_arg()).unwrap();
     std::fs::write(
         dir.join("old.toml"),
         text.replace("review_due = 2027-05-20", "review_due = 2020-01-01"),
     )
     .unwrap();
-    let out = handout_cmd(
+    let out = common::run(
         &dir,
         &["build", "old.toml", "--preset", "brief", "-o", "out.pdf"],
     );
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(out.status.success(), "{}", common::stderr(&out));
     assert!(
-        stderr(&out).contains("warning: old.toml: review was due on 2020-01-01"),
+        common::stderr(&out).contains("warning: old.toml: review was due on 2020-01-01"),
         "{}",
-        stderr(&out)
+        common::stderr(&out)
     );
     std::fs::remove_file(dir.join("out.pdf")).unwrap();
-    let out = handout_cmd(
+    let out = common::run(
         &dir,
         &[
             "build", "old.toml", "--preset", "brief", "--strict", "-o", "out.pdf",
@@ -460,12 +466,12 @@ fn overdue_review_warns_and_strict_refuses() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("review was due on 2020-01-01"),
+        common::stderr(&out).contains("review was due on 2020-01-01"),
         "{}",
-        stderr(&out)
+        common::stderr(&out)
     );
     assert!(!dir.join("out.pdf").exists());
-    let out = handout_cmd(&dir, &["list", "old.toml"]);
+    let out = common::run(&dir, &["list", "old.toml"]);
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("review:  OVERDUE by"),
         "{}",
@@ -477,8 +483,8 @@ fn overdue_review_warns_and_strict_refuses() {
 fn list_finds_handouts_by_code_along_the_hierarchy() {
     let root = common::root();
     let ids = |code: &str| -> Vec<String> {
-        let out = handout_cmd(&root, &["list", "handouts", "--json", "--code", code]);
-        assert!(out.status.success(), "{}", stderr(&out));
+        let out = common::run(&root, &["list", "handouts", "--json", "--code", code]);
+        assert!(out.status.success(), "{}", common::stderr(&out));
         let entries: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
         entries
             .as_array()
@@ -502,7 +508,7 @@ fn list_finds_handouts_by_code_along_the_hierarchy() {
         "a more specific code finds its parent"
     );
     assert!(ids("M99.53").is_empty());
-    let out = handout_cmd(&root, &["list", "handouts", "--json"]);
+    let out = common::run(&root, &["list", "handouts", "--json"]);
     let entries: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let first = &entries[0];
     assert_eq!(first["review_due"], "2027-05-20");
@@ -527,11 +533,11 @@ fn an_enormous_logo_is_refused_before_it_is_decoded() {
         "[logo]\nfile = \"huge.png\"\nalt = \"Logo\"\n",
     )
     .unwrap();
-    let out = handout_cmd(
+    let out = common::run(
         &dir,
         &[
             "build",
-            &bundled(),
+            &common::bundled_arg(),
             "--profile",
             "profile.toml",
             "-o",
@@ -540,9 +546,9 @@ fn an_enormous_logo_is_refused_before_it_is_decoded() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("is 20000 x 20000 pixels"),
+        common::stderr(&out).contains("is 20000 x 20000 pixels"),
         "{}",
-        stderr(&out)
+        common::stderr(&out)
     );
     assert!(!dir.join("out.pdf").exists());
 }

@@ -124,6 +124,34 @@ impl Builder<'_> {
             .paragraph(self.fonts, spans, style, col.x, col.width, None)
     }
 
+    /// Opens a shaded, outlined box across `col` (closed with `flow.close_frame`) and
+    /// returns the column inside its padding.
+    pub(super) fn open_box(
+        &mut self,
+        col: Column,
+        fill: super::Rgb,
+        outline: super::Rgb,
+        width: f32,
+    ) -> Column {
+        let pad = self.theme.box_padding;
+        self.flow.open_frame(
+            Frame {
+                x: col.x,
+                w: col.width,
+                fill: Some(fill),
+                stroke: Some(Stroke {
+                    color: outline,
+                    width,
+                }),
+            },
+            pad,
+        );
+        Column {
+            x: col.x + pad,
+            width: col.width - 2.0 * pad,
+        }
+    }
+
     /// A group or sources heading: bold, body colour, no rule.
     pub(super) fn subheading(
         &mut self,
@@ -226,23 +254,7 @@ impl Builder<'_> {
             }
             Block::Note { title, text } => {
                 let pad = t.box_padding;
-                self.flow.open_frame(
-                    Frame {
-                        x: col.x,
-                        w: col.width,
-                        fill: Some(t.note_fill),
-                        stroke: Some(Stroke {
-                            color: t.accent,
-                            width: 0.75,
-                        }),
-                    },
-                    pad,
-                );
-                let inner = col.indent(pad);
-                let inner = Column {
-                    width: inner.width - pad,
-                    ..inner
-                };
+                let inner = self.open_box(col, t.note_fill, t.accent, 0.75);
                 let first = self.flow.elements.len();
                 if let Some(title) = title {
                     self.text(&[Span::new(title, Style::BOLD, t.accent)], inner)?;
@@ -554,22 +566,7 @@ impl Builder<'_> {
         let t = self.theme;
         let pad = t.box_padding;
         let first = self.flow.elements.len();
-        self.flow.open_frame(
-            Frame {
-                x: col.x,
-                w: col.width,
-                fill: Some(t.warning_fill),
-                stroke: Some(Stroke {
-                    color: t.emergency,
-                    width: 1.5,
-                }),
-            },
-            pad,
-        );
-        let inner = Column {
-            x: col.x + pad,
-            width: col.width - 2.0 * pad,
-        };
+        let inner = self.open_box(col, t.warning_fill, t.emergency, 1.5);
         if let Some(intro) = intro {
             self.text(&[Span::new(intro, Style::REGULAR, t.text)], inner)?;
             self.flow.space(t.block_gap);

@@ -2,7 +2,7 @@
 //! details and notes, and the link with its QR code; and the "My notes" area at the end.
 
 use super::blocks::{Builder, Column};
-use super::flow::{line_items, wrap, Cell, Element, Frame, TextStyle};
+use super::flow::{line_items, wrap, Cell, Element, TextStyle};
 use super::text::{MissingGlyph, Span};
 use super::{Image, Item, Link, Rect, Request, Role, Rule, Stroke, WebLink};
 use crate::fonts::Style;
@@ -228,22 +228,7 @@ impl Builder<'_> {
         let col = self.body();
         let pad = t.box_padding;
         self.flow.space(t.block_gap * 2.0);
-        self.flow.open_frame(
-            Frame {
-                x: col.x,
-                w: col.width,
-                fill: Some(t.note_fill),
-                stroke: Some(Stroke {
-                    color: t.rule,
-                    width: 0.75,
-                }),
-            },
-            pad,
-        );
-        let inner = Column {
-            x: col.x + pad,
-            width: col.width - 2.0 * pad,
-        };
+        let inner = self.open_box(col, t.note_fill, t.rule, 0.75);
         let gap = 12.0;
         let cell_w = (inner.width - gap) / 2.0;
         let style = self.body_style();

@@ -125,3 +125,22 @@ pub fn jane_doe() -> handout::personal::Personal {
         notes_area: true,
     }
 }
+
+/// Runs the `handout` binary in `dir`, without `SOURCE_DATE_EPOCH` from the environment.
+pub fn run(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_handout"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("run handout")
+}
+
+pub fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The bundled handout's absolute path, as a string for command lines.
+pub fn bundled_arg() -> String {
+    root().join(BUNDLED).display().to_string()
+}
