@@ -15,6 +15,7 @@ use crate::output::write_atomic;
 use crate::personal::{self, Personal};
 use crate::pipeline::{self, Options};
 use crate::profile;
+use crate::readability;
 use crate::select::{preset_names, Selection, FULL_PRESET};
 
 const AFTER_HELP: &str = "\
@@ -68,6 +69,16 @@ enum Command {
     Check {
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Also report the reading level of every section (Flesch–Kincaid, SMOG, words
+        /// per sentence, long words) and the longest sentences
+        #[arg(long)]
+        readability: bool,
+        /// The highest Flesch–Kincaid grade accepted without a warning
+        #[arg(long, default_value_t = 8.0, requires = "readability")]
+        max_grade: f64,
+        /// Fail (exit 1) when a section reads above --max-grade
+        #[arg(long, requires = "readability")]
+        strict: bool,
     },
 }
 
@@ -201,7 +212,12 @@ fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Build(args) => build(*args),
         Command::List { path, code, json } => list(&path, code.as_deref(), json),
-        Command::Check { files } => check(&files),
+        Command::Check {
+            files,
+            readability,
+            max_grade,
+            strict,
+        } => check(&files, readability.then_some((max_grade, strict))),
         Command::Batch(args) => run_batch(args),
     }
 }
@@ -513,7 +529,7 @@ fn describe(handout: &Handout, file: &Path, today: i64) -> String {
     s
 }
 
-fn check(files: &[PathBuf]) -> Result<(), Error> {
+fn check(files: &[PathBuf], readability: Option<(f64, bool)>) -> Result<(), Error> {
     let mut failed = 0;
     for file in files {
         match model::load(file).and_then(|(handout, _)| {
@@ -525,12 +541,24 @@ fn check(files: &[PathBuf]) -> Result<(), Error> {
             let labels = options.labels(&handout)?;
             pipeline::lay_out(&handout, file, &options, &labels).map(|_| handout)
         }) {
-            Ok(handout) => println!(
-                "ok: {} ({}, {} sections)",
-                file.display(),
-                handout.meta.id,
-                handout.sections.len()
-            ),
+            Ok(handout) => {
+                println!(
+                    "ok: {} ({}, {} sections)",
+                    file.display(),
+                    handout.meta.id,
+                    handout.sections.len()
+                );
+                if let Some((max_grade, strict)) = readability {
+                    let over = print_readability(&handout, max_grade);
+                    if over > 0 && strict {
+                        eprintln!(
+                            "error: {}: {over} section(s) read above grade {max_grade}",
+                            file.display()
+                        );
+                        failed += 1;
+                    }
+                }
+            }
             Err(err) => {
                 eprintln!("error: {err}");
                 failed += 1;
@@ -538,4 +566,59 @@ fn check(files: &[PathBuf]) -> Result<(), Error> {
         }
     }
     summary(failed, files.len())
+}
+
+/// Prints the reading-level report; returns how many sections read above `max_grade`.
+fn print_readability(handout: &Handout, max_grade: f64) -> usize {
+    let report = readability::report(handout, 5);
+    let width = report
+        .sections
+        .iter()
+        .map(|s| s.id.len())
+        .max()
+        .unwrap_or(7)
+        .max(7);
+    println!(
+        "  {:<width$}  {:>5}  {:>5}  {:>6}  {:>6}",
+        "section", "grade", "SMOG", "words/", "long"
+    );
+    println!(
+        "  {:<width$}  {:>5}  {:>5}  {:>6}  {:>6}",
+        "", "(FK)", "", "sent.", "words"
+    );
+    let mut over = 0;
+    let row = |name: &str, c: &readability::Counts| {
+        format!(
+            "  {name:<width$}  {:>5.1}  {:>5.1}  {:>6.1}  {:>5.0}%",
+            c.flesch_kincaid(),
+            c.smog(),
+            c.words_per_sentence(),
+            c.long_word_share() * 100.0
+        )
+    };
+    for section in &report.sections {
+        let grade = section.counts.flesch_kincaid();
+        let flag = if grade > max_grade {
+            over += 1;
+            "  <- above grade"
+        } else {
+            ""
+        };
+        println!("{}{flag}", row(&section.id, &section.counts));
+    }
+    println!("{}", row("overall", &report.overall));
+    println!("  longest sentences:");
+    for s in &report.longest {
+        println!(
+            "    {} words, {} / {}: {}",
+            s.words, s.section, s.at, s.text
+        );
+    }
+    if over > 0 {
+        eprintln!(
+            "warning: {over} section(s) of {} read above grade {max_grade}",
+            handout.meta.id
+        );
+    }
+    over
 }

@@ -41,6 +41,7 @@ pub mod output;
 pub mod personal;
 pub mod pipeline;
 pub mod profile;
+pub mod readability;
 pub mod render;
 pub mod select;
 

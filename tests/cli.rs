@@ -358,3 +358,56 @@ fn oversized_inputs_and_runaway_documents_are_refused_with_the_limit() {
     );
     assert!(!dir.join("out.pdf").exists());
 }
+
+#[test]
+fn readability_report_lists_every_section_and_strict_enforces_the_ceiling() {
+    let root = common::root();
+    let out = common::run(
+        &root,
+        &[
+            "check",
+            "--readability",
+            "--max-grade",
+            "12",
+            common::BUNDLED,
+        ],
+    );
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let (handout, _) = common::bundled();
+    for section in &handout.sections {
+        assert!(
+            text.lines()
+                .any(|l| l.trim_start().starts_with(&format!("{} ", section.id()))),
+            "no line for {}:\n{text}",
+            section.id()
+        );
+    }
+    assert!(
+        text.contains("overall") && text.contains("longest sentences:"),
+        "{text}"
+    );
+    let out = common::run(
+        &root,
+        &[
+            "check",
+            "--readability",
+            "--max-grade",
+            "3",
+            "--strict",
+            common::BUNDLED,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        common::stderr(&out).contains("read above grade 3"),
+        "{}",
+        common::stderr(&out)
+    );
+    assert_eq!(
+        common::run(&root, &["check", "--strict", common::BUNDLED])
+            .status
+            .code(),
+        Some(2)
+    );
+}
