@@ -411,3 +411,35 @@ fn readability_report_lists_every_section_and_strict_enforces_the_ceiling() {
         Some(2)
     );
 }
+
+#[test]
+fn invalid_utf8_and_nul_bytes_are_located() {
+    let dir = common::scratch("cli-bytes");
+    let text = std::fs::read(common::bundled_arg()).unwrap();
+    let mut latin1 = text.clone();
+    let at = latin1.windows(5).position(|w| w == b"title").unwrap();
+    latin1.splice(at..at, [0xE9u8]); // "é" in Latin-1, not UTF-8
+    std::fs::write(dir.join("latin1.toml"), &latin1).unwrap();
+    let out = common::run(&dir, &["check", "latin1.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let line = text[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    let err = common::stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "latin1.toml:{line}:1: the file is not valid UTF-8"
+        )),
+        "{err}"
+    );
+
+    let mut nul = text.clone();
+    nul.splice(at..at, [0u8]);
+    std::fs::write(dir.join("nul.toml"), &nul).unwrap();
+    let out = common::run(&dir, &["build", "nul.toml", "-o", "out.pdf"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        common::stderr(&out).contains(&format!("nul.toml:{line}:1: the file contains a NUL byte")),
+        "{}",
+        common::stderr(&out)
+    );
+    assert!(!dir.join("out.pdf").exists());
+}
