@@ -187,5 +187,19 @@ proptest! {
         let a = pipeline::build(&handout, path, &options).expect("builds").pdf;
         let b = pipeline::build(&handout, path, &options).expect("builds").pdf;
         prop_assert!(a == b);
+        // And an independent reader accepts every sample, fonts embedded and subset.
+        let dir = common::scratch("property-sample");
+        let file = dir.join("sample.pdf");
+        std::fs::write(&file, &a).unwrap();
+        let qpdf = std::process::Command::new("qpdf").arg("--check").arg(&file).output()
+            .expect("qpdf must be installed");
+        let report = String::from_utf8_lossy(&qpdf.stdout);
+        prop_assert!(qpdf.status.success() && !report.to_lowercase().contains("warning"), "{}", report);
+        let fonts = std::process::Command::new("pdffonts").arg(&file).output()
+            .expect("pdffonts must be installed");
+        for row in String::from_utf8_lossy(&fonts.stdout).lines().skip(2) {
+            let cols: Vec<&str> = row.split_whitespace().collect();
+            prop_assert_eq!(&cols[cols.len() - 5..cols.len() - 2], &["yes", "yes", "yes"], "{}", row);
+        }
     }
 }
