@@ -300,12 +300,7 @@ fn personal_details(args: &BuildArgs) -> Result<Option<Personal>, Error> {
 /// Warns about a handout past its review date; with `--strict`, refuses it.
 fn review_gate(handout: &Handout, path: &Path, strict: bool) -> Result<(), Error> {
     if let Review::Overdue(days) = Review::of(handout.meta.review_due.as_ref(), dates::today()) {
-        let due = handout
-            .meta
-            .review_due
-            .as_ref()
-            .map(dates::iso)
-            .unwrap_or_default();
+        let due = review_due(handout);
         if strict {
             return Err(Error::ReviewOverdue {
                 path: path.to_path_buf(),
@@ -424,13 +419,18 @@ fn matches_code(handout: &Handout, wanted: &str) -> bool {
         })
 }
 
-fn review_text(handout: &Handout, today: i64) -> String {
-    let due = handout
+/// The review date as YYYY-MM-DD, or empty when there is none.
+fn review_due(handout: &Handout) -> String {
+    handout
         .meta
         .review_due
         .as_ref()
         .map(dates::iso)
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+fn review_text(handout: &Handout, today: i64) -> String {
+    let due = review_due(handout);
     match Review::of(handout.meta.review_due.as_ref(), today) {
         Review::Unscheduled => "no review date".to_string(),
         Review::Due(_) => format!("current (review due {due})"),

@@ -59,16 +59,8 @@ pub fn check_coverage(request: &Request<'_>, fonts: &Fonts) -> Result<(), Layout
     }
     let branding = &request.branding;
     if let Some(clinic) = branding.clinic {
-        texts.push((Origin::Profile, "clinic.name".into(), &clinic.name));
-        for (key, value) in [
-            ("clinic.department", &clinic.department),
-            ("clinic.address", &clinic.address),
-            ("clinic.phone", &clinic.phone),
-            ("clinic.website", &clinic.website),
-        ] {
-            if let Some(v) = value {
-                texts.push((Origin::Profile, key.into(), v));
-            }
+        for (key, text) in clinic.texts() {
+            texts.push((Origin::Profile, key.into(), text));
         }
     }
     if let Some(line) = branding.footer_line {

@@ -109,28 +109,19 @@ pub const FONT_SIZE_RANGE: (f32, f32) = (12.0, 28.0);
 /// Margins a printer can honour and that leave room for text, in millimetres.
 pub const MARGIN_RANGE_MM: (f32, f32) = (6.0, 50.0);
 
-impl Profile {
-    /// Every piece of text the profile prints, with its key, for the glyph check.
-    pub fn texts(&self) -> Vec<(String, &str)> {
-        let mut texts = Vec::new();
-        if let Some(c) = &self.clinic {
-            texts.push(("clinic.name".to_string(), c.name.as_str()));
-            for (key, value) in [
-                ("clinic.department", &c.department),
-                ("clinic.address", &c.address),
-                ("clinic.phone", &c.phone),
-                ("clinic.website", &c.website),
-            ] {
-                if let Some(v) = value {
-                    texts.push((key.to_string(), v.as_str()));
-                }
+impl Clinic {
+    /// Every field printed, with its key, for the glyph check.
+    pub fn texts(&self) -> Vec<(&'static str, &str)> {
+        let mut texts = vec![("clinic.name", self.name.as_str())];
+        for (key, value) in [
+            ("clinic.department", &self.department),
+            ("clinic.address", &self.address),
+            ("clinic.phone", &self.phone),
+            ("clinic.website", &self.website),
+        ] {
+            if let Some(v) = value {
+                texts.push((key, v.as_str()));
             }
-        }
-        if let Some(line) = &self.footer_line {
-            texts.push(("footer_line".to_string(), line.as_str()));
-        }
-        if let Some(url) = &self.url {
-            texts.push(("url".to_string(), url.as_str()));
         }
         texts
     }
