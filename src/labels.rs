@@ -30,13 +30,15 @@ pub struct Labels {
     pub notes: String,
     pub my_notes: String,
     pub scan_link: String,
+    /// What a screen reader says for the QR code; `{url}` is replaced by the address.
+    pub qr_code: String,
     /// `{day}`, `{month}` and `{year}` are replaced.
     pub date_format: String,
     pub months: [String; 12],
 }
 
 /// The names of the single-string labels, as written in a profile's `[labels]` table.
-pub const NAMES: [&str; 24] = [
+pub const NAMES: [&str; 25] = [
     "page_of",
     "last_reviewed",
     "reviewed_by",
@@ -60,6 +62,7 @@ pub const NAMES: [&str; 24] = [
     "notes",
     "my_notes",
     "scan_link",
+    "qr_code",
     "date_format",
 ];
 
@@ -89,6 +92,7 @@ impl Labels {
             notes: "Notes from your care team".into(),
             my_notes: "My notes".into(),
             scan_link: "Scan the code or open this link to read the handout online:".into(),
+            qr_code: "QR code that opens {url}".into(),
             date_format: "{month} {day}, {year}".into(),
             months: [
                 "January",
@@ -133,6 +137,7 @@ impl Labels {
             notes: "Notas de su equipo de atención".into(),
             my_notes: "Mis notas".into(),
             scan_link: "Escanee el código o abra este enlace para leer el folleto en línea:".into(),
+            qr_code: "Código QR que abre {url}".into(),
             date_format: "{day} de {month} de {year}".into(),
             months: [
                 "enero",
@@ -187,6 +192,7 @@ impl Labels {
             "notes" => &mut self.notes,
             "my_notes" => &mut self.my_notes,
             "scan_link" => &mut self.scan_link,
+            "qr_code" => &mut self.qr_code,
             "date_format" => &mut self.date_format,
             _ => return None,
         })
@@ -247,7 +253,8 @@ impl Labels {
         }
     }
 
-    /// Every label, for checking that the fonts can draw them.
+    /// Every printed label, for checking that the fonts can draw them (`qr_code` is
+    /// only spoken).
     pub fn all(&self) -> Vec<&str> {
         let mut all = vec![
             self.page_of.as_str(),

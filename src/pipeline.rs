@@ -113,6 +113,7 @@ pub fn build(handout: &Handout, path: &Path, options: &Options<'_>) -> Result<Ou
             .timestamp
             .unwrap_or_else(|| crate::dates::timestamp(&meta.last_updated)),
         inputs: options.inputs.clone(),
+        language: meta.language.clone(),
     };
     let logo = options
         .profile

@@ -1,6 +1,7 @@
 //! Turns the handout's title block and selected sections into a flow of elements.
 
 use super::flow::{line_items, wrap, Cell, Element, Flow, Frame, Marker, TextStyle};
+use super::structure::{NodeId, Scope, Structure, Tag};
 use super::text::{MissingGlyph, Span};
 use super::{Item, LayoutError, Mark, MarkKind, Rect, Request, Role, Stroke, Theme};
 use crate::fonts::{Fonts, Style};
@@ -11,6 +12,7 @@ use crate::model::{Block, Medicine, Procedure, Supplement, Urgency, WarningSign}
 pub struct Built {
     pub elements: Vec<Element>,
     pub frames: Vec<Frame>,
+    pub structure: Structure,
 }
 
 pub(super) struct Builder<'a> {
@@ -66,6 +68,8 @@ pub fn build(request: &Request<'_>, fonts: &Fonts, width: f32) -> Result<Built, 
         b.flow.space(theme.heading_gap);
         let col = b.body();
         let heading_at = b.flow.elements.len();
+        b.flow.structure.open(Tag::Sect);
+        let heading = b.flow.structure.leaf(Tag::H2);
         b.flow
             .heading(
                 fonts,
@@ -77,6 +81,7 @@ pub fn build(request: &Request<'_>, fonts: &Fonts, width: f32) -> Result<Built, 
                 },
                 col.x,
                 col.width,
+                heading,
                 Some(Stroke {
                     color: theme.rule,
                     width: 0.75,
@@ -87,6 +92,7 @@ pub fn build(request: &Request<'_>, fonts: &Fonts, width: f32) -> Result<Built, 
         b.flow.space(theme.block_gap);
         b.blocks_after_heading(&section.blocks, col)
             .map_err(located)?;
+        b.flow.structure.close();
     }
     if request.show_sources && !request.handout.meta.sources.is_empty() {
         b.sources(request).map_err(in_front)?;
@@ -99,10 +105,11 @@ pub fn build(request: &Request<'_>, fonts: &Fonts, width: f32) -> Result<Built, 
     Ok(Built {
         elements: b.flow.elements,
         frames: b.flow.frames,
+        structure: b.flow.structure,
     })
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
     pub(super) fn body(&self) -> Column {
         Column {
             x: self.x,
@@ -118,10 +125,22 @@ impl Builder<'_> {
         }
     }
 
+    /// A paragraph of body text.
     pub(super) fn text(&mut self, spans: &[Span<'_>], col: Column) -> Result<usize, MissingGlyph> {
+        let node = self.flow.structure.leaf(Tag::P);
+        self.text_in(spans, col, node)
+    }
+
+    /// Body text belonging to `node` (a table cell, a list body).
+    pub(super) fn text_in(
+        &mut self,
+        spans: &[Span<'_>],
+        col: Column,
+        node: NodeId,
+    ) -> Result<usize, MissingGlyph> {
         let style = self.body_style();
         self.flow
-            .paragraph(self.fonts, spans, style, col.x, col.width, None)
+            .paragraph(self.fonts, spans, style, col.x, col.width, node, None)
     }
 
     /// Opens a shaded, outlined box across `col` (closed with `flow.close_frame`) and
@@ -161,6 +180,10 @@ impl Builder<'_> {
     ) -> Result<(), MissingGlyph> {
         let t = self.theme;
         let at = self.flow.elements.len();
+        let node = self
+            .flow
+            .structure
+            .leaf(if level <= 1 { Tag::H2 } else { Tag::H3 });
         self.flow.heading(
             self.fonts,
             &[Span::new(title, Style::BOLD, t.text)],
@@ -171,6 +194,7 @@ impl Builder<'_> {
             },
             col.x,
             col.width,
+            node,
             None,
         )?;
         self.flow.mark_outline(at, title, level);
@@ -194,18 +218,24 @@ impl Builder<'_> {
     }
 
     /// Entries (medicines, supplements, procedures) one after another, spaced apart.
-    fn entries<T>(
-        &mut self,
-        items: &[T],
-        col: Column,
-        one: fn(&mut Self, &T, Column) -> Result<(), MissingGlyph>,
-    ) -> Result<(), MissingGlyph> {
-        for (i, item) in items.iter().enumerate() {
+    /// They are a table to a screen reader: a row per entry, headed by its name, a
+    /// cell per fact.
+    fn entries(&mut self, entries: &[Entry<'_>], col: Column) -> Result<(), MissingGlyph> {
+        let columns = entries.iter().map(|e| e.facts.len()).max().unwrap_or(0);
+        self.flow.structure.open(Tag::Table);
+        for (i, entry) in entries.iter().enumerate() {
             if i > 0 {
                 self.flow.space(self.theme.item_gap * 3.0);
             }
-            one(self, item, col)?;
+            self.flow.structure.open(Tag::TR);
+            self.entry(entry, col)?;
+            // Empty cells keep every row as wide as the widest.
+            for _ in entry.facts.len()..columns {
+                self.flow.structure.leaf(Tag::TD);
+            }
+            self.flow.structure.close();
         }
+        self.flow.structure.close();
         Ok(())
     }
 
@@ -239,9 +269,18 @@ impl Builder<'_> {
                     )?;
                 }
             }
-            Block::Medicines { items } => self.entries(items, col, Self::medicine)?,
-            Block::Supplements { items } => self.entries(items, col, Self::supplement)?,
-            Block::Procedures { items } => self.entries(items, col, Self::procedure)?,
+            Block::Medicines { items } => {
+                let entries: Vec<Entry<'_>> = items.iter().map(|m| self.medicine(m)).collect();
+                self.entries(&entries, col)?
+            }
+            Block::Supplements { items } => {
+                let entries: Vec<Entry<'_>> = items.iter().map(|s| self.supplement(s)).collect();
+                self.entries(&entries, col)?
+            }
+            Block::Procedures { items } => {
+                let entries: Vec<Entry<'_>> = items.iter().map(|p| self.procedure(p)).collect();
+                self.entries(&entries, col)?
+            }
             Block::Group { title, blocks } => {
                 self.flow.space(t.subheading_gap);
                 self.subheading(title, 2, col)?;
@@ -324,20 +363,27 @@ impl Builder<'_> {
             .into_iter()
             .fold(0.0, f32::max);
         let indent = t.list_indent.max(widest + t.body_size * 0.5);
+        self.flow.structure.open(Tag::L);
         for (i, (item, marker)) in items.iter().zip(markers).enumerate() {
             if i > 0 {
                 self.flow.space(t.item_gap);
             }
             let style = self.body_style();
+            self.flow.structure.open(Tag::LI);
+            let label = self.flow.structure.leaf(Tag::Lbl);
+            let body = self.flow.structure.leaf(Tag::LBody);
+            self.flow.structure.close();
             self.flow.paragraph(
                 self.fonts,
                 &[Span::new(item, Style::REGULAR, t.text)],
                 style,
                 col.x + indent,
                 col.width - indent,
+                body,
                 Some((
                     Marker {
                         spans: vec![Span::new(marker, Style::BOLD, t.accent)],
+                        node: label,
                     },
                     col.x,
                 )),
@@ -348,43 +394,45 @@ impl Builder<'_> {
                 self.flow.keep_last_with_next();
             }
         }
+        self.flow.structure.close();
         Ok(())
     }
 
-    /// A named entry followed by labelled facts ("Dose: ..."), kept on one page.
-    fn entry(
-        &mut self,
-        name: &str,
-        aside: Option<&str>,
-        facts: &[(&str, &str)],
-        col: Column,
-    ) -> Result<(), MissingGlyph> {
+    /// A named entry followed by labelled facts ("Dose: ..."), kept on one page: the
+    /// name heads the row, each fact is a cell.
+    fn entry(&mut self, entry: &Entry<'_>, col: Column) -> Result<(), MissingGlyph> {
         let t = self.theme;
         let first = self.flow.elements.len();
-        let mut spans = vec![Span::new(name, Style::BOLD, t.text)];
+        let mut spans = vec![Span::new(entry.name, Style::BOLD, t.text)];
         let aside_text;
-        if let Some(aside) = aside {
+        if let Some(aside) = entry.aside {
             aside_text = format!(" – {aside}");
             spans.push(Span::new(&aside_text, self.italic(), t.muted));
         }
-        self.text(&spans, col)?;
+        let name = self.flow.structure.header_cell(Scope::Row);
+        self.text_in(&spans, col, name)?;
         let inner = col.indent(t.list_indent);
-        for (label, value) in facts {
+        for (label, value) in &entry.facts {
             let label = format!("{label}:");
-            self.text(
+            let cell = self.flow.structure.leaf(Tag::TD);
+            self.text_in(
                 &[
                     Span::new(&label, Style::BOLD, t.text),
                     Span::new(" ", Style::REGULAR, t.text),
                     Span::new(value, Style::REGULAR, t.text),
                 ],
                 inner,
+                cell,
             )?;
         }
         keep_together(&mut self.flow.elements[first..]);
         Ok(())
     }
 
-    fn medicine(&mut self, m: &Medicine, col: Column) -> Result<(), MissingGlyph> {
+    fn medicine<'m>(&self, m: &'m Medicine) -> Entry<'m>
+    where
+        'a: 'm,
+    {
         let l = self.labels;
         let mut facts = vec![
             (l.dose.as_str(), m.dose.as_str()),
@@ -394,26 +442,42 @@ impl Builder<'_> {
         if let Some(note) = &m.note {
             facts.push((&l.note, note));
         }
-        self.entry(&m.name, Some(&m.class), &facts, col)
+        Entry {
+            name: &m.name,
+            aside: Some(&m.class),
+            facts,
+        }
     }
 
-    fn supplement(&mut self, s: &Supplement, col: Column) -> Result<(), MissingGlyph> {
+    fn supplement<'m>(&self, s: &'m Supplement) -> Entry<'m>
+    where
+        'a: 'm,
+    {
         let l = self.labels;
-        let facts = [
-            (l.dose.as_str(), s.dose.as_str()),
-            (&l.purpose, &s.purpose),
-            (&l.how_it_works, &s.how_it_works),
-        ];
-        self.entry(&s.name, None, &facts, col)
+        Entry {
+            name: &s.name,
+            aside: None,
+            facts: vec![
+                (l.dose.as_str(), s.dose.as_str()),
+                (&l.purpose, &s.purpose),
+                (&l.how_it_works, &s.how_it_works),
+            ],
+        }
     }
 
-    fn procedure(&mut self, p: &Procedure, col: Column) -> Result<(), MissingGlyph> {
+    fn procedure<'m>(&self, p: &'m Procedure) -> Entry<'m>
+    where
+        'a: 'm,
+    {
         let l = self.labels;
-        let facts = [
-            (l.what_is_done.as_str(), p.what.as_str()),
-            (&l.benefits, &p.benefits),
-        ];
-        self.entry(&p.name, None, &facts, col)
+        Entry {
+            name: &p.name,
+            aside: None,
+            facts: vec![
+                (l.what_is_done.as_str(), p.what.as_str()),
+                (&l.benefits, &p.benefits),
+            ],
+        }
     }
 
     /// Two columns side by side, ✓ Do and ✗ Avoid, one row per pair of items.
@@ -447,6 +511,8 @@ impl Builder<'_> {
         ];
         let style = self.body_style();
         let first = self.flow.elements.len();
+        self.flow.structure.open(Tag::Table);
+        self.flow.structure.open(Tag::TR);
 
         // Header row: each column's mark and title on a tinted band.
         let header_h = t.body_leading + 8.0;
@@ -467,9 +533,10 @@ impl Builder<'_> {
             )?;
             let height = lines.len() as f32 * t.body_leading;
             header.push(self.mark(*mark, x + pad, 4.0, head_style, *color));
+            let cell = self.flow.structure.header_cell(Scope::Column);
             for (i, line) in lines.iter().enumerate() {
                 header.extend(shift(
-                    line_items(self.fonts, line, x + pad + mark_w, head_style),
+                    line_items(self.fonts, line, x + pad + mark_w, head_style, Some(cell)),
                     4.0 + i as f32 * t.body_leading,
                 ));
             }
@@ -481,6 +548,7 @@ impl Builder<'_> {
                     h: height + 8.0,
                     fill: Some(*fill),
                     stroke: None,
+                    node: None,
                 },
                 height + 8.0,
             ));
@@ -492,12 +560,16 @@ impl Builder<'_> {
             .collect();
         self.flow.row(vec![header], header_h, bands);
         self.flow.keep_last_with_next();
+        self.flow.structure.close();
 
         let rows = dos.len().max(avoid.len());
         let indent = t.list_indent;
         for row in 0..rows {
             let mut cells = Vec::new();
+            self.flow.structure.open(Tag::TR);
             for (x, _, mark, color, _, items) in &columns {
+                // A shorter column leaves an empty cell, so rows stay two cells wide.
+                let node = self.flow.structure.leaf(Tag::TD);
                 let Some(item) = items.get(row) else { continue };
                 let lines = wrap(
                     self.fonts,
@@ -509,10 +581,13 @@ impl Builder<'_> {
                     first_line: vec![self.mark(*mark, x + pad, 0.0, style, *color)],
                     lines: lines
                         .iter()
-                        .map(|line| line_items(self.fonts, line, x + pad + indent, style))
+                        .map(|line| {
+                            line_items(self.fonts, line, x + pad + indent, style, Some(node))
+                        })
                         .collect(),
                 });
             }
+            self.flow.structure.close();
             // A light line between rows helps the eye follow a pair across.
             let mut rules = Vec::new();
             if row + 1 < rows {
@@ -530,6 +605,7 @@ impl Builder<'_> {
             self.flow
                 .table_row(cells, t.body_leading, t.item_gap, rules);
         }
+        self.flow.structure.close();
         keep_together(&mut self.flow.elements[first..]);
         Ok(())
     }
@@ -617,6 +693,7 @@ impl Builder<'_> {
         let col = self.body();
         self.flow.space(t.heading_gap);
         let title = self.labels.sources.clone();
+        self.flow.structure.open(Tag::Sect);
         self.subheading(&title, 1, col)?;
         let lines: Vec<String> = request
             .handout
@@ -629,8 +706,18 @@ impl Builder<'_> {
             })
             .collect();
         let markers = self.bullets(lines.len());
-        self.list(&lines, &markers, col)
+        self.list(&lines, &markers, col)?;
+        self.flow.structure.close();
+        Ok(())
     }
+}
+
+/// A medicine, supplement or procedure: its name, an aside (a medicine's class), and
+/// its labelled facts.
+struct Entry<'e> {
+    name: &'e str,
+    aside: Option<&'e str>,
+    facts: Vec<(&'e str, &'e str)>,
 }
 
 /// Adds a full stop after a term unless it already ends in punctuation.

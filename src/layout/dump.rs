@@ -5,6 +5,14 @@ use std::fmt::Write;
 
 use super::{Document, Item};
 
+/// The structure node a box belongs to, as `P#12`, or `artifact`.
+fn tag(doc: &Document, node: Option<super::NodeId>) -> String {
+    match node.and_then(|id| doc.structure.nodes.get(id).map(|n| (id, n))) {
+        Some((id, n)) => format!("{}#{id}", n.tag.name()),
+        None => "artifact".into(),
+    }
+}
+
 /// Renders the document as text: a line per page, then a line per box in drawing order.
 pub fn dump(doc: &Document) -> String {
     let mut out = String::new();
@@ -21,8 +29,9 @@ pub fn dump(doc: &Document) -> String {
             let _ = match item {
                 Item::Text(t) => writeln!(
                     out,
-                    "  text {:<11} x={:.2} y={:.2} {} {:.1} {} {:?}",
+                    "  text {:<11} {:<8} x={:.2} y={:.2} {} {:.1} {} {:?}",
                     t.role.name(),
+                    tag(doc, t.node),
                     t.x,
                     t.y,
                     t.face.name(),
@@ -75,6 +84,22 @@ pub fn dump(doc: &Document) -> String {
                 ),
             };
         }
+    }
+    for id in doc.structure.reading_order() {
+        let node = &doc.structure.nodes[id];
+        let _ = write!(
+            out,
+            "struct {}{}#{id}",
+            "  ".repeat(doc.structure.depth(id)),
+            node.tag.name()
+        );
+        if let Some(scope) = node.scope {
+            let _ = write!(out, " scope={scope:?}");
+        }
+        if let Some(alt) = &node.alt {
+            let _ = write!(out, " alt={alt:?}");
+        }
+        out.push('\n');
     }
     for mark in &doc.outline {
         let _ = writeln!(

@@ -1,6 +1,7 @@
 //! The flow: a vertical list of unbreakable elements (usually one line of text each) with
 //! the rules that say where a page may break between them.
 
+use super::structure::{NodeId, Structure};
 use super::text::{self, Line, Span};
 use super::{Item, Rect, Rgb, Role, Rule, Stroke, Text};
 use crate::fonts::Fonts;
@@ -43,11 +44,15 @@ pub struct TextStyle {
 /// A marker drawn in the hanging indent of a paragraph's first line.
 pub struct Marker<'a> {
     pub spans: Vec<Span<'a>>,
+    /// The list label node the marker belongs to.
+    pub node: NodeId,
 }
 
 pub struct Flow {
     pub elements: Vec<Element>,
     pub frames: Vec<Frame>,
+    /// The logical structure of what has been pushed, for tagging.
+    pub structure: Structure,
     open_frames: Vec<usize>,
     /// Space to put before the next element, collapsed with any already pending.
     pending_space: f32,
@@ -58,6 +63,7 @@ impl Flow {
         Flow {
             elements: Vec::new(),
             frames: Vec::new(),
+            structure: Structure::new(),
             open_frames: Vec::new(),
             pending_space: 0.0,
         }
@@ -118,8 +124,9 @@ impl Flow {
         self.open_frames.pop();
     }
 
-    /// Adds a paragraph: wrapped to `width` at `x`, one element per line, with no single
-    /// line left alone at the top or bottom of a page. Returns the number of lines.
+    /// Adds a paragraph belonging to `node`: wrapped to `width` at `x`, one element per
+    /// line, with no single line left alone at the top or bottom of a page. Returns the
+    /// number of lines.
     #[allow(clippy::too_many_arguments)]
     pub fn paragraph(
         &mut self,
@@ -128,6 +135,7 @@ impl Flow {
         style: TextStyle,
         x: f32,
         width: f32,
+        node: NodeId,
         marker: Option<(Marker<'_>, f32)>,
     ) -> Result<usize, text::MissingGlyph> {
         let lines = wrap(fonts, spans, style.size, width)?;
@@ -135,24 +143,27 @@ impl Flow {
             Some((marker, marker_x)) => Some((
                 wrap(fonts, &marker.spans, style.size, f32::MAX / 4.0)?,
                 marker_x,
+                marker.node,
             )),
             None => None,
         };
         let count = lines.len();
         let first = self.elements.len();
         for (i, line) in lines.iter().enumerate() {
-            let mut items = line_items(fonts, line, x, style);
+            let mut items = Vec::new();
+            // The label reads before the body.
             if i == 0 {
-                if let Some((marker_lines, marker_x)) = &marker_line {
+                if let Some((marker_lines, marker_x, marker_node)) = &marker_line {
                     let role = TextStyle {
                         role: Role::Marker,
                         ..style
                     };
                     for line in marker_lines {
-                        items.extend(line_items(fonts, line, *marker_x, role));
+                        items.extend(line_items(fonts, line, *marker_x, role, Some(*marker_node)));
                     }
                 }
             }
+            items.extend(line_items(fonts, line, x, style, Some(node)));
             self.push(Element {
                 height: style.leading,
                 items,
@@ -167,7 +178,8 @@ impl Flow {
         Ok(count)
     }
 
-    /// A heading: kept with the two lines that follow it.
+    /// A heading belonging to `node`: kept with the two lines that follow it.
+    #[allow(clippy::too_many_arguments)]
     pub fn heading(
         &mut self,
         fonts: &Fonts,
@@ -175,10 +187,11 @@ impl Flow {
         style: TextStyle,
         x: f32,
         width: f32,
+        node: NodeId,
         underline: Option<Stroke>,
     ) -> Result<(), text::MissingGlyph> {
         let first = self.elements.len();
-        self.paragraph(fonts, spans, style, x, width, None)?;
+        self.paragraph(fonts, spans, style, x, width, node, None)?;
         for element in &mut self.elements[first..] {
             element.keep_with_next = true;
         }
@@ -278,7 +291,13 @@ pub fn wrap(
 }
 
 /// The text items of one line, baseline placed so capitals sit centred in the leading.
-pub fn line_items(fonts: &Fonts, line: &Line, x: f32, style: TextStyle) -> Vec<Item> {
+pub fn line_items(
+    fonts: &Fonts,
+    line: &Line,
+    x: f32,
+    style: TextStyle,
+    node: Option<NodeId>,
+) -> Vec<Item> {
     line.runs
         .iter()
         .map(|run| {
@@ -291,6 +310,7 @@ pub fn line_items(fonts: &Fonts, line: &Line, x: f32, style: TextStyle) -> Vec<I
                 color: run.color,
                 text: run.text.clone(),
                 role: style.role,
+                node,
             })
         })
         .collect()

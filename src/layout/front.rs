@@ -3,6 +3,7 @@
 
 use super::blocks::{Builder, Column};
 use super::flow::{line_items, wrap, Cell, Element, TextStyle};
+use super::structure::{NodeId, Tag};
 use super::text::{MissingGlyph, Span};
 use super::{Image, Item, Link, Rect, Request, Role, Rule, Stroke, WebLink};
 use crate::fonts::Style;
@@ -28,20 +29,22 @@ impl Builder<'_> {
         Ok(())
     }
 
-    /// Wraps `text` into items starting at (x, y) and returns them with the height used.
+    /// Wraps `text` into items of `node` starting at (x, y) and returns them with the
+    /// height used.
     fn stacked(
         &self,
         spans: &[Span<'_>],
         style: TextStyle,
         col: Column,
         y: f32,
+        node: NodeId,
     ) -> Result<(Vec<Item>, f32), MissingGlyph> {
         let lines = wrap(self.fonts, spans, style.size, col.width)?;
         let mut items = Vec::new();
         for (i, line) in lines.iter().enumerate() {
             let dy = y + i as f32 * style.leading;
             items.extend(
-                line_items(self.fonts, line, col.x, style)
+                line_items(self.fonts, line, col.x, style, Some(node))
                     .into_iter()
                     .map(|it| it.shifted(dy)),
             );
@@ -67,12 +70,14 @@ impl Builder<'_> {
                 w = t.logo_max_width;
                 h = w / aspect;
             }
+            let figure = self.flow.structure.figure(&logo.alt);
             items.push(Item::Image(Image {
                 x: col.x,
                 y: 0.0,
                 w,
                 h,
                 alt: logo.alt.clone(),
+                node: Some(figure),
             }));
             logo_h = h;
             text_col = col.indent(w + 12.0);
@@ -84,11 +89,13 @@ impl Builder<'_> {
                 leading: t.body_size * 1.15 * 1.25,
                 role: Role::Meta,
             };
+            let node = self.flow.structure.leaf(Tag::P);
             let (name, h) = self.stacked(
                 &[Span::new(&clinic.name, Style::BOLD, t.accent)],
                 name_style,
                 text_col,
                 y,
+                node,
             )?;
             items.extend(name);
             y += h;
@@ -109,11 +116,13 @@ impl Builder<'_> {
                 Some(contact.as_str()),
             ];
             for line in lines.into_iter().flatten().filter(|l| !l.is_empty()) {
+                let node = self.flow.structure.leaf(Tag::P);
                 let (more, h) = self.stacked(
                     &[Span::new(line, Style::REGULAR, t.muted)],
                     small,
                     text_col,
                     y,
+                    node,
                 )?;
                 items.extend(more);
                 y += h;
@@ -143,6 +152,7 @@ impl Builder<'_> {
         let t = self.theme;
         let meta = &request.handout.meta;
         let col = self.body();
+        let title = self.flow.structure.leaf(Tag::H1);
         self.flow.paragraph(
             self.fonts,
             &[Span::new(&meta.title, Style::BOLD, t.accent)],
@@ -153,10 +163,12 @@ impl Builder<'_> {
             },
             col.x,
             col.width,
+            title,
             None,
         )?;
         if let Some(subtitle) = &meta.subtitle {
             self.flow.space(2.0);
+            let node = self.flow.structure.leaf(Tag::P);
             self.flow.paragraph(
                 self.fonts,
                 &[Span::new(subtitle, Style::REGULAR, t.muted)],
@@ -167,6 +179,7 @@ impl Builder<'_> {
                 },
                 col.x,
                 col.width,
+                node,
                 None,
             )?;
         }
@@ -178,6 +191,7 @@ impl Builder<'_> {
             meta.reviewed_by
         );
         self.flow.space(4.0);
+        let node = self.flow.structure.leaf(Tag::P);
         self.flow.paragraph(
             self.fonts,
             &[Span::new(&reviewed, Style::REGULAR, t.muted)],
@@ -188,6 +202,7 @@ impl Builder<'_> {
             },
             col.x,
             col.width,
+            node,
             None,
         )?;
         if let Some(last) = self.flow.elements.last_mut() {
@@ -237,6 +252,7 @@ impl Builder<'_> {
             for (i, (label, value)) in pair.iter().enumerate() {
                 let label = format!("{label}:");
                 let x = inner.x + i as f32 * (cell_w + gap);
+                let node = self.flow.structure.leaf(Tag::P);
                 let lines = wrap(
                     self.fonts,
                     &[
@@ -251,7 +267,7 @@ impl Builder<'_> {
                     first_line: Vec::new(),
                     lines: lines
                         .iter()
-                        .map(|line| line_items(self.fonts, line, x, style))
+                        .map(|line| line_items(self.fonts, line, x, style, Some(node)))
                         .collect(),
                 });
             }
@@ -278,6 +294,8 @@ impl Builder<'_> {
         let modules = link.qr_size + 2 * quiet;
         let module = size / modules as f32;
         let mut items = Vec::new();
+        let alt = self.labels.qr_code.replace("{url}", &link.url);
+        let figure = self.flow.structure.figure(&alt);
         // White quiet zone first, then one rectangle per run of dark modules in a row.
         items.push(Item::Rect(Rect {
             x: col.x,
@@ -286,6 +304,7 @@ impl Builder<'_> {
             h: size,
             fill: Some(super::Rgb(255, 255, 255)),
             stroke: None,
+            node: Some(figure),
         }));
         for row in 0..link.qr_size {
             let mut x = 0;
@@ -304,34 +323,43 @@ impl Builder<'_> {
                         h: module,
                         fill: Some(BLACK),
                         stroke: None,
+                        node: Some(figure),
                     }));
                 } else {
                     x += 1;
                 }
             }
         }
+        let text_col = col.indent(size + 10.0);
+        let style = self.body_style();
+        let caption_node = self.flow.structure.leaf(Tag::P);
+        let (caption, caption_h) = self.stacked(
+            &[Span::new(&self.labels.scan_link, Style::REGULAR, t.text)],
+            style,
+            text_col,
+            module * quiet as f32,
+            caption_node,
+        )?;
+        items.extend(caption);
+        // One link element holds the address and both clickable areas.
+        self.flow.structure.open(Tag::P);
+        let link_node = self.flow.structure.leaf(Tag::Link);
+        self.flow.structure.close();
         items.push(Item::Link(Link {
             x: col.x,
             y: 0.0,
             w: size,
             h: size,
             url: link.url.clone(),
+            node: Some(link_node),
         }));
-        let text_col = col.indent(size + 10.0);
-        let style = self.body_style();
-        let (caption, caption_h) = self.stacked(
-            &[Span::new(&self.labels.scan_link, Style::REGULAR, t.text)],
-            style,
-            text_col,
-            module * quiet as f32,
-        )?;
-        items.extend(caption);
         let url_top = module * quiet as f32 + caption_h;
         let (url_items, url_h) = self.stacked(
             &[Span::new(&link.url, Style::BOLD, t.accent)],
             style,
             text_col,
             url_top,
+            link_node,
         )?;
         items.extend(url_items);
         items.push(Item::Link(Link {
@@ -340,6 +368,7 @@ impl Builder<'_> {
             w: text_col.width,
             h: url_h,
             url: link.url.clone(),
+            node: Some(link_node),
         }));
         self.flow.space(t.block_gap * 2.0);
         self.flow.push(Element {
@@ -356,7 +385,9 @@ impl Builder<'_> {
         let col = self.body();
         self.flow.space(t.heading_gap);
         let title = self.labels.my_notes.clone();
+        self.flow.structure.open(Tag::Sect);
         self.subheading(&title, 1, col)?;
+        self.flow.structure.close();
         let after_heading = self.flow.elements.len();
         let gap = t.body_leading * 2.0;
         for _ in 0..8 {

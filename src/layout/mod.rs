@@ -11,10 +11,12 @@ mod flow;
 mod front;
 mod page;
 mod paginate;
+pub mod structure;
 mod text;
 mod theme;
 
 pub use coverage::check_coverage;
+pub use structure::{NodeId, Scope, Structure, Tag};
 pub use text::MissingGlyph;
 pub use theme::{Paper, Theme};
 
@@ -34,7 +36,7 @@ impl Rgb {
     }
 }
 
-/// What a box is for: drives the dump today and the PDF structure tags later.
+/// What a box is for: its look in the dump, and whether it is page furniture.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {
     /// Repeated on every page: not part of the reading order.
@@ -94,6 +96,8 @@ pub struct Text {
     pub color: Rgb,
     pub text: String,
     pub role: Role,
+    /// The structure node this text belongs to; `None` for page furniture.
+    pub node: Option<NodeId>,
 }
 
 /// A stroke: colour and line width in points.
@@ -112,6 +116,9 @@ pub struct Rect {
     pub h: f32,
     pub fill: Option<Rgb>,
     pub stroke: Option<Stroke>,
+    /// Set when the rectangle is part of a figure (a QR code's modules); `None` for
+    /// boxes that only decorate.
+    pub node: Option<NodeId>,
 }
 
 /// A straight line.
@@ -132,6 +139,7 @@ pub struct Image {
     pub w: f32,
     pub h: f32,
     pub alt: String,
+    pub node: Option<NodeId>,
 }
 
 /// A clickable area that opens a web address.
@@ -142,6 +150,8 @@ pub struct Link {
     pub w: f32,
     pub h: f32,
     pub url: String,
+    /// The link's structure element, which holds the annotation.
+    pub node: Option<NodeId>,
 }
 
 /// A check mark or a cross, drawn as strokes in a `size` x `size` square whose top-left
@@ -219,6 +229,8 @@ pub struct Document {
     pub pages: Vec<Page>,
     /// Section and group headings in reading order, for the PDF's bookmarks.
     pub outline: Vec<Bookmark>,
+    /// The logical structure the boxes' nodes refer to, for the PDF's tags.
+    pub structure: Structure,
 }
 
 /// A heading's entry in the outline.
@@ -348,5 +360,6 @@ pub fn layout(request: &Request<'_>, fonts: &Fonts) -> Result<Document, LayoutEr
         height: theme.page_height,
         pages,
         outline,
+        structure: flow.structure,
     })
 }

@@ -142,7 +142,7 @@ impl Furniture {
         if page > 1 {
             if let Some(line) = &self.header_right {
                 items.extend(
-                    line_items(fonts, line, right - line.width, header_style)
+                    line_items(fonts, line, right - line.width, header_style, None)
                         .into_iter()
                         .map(|i| i.shifted(y)),
                 );
@@ -150,7 +150,7 @@ impl Furniture {
         }
         for line in &self.header {
             items.extend(
-                line_items(fonts, line, x, header_style)
+                line_items(fonts, line, x, header_style, None)
                     .into_iter()
                     .map(|i| i.shifted(y)),
             );
@@ -187,7 +187,7 @@ impl Furniture {
         let mut y = footer_top + FOOTER_GAP;
         for line in self.footer_line.iter().chain(&self.disclaimer) {
             items.extend(
-                line_items(fonts, line, x, footer_style)
+                line_items(fonts, line, x, footer_style, None)
                     .into_iter()
                     .map(|i| i.shifted(y)),
             );
@@ -204,6 +204,7 @@ impl Furniture {
             color: t.text,
             text: number,
             role: Role::PageNumber,
+            node: None,
         }));
         items
     }
@@ -246,6 +247,7 @@ pub fn compose(
                     h: bottom - top,
                     fill: frame.fill,
                     stroke: frame.stroke,
+                    node: None,
                 }));
             }
         }

@@ -257,15 +257,22 @@ fn build_line(words: &[Measured<'_>]) -> Line {
             }
             x += piece.width;
         }
-        if i < last && word.space > 0.0 {
-            // The space joins the current run when it is in the same face, so text
-            // extraction sees a real space between words.
-            if let Some(run) = runs.last_mut() {
-                if run.face == word.space_face {
-                    run.text.push(' ');
-                }
+        // Every space between words is a real space character, even at the end of a
+        // line (where it draws nothing): screen readers and text extraction read the
+        // words of a paragraph joined by its spaces, not by their positions.
+        if word.space > 0.0 {
+            match runs.last_mut() {
+                Some(run) if run.face == word.space_face => run.text.push(' '),
+                _ => runs.push(Run {
+                    dx: x,
+                    face: word.space_face,
+                    color: word.pieces.last().map_or(Rgb(0, 0, 0), |p| p.color),
+                    text: " ".to_string(),
+                }),
             }
-            x += word.space;
+            if i < last {
+                x += word.space;
+            }
         }
     }
     Line { runs, width: x }
@@ -299,8 +306,29 @@ mod tests {
         for line in &lines {
             assert!(line.width <= 150.0 + 0.01, "{line:?}");
         }
+        // Each line but the last ends in the space that separates it from the next.
         let joined: Vec<String> = lines.iter().map(line_text).collect();
-        assert_eq!(joined.join(" "), text);
+        assert_eq!(joined.concat(), text);
+        assert!(joined[..joined.len() - 1].iter().all(|l| l.ends_with(' ')));
+    }
+
+    #[test]
+    fn the_space_after_a_bold_label_is_kept_as_a_character() {
+        let fonts = Fonts::bundled();
+        let spans = [
+            Span::new("For:", Style::BOLD, BLACK),
+            Span::new(" ", Style::REGULAR, BLACK),
+            Span::new("Jane Doe", Style::REGULAR, BLACK),
+        ];
+        let lines = wrap(words(&spans, 12.0, fonts).unwrap(), 500.0, 12.0, fonts);
+        assert_eq!(line_text(&lines[0]), "For: Jane Doe");
+        let bold = fonts.width(Face::Bold, 12.0, "For:");
+        let space = fonts.width(Face::Regular, 12.0, " ");
+        assert!((lines[0].runs[1].dx - bold).abs() < 0.01);
+        assert!(
+            (lines[0].width - bold - space - fonts.width(Face::Regular, 12.0, "Jane Doe")).abs()
+                < 0.01
+        );
     }
 
     #[test]

@@ -4,13 +4,14 @@
 use lopdf::Object;
 use printpdf::{PdfDocument, PdfSaveOptions};
 
-use super::Info;
+use super::{Info, PageMarks};
 use crate::error::Error;
 
 pub fn finish(
     mut pdf: PdfDocument,
     info: &Info,
     layout: &crate::layout::Document,
+    marks: &[PageMarks],
 ) -> Result<Vec<u8>, Error> {
     let (width, height) = (layout.width, layout.height);
     let date = printpdf::OffsetDateTime::from_unix_timestamp(info.timestamp)
@@ -19,9 +20,11 @@ pub fn finish(
     meta.document_title = info.title.clone();
     meta.author = info.author.clone();
     meta.subject = info.subject.clone();
-    meta.keywords = info.keywords.clone();
+    // One string, so the information dictionary and the XMP say exactly the same.
+    meta.keywords = vec![super::archival::keywords(info)];
     meta.creator = format!("handout {}", env!("CARGO_PKG_VERSION"));
-    meta.producer = format!("handout {} with printpdf", env!("CARGO_PKG_VERSION"));
+    let producer = format!("handout {} with printpdf", env!("CARGO_PKG_VERSION"));
+    meta.producer = producer.clone();
     meta.creation_date = date;
     meta.modification_date = date;
     meta.metadata_date = date;
@@ -40,6 +43,8 @@ pub fn finish(
     tidy_info(&mut doc, info.inputs.as_deref());
     exact_media_boxes(&mut doc, width, height);
     super::outline::add(&mut doc, &layout.outline, height).map_err(Error::Pdf)?;
+    super::tags::add(&mut doc, &layout.structure, marks, &info.language).map_err(Error::Pdf)?;
+    super::archival::add(&mut doc, info, &producer).map_err(Error::Pdf)?;
 
     // The ID only has to be unique to the content, so a hash of the file serves. Write
     // the file once with a zero placeholder, hash it, then put the hash in its place:

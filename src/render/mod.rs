@@ -1,22 +1,25 @@
 //! Render: laid-out boxes to PDF drawing operations with printpdf, then a deterministic
 //! file (see [`finish`]).
 
+mod archival;
 mod finish;
+mod icc;
 mod outline;
+mod tags;
 
 pub use finish::recorded_inputs;
 
 use std::sync::OnceLock;
 
 use printpdf::{
-    Actions, Color, FontId, Line, LinePoint, LinkAnnotation, Op, PaintMode, ParsedFont,
+    Actions, Color, DictItem, FontId, Line, LinePoint, LinkAnnotation, Op, PaintMode, ParsedFont,
     PdfDocument, PdfFontHandle, PdfPage, Point, Pt, RawImage, TextItem, TextMatrix, WindingOrder,
     XObject, XObjectId, XObjectTransform,
 };
 
 use crate::error::Error;
 use crate::fonts::Face;
-use crate::layout::{self, Item, Rgb};
+use crate::layout::{self, Item, NodeId, Rgb};
 
 /// Document information written into the PDF.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +32,8 @@ pub struct Info {
     pub timestamp: i64,
     /// A hash of everything the file was built from, recorded by batch runs.
     pub inputs: Option<String>,
+    /// The document's language, a BCP 47 tag such as `en-US`.
+    pub language: String,
 }
 
 /// The resource name of a face. Fixed, so output never depends on the order fonts were
@@ -99,60 +104,151 @@ pub fn render(
         let font = printpdf::PdfFont::new(parsed(face)?);
         pdf.resources.fonts.map.insert(font_id(face), font);
     }
+    let mut marked = Vec::with_capacity(doc.pages.len());
     let pages = doc
         .pages
         .iter()
         .map(|page| {
-            PdfPage::new(
-                Pt(doc.width).into(),
-                Pt(doc.height).into(),
-                page_ops(page, doc.height),
-            )
+            let (ops, page_marks) = page_ops(page, doc);
+            marked.push(page_marks);
+            PdfPage::new(Pt(doc.width).into(), Pt(doc.height).into(), ops)
         })
         .collect();
     pdf.with_pages(pages);
-    finish::finish(pdf, info, doc)
+    finish::finish(pdf, info, doc, &marked)
 }
 
-/// Drawing operations for one page. Layout's y runs down from the top; PDF's runs up
-/// from the bottom.
-fn page_ops(page: &layout::Page, height: f32) -> Vec<Op> {
-    let mut ops = Vec::with_capacity(page.items.len() * 4);
-    let mut in_text = false;
+/// What one page's content says about the structure tree: the node each marked-content
+/// sequence belongs to (index = MCID), and each link annotation's node, in order.
+#[derive(Debug, Default)]
+pub(crate) struct PageMarks {
+    pub mcids: Vec<NodeId>,
+    pub links: Vec<NodeId>,
+}
+
+/// The structure node a drawn box belongs to; `None` marks it an artifact.
+fn node_of(item: &Item) -> Option<NodeId> {
+    match item {
+        Item::Text(t) => t.node,
+        Item::Rect(r) => r.node,
+        Item::Image(i) => i.node,
+        Item::Link(l) => l.node,
+        Item::Rule(_) | Item::Mark(_) => None,
+    }
+}
+
+/// Builds a page's operations, wrapping every run of boxes that belong to the same
+/// structure node in one marked-content sequence (`/P <</MCID 3>> BDC ... EMC`) and
+/// everything else in `/Artifact BMC ... EMC`. Text objects never straddle a sequence
+/// boundary, so the two always nest.
+struct Marking<'a> {
+    ops: Vec<Op>,
+    structure: &'a layout::Structure,
+    marks: PageMarks,
+    /// The open sequence: `Some(node)` or `Some(None)` for an artifact.
+    open: Option<Option<NodeId>>,
+    in_text: bool,
+}
+
+impl Marking<'_> {
+    fn end_text(&mut self) {
+        if self.in_text {
+            self.ops.push(Op::EndTextSection);
+            self.in_text = false;
+        }
+    }
+
+    fn begin_text(&mut self) {
+        if !self.in_text {
+            self.ops.push(Op::StartTextSection);
+            self.in_text = true;
+        }
+    }
+
+    /// Makes sure the open sequence is the one for `node`.
+    fn enter(&mut self, node: Option<NodeId>) {
+        if self.open == Some(node) {
+            return;
+        }
+        self.close();
+        match node {
+            Some(id) => {
+                let tag = self
+                    .structure
+                    .nodes
+                    .get(id)
+                    .map_or("Span", |n| n.tag.name());
+                let mcid = self.marks.mcids.len() as i64;
+                self.marks.mcids.push(id);
+                self.ops.push(Op::BeginMarkedContentWithProperties {
+                    tag: tag.to_string(),
+                    properties: DictItem::Dict {
+                        map: [("MCID".to_string(), DictItem::Int(mcid))].into(),
+                    },
+                });
+            }
+            None => self.ops.push(Op::BeginMarkedContent {
+                tag: "Artifact".to_string(),
+            }),
+        }
+        self.open = Some(node);
+    }
+
+    fn close(&mut self) {
+        if self.open.take().is_some() {
+            self.end_text();
+            self.ops.push(Op::EndMarkedContent);
+        }
+    }
+}
+
+/// Drawing operations for one page, and what they mark. Layout's y runs down from the
+/// top; PDF's runs up from the bottom.
+fn page_ops(page: &layout::Page, doc: &layout::Document) -> (Vec<Op>, PageMarks) {
+    let height = doc.height;
+    let mut m = Marking {
+        ops: Vec::with_capacity(page.items.len() * 5),
+        structure: &doc.structure,
+        marks: PageMarks::default(),
+        open: None,
+        in_text: false,
+    };
     let mut font: Option<(Face, f32)> = None;
     let mut fill: Option<Rgb> = None;
     for item in &page.items {
+        if let Item::Link(link) = item {
+            // An annotation, not content: it joins its node through the parent tree.
+            if let Some(node) = link.node {
+                m.marks.links.push(node);
+            }
+        } else {
+            m.enter(node_of(item));
+        }
         match item {
             Item::Text(t) => {
-                if !in_text {
-                    ops.push(Op::StartTextSection);
-                    in_text = true;
-                }
+                m.begin_text();
                 if font != Some((t.face, t.size)) {
-                    ops.push(Op::SetFont {
+                    m.ops.push(Op::SetFont {
                         font: PdfFontHandle::External(font_id(t.face)),
                         size: Pt(t.size),
                     });
                     font = Some((t.face, t.size));
                 }
                 if fill != Some(t.color) {
-                    ops.push(Op::SetFillColor {
+                    m.ops.push(Op::SetFillColor {
                         col: color(t.color),
                     });
                     fill = Some(t.color);
                 }
-                ops.push(Op::SetTextMatrix {
+                m.ops.push(Op::SetTextMatrix {
                     matrix: TextMatrix::Translate(Pt(t.x), Pt(height - t.y)),
                 });
-                ops.push(Op::ShowText {
+                m.ops.push(Op::ShowText {
                     items: vec![TextItem::Text(t.text.clone())],
                 });
             }
             Item::Rect(r) => {
-                if in_text {
-                    ops.push(Op::EndTextSection);
-                    in_text = false;
-                }
+                m.end_text();
                 let mode = match (r.fill, r.stroke) {
                     (Some(_), Some(_)) => PaintMode::FillStroke,
                     (Some(_), None) => PaintMode::Fill,
@@ -160,16 +256,16 @@ fn page_ops(page: &layout::Page, height: f32) -> Vec<Op> {
                     (None, None) => continue,
                 };
                 if let Some(f) = r.fill {
-                    ops.push(Op::SetFillColor { col: color(f) });
+                    m.ops.push(Op::SetFillColor { col: color(f) });
                     fill = Some(f);
                 }
                 if let Some(s) = r.stroke {
-                    ops.push(Op::SetOutlineColor {
+                    m.ops.push(Op::SetOutlineColor {
                         col: color(s.color),
                     });
-                    ops.push(Op::SetOutlineThickness { pt: Pt(s.width) });
+                    m.ops.push(Op::SetOutlineThickness { pt: Pt(s.width) });
                 }
-                ops.push(Op::DrawRectangle {
+                m.ops.push(Op::DrawRectangle {
                     rectangle: printpdf::Rect {
                         x: Pt(r.x),
                         y: Pt(height - r.y - r.h),
@@ -181,13 +277,10 @@ fn page_ops(page: &layout::Page, height: f32) -> Vec<Op> {
                 });
             }
             Item::Image(image) => {
-                if in_text {
-                    ops.push(Op::EndTextSection);
-                    in_text = false;
-                }
+                m.end_text();
                 // Drawn as a unit square scaled to the box, so the layout alone decides
                 // the size on paper, whatever the image's resolution.
-                ops.push(Op::UseXobject {
+                m.ops.push(Op::UseXobject {
                     id: logo_id(),
                     transform: XObjectTransform {
                         translate_x: Some(Pt(image.x)),
@@ -200,24 +293,21 @@ fn page_ops(page: &layout::Page, height: f32) -> Vec<Op> {
                 });
             }
             Item::Mark(mark) => {
-                if in_text {
-                    ops.push(Op::EndTextSection);
-                    in_text = false;
-                }
+                m.end_text();
                 let (lines, width) = mark.strokes();
-                ops.push(Op::SaveGraphicsState);
-                ops.push(Op::SetOutlineColor {
+                m.ops.push(Op::SaveGraphicsState);
+                m.ops.push(Op::SetOutlineColor {
                     col: color(mark.color),
                 });
-                ops.push(Op::SetOutlineThickness { pt: Pt(width) });
-                ops.push(Op::SetLineCapStyle {
+                m.ops.push(Op::SetOutlineThickness { pt: Pt(width) });
+                m.ops.push(Op::SetLineCapStyle {
                     cap: printpdf::LineCapStyle::Round,
                 });
-                ops.push(Op::SetLineJoinStyle {
+                m.ops.push(Op::SetLineJoinStyle {
                     join: printpdf::LineJoinStyle::Round,
                 });
                 for line in lines {
-                    ops.push(Op::DrawLine {
+                    m.ops.push(Op::DrawLine {
                         line: Line {
                             points: line
                                 .into_iter()
@@ -233,13 +323,13 @@ fn page_ops(page: &layout::Page, height: f32) -> Vec<Op> {
                         },
                     });
                 }
-                ops.push(Op::RestoreGraphicsState);
+                m.ops.push(Op::RestoreGraphicsState);
                 // The restored state no longer has the colours we tracked.
                 fill = None;
                 font = None;
             }
             Item::Link(link) => {
-                ops.push(Op::LinkAnnotation {
+                m.ops.push(Op::LinkAnnotation {
                     link: LinkAnnotation::new(
                         printpdf::Rect {
                             x: Pt(link.x),
@@ -257,14 +347,11 @@ fn page_ops(page: &layout::Page, height: f32) -> Vec<Op> {
                 });
             }
             Item::Rule(l) => {
-                if in_text {
-                    ops.push(Op::EndTextSection);
-                    in_text = false;
-                }
-                ops.push(Op::SetOutlineColor {
+                m.end_text();
+                m.ops.push(Op::SetOutlineColor {
                     col: color(l.stroke.color),
                 });
-                ops.push(Op::SetOutlineThickness {
+                m.ops.push(Op::SetOutlineThickness {
                     pt: Pt(l.stroke.width),
                 });
                 let point = |x: f32, y: f32| LinePoint {
@@ -274,7 +361,7 @@ fn page_ops(page: &layout::Page, height: f32) -> Vec<Op> {
                     },
                     bezier: false,
                 };
-                ops.push(Op::DrawLine {
+                m.ops.push(Op::DrawLine {
                     line: Line {
                         points: vec![point(l.x1, l.y1), point(l.x2, l.y2)],
                         is_closed: false,
@@ -283,8 +370,6 @@ fn page_ops(page: &layout::Page, height: f32) -> Vec<Op> {
             }
         }
     }
-    if in_text {
-        ops.push(Op::EndTextSection);
-    }
-    ops
+    m.close();
+    (m.ops, m.marks)
 }

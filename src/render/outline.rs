@@ -6,7 +6,7 @@ use lopdf::{Dictionary, Object, ObjectId};
 use crate::layout::Bookmark;
 
 /// A PDF text string: UTF-16BE with a byte-order mark, so any title survives.
-fn text_string(text: &str) -> Object {
+pub(super) fn text_string(text: &str) -> Object {
     let mut bytes = vec![0xFE, 0xFF];
     for unit in text.encode_utf16() {
         bytes.extend(unit.to_be_bytes());

@@ -1,0 +1,172 @@
+//! What PDF/A-2a and PDF/UA-1 ask of a file beyond its tags: XMP metadata that repeats
+//! the document information and names both standards, and an sRGB output intent.
+
+use lopdf::{Dictionary, Object, Stream};
+
+use super::Info;
+
+/// Writes the XMP metadata stream and the sRGB output intent into the catalog.
+pub fn add(doc: &mut lopdf::Document, info: &Info, producer: &str) -> Result<(), String> {
+    let xmp = xmp(info, producer)?;
+    let mut dict = Dictionary::new();
+    dict.set("Type", Object::Name(b"Metadata".to_vec()));
+    dict.set("Subtype", Object::Name(b"XML".to_vec()));
+    // Left uncompressed, as PDF/A recommends, so tools that scan for XMP find it.
+    let metadata = doc.add_object(Stream::new(dict, xmp.into_bytes()).with_compression(false));
+
+    let mut icc = Dictionary::new();
+    icc.set("N", Object::Integer(3));
+    let profile = doc.add_object(Stream::new(icc, super::icc::srgb()));
+    let mut intent = Dictionary::new();
+    intent.set("Type", Object::Name(b"OutputIntent".to_vec()));
+    intent.set("S", Object::Name(b"GTS_PDFA1".to_vec()));
+    intent.set(
+        "OutputConditionIdentifier",
+        Object::string_literal("sRGB IEC61966-2.1"),
+    );
+    intent.set("Info", Object::string_literal("sRGB IEC61966-2.1"));
+    intent.set("DestOutputProfile", Object::Reference(profile));
+
+    let catalog = doc.catalog_mut().map_err(|e| e.to_string())?;
+    catalog.set("Metadata", Object::Reference(metadata));
+    catalog.set(
+        "OutputIntents",
+        Object::Array(vec![Object::Dictionary(intent)]),
+    );
+    Ok(())
+}
+
+/// The keywords as one string, written the same way into the information dictionary
+/// and the XMP (PDF/A requires the two to agree).
+pub fn keywords(info: &Info) -> String {
+    info.keywords.join(", ")
+}
+
+/// An ISO 8601 date for XMP from seconds since 1970, in UTC.
+fn iso_date(timestamp: i64) -> Result<String, String> {
+    let date = printpdf::OffsetDateTime::from_unix_timestamp(timestamp)
+        .map_err(|e| format!("bad document date: {e}"))?;
+    Ok(format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+00:00",
+        date.year(),
+        u8::from(date.month()),
+        date.day(),
+        date.hour(),
+        date.minute(),
+        date.second()
+    ))
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            // XML 1.0 cannot carry most control characters, even escaped.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn xmp(info: &Info, producer: &str) -> Result<String, String> {
+    let date = iso_date(info.timestamp)?;
+    let creator_tool = format!("handout {}", env!("CARGO_PKG_VERSION"));
+    Ok(format!(
+        r#"<?xpacket begin="{bom}" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about=""
+    xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+    xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
+    xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"
+    xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"
+    xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+    xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
+    xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+   <dc:format>application/pdf</dc:format>
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
+   <dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>
+   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{subject}</rdf:li></rdf:Alt></dc:description>
+   <dc:language><rdf:Bag><rdf:li>{language}</rdf:li></rdf:Bag></dc:language>
+   <pdf:Keywords>{keywords}</pdf:Keywords>
+   <pdf:Producer>{producer}</pdf:Producer>
+   <xmp:CreatorTool>{creator_tool}</xmp:CreatorTool>
+   <xmp:CreateDate>{date}</xmp:CreateDate>
+   <xmp:ModifyDate>{date}</xmp:ModifyDate>
+   <xmp:MetadataDate>{date}</xmp:MetadataDate>
+   <pdfaid:part>2</pdfaid:part>
+   <pdfaid:conformance>A</pdfaid:conformance>
+   <pdfuaid:part>1</pdfuaid:part>
+   <pdfaExtension:schemas>
+    <rdf:Bag>
+     <rdf:li rdf:parseType="Resource">
+      <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+      <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+      <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+      <pdfaSchema:property>
+       <rdf:Seq>
+        <rdf:li rdf:parseType="Resource">
+         <pdfaProperty:name>part</pdfaProperty:name>
+         <pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+         <pdfaProperty:category>internal</pdfaProperty:category>
+         <pdfaProperty:description>Indicates which part of ISO 14289 the file conforms to</pdfaProperty:description>
+        </rdf:li>
+       </rdf:Seq>
+      </pdfaSchema:property>
+     </rdf:li>
+    </rdf:Bag>
+   </pdfaExtension:schemas>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"#,
+        bom = '\u{FEFF}',
+        title = escape(&info.title),
+        author = escape(&info.author),
+        subject = escape(&info.subject),
+        language = escape(&info.language),
+        keywords = escape(&keywords(info)),
+        producer = escape(producer),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info() -> Info {
+        Info {
+            title: "Back <pain> & you".into(),
+            author: "Team".into(),
+            subject: "Spine".into(),
+            keywords: vec!["M54.16".into(), "back".into()],
+            timestamp: 1_747_699_200,
+            inputs: None,
+            language: "en-US".into(),
+        }
+    }
+
+    #[test]
+    fn xmp_names_both_standards_and_escapes_the_title() {
+        let x = xmp(&info(), "handout").unwrap();
+        assert!(x.contains("<pdfaid:part>2</pdfaid:part>"));
+        assert!(x.contains("<pdfaid:conformance>A</pdfaid:conformance>"));
+        assert!(x.contains("<pdfuaid:part>1</pdfuaid:part>"));
+        assert!(x.contains(">Back &lt;pain&gt; &amp; you<"));
+        assert!(x.contains("<pdf:Keywords>M54.16, back</pdf:Keywords>"));
+    }
+
+    #[test]
+    fn dates_are_iso_8601_in_utc() {
+        assert_eq!(
+            iso_date(1_747_699_200).unwrap(),
+            "2025-05-20T00:00:00+00:00"
+        );
+    }
+}

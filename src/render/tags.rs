@@ -1,0 +1,182 @@
+//! The structure tree (tagged PDF): the layout's structure nodes become `StructElem`s
+//! whose kids point at the marked-content sequences and link annotations that
+//! [`super::page_ops`] recorded, plus the parent tree that maps content back to its
+//! element, and the catalog entries that declare the file tagged. See
+//! `docs/accessibility.md` for the design.
+
+use lopdf::{Dictionary, Object, ObjectId};
+
+use super::{outline::text_string, PageMarks};
+use crate::layout::{Scope, Structure};
+
+fn name(s: &str) -> Object {
+    Object::Name(s.as_bytes().to_vec())
+}
+
+/// Adds the structure tree for `structure`, whose content the pages' `marks` describe.
+pub fn add(
+    doc: &mut lopdf::Document,
+    structure: &Structure,
+    marks: &[PageMarks],
+    language: &str,
+) -> Result<(), String> {
+    let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
+    if pages.len() != marks.len() {
+        return Err(format!(
+            "{} pages but marks for {}",
+            pages.len(),
+            marks.len()
+        ));
+    }
+    let tree_root = doc.new_object_id();
+    let ids: Vec<ObjectId> = structure
+        .nodes
+        .iter()
+        .map(|_| doc.new_object_id())
+        .collect();
+    let element = |node: usize| -> Result<Object, String> {
+        ids.get(node)
+            .map(|&id| Object::Reference(id))
+            .ok_or_else(|| format!("content marked with unknown structure node {node}"))
+    };
+
+    // Each element's content, in content-stream order page by page: that is reading
+    // order within one node, because layout emits a node's boxes in reading order.
+    let mut content: Vec<Vec<Object>> = vec![Vec::new(); structure.nodes.len()];
+    let mut parent_tree = Vec::new();
+    let mut next_key = pages.len() as i64;
+    for (index, (&page, page_marks)) in pages.iter().zip(marks).enumerate() {
+        let mut by_mcid = Vec::with_capacity(page_marks.mcids.len());
+        for (mcid, &node) in page_marks.mcids.iter().enumerate() {
+            let mut mcr = Dictionary::new();
+            mcr.set("Type", name("MCR"));
+            mcr.set("Pg", Object::Reference(page));
+            mcr.set("MCID", Object::Integer(mcid as i64));
+            content
+                .get_mut(node)
+                .ok_or("content marked with an unknown node")?
+                .push(Object::Dictionary(mcr));
+            by_mcid.push(element(node)?);
+        }
+        parent_tree.push(Object::Integer(index as i64));
+        parent_tree.push(Object::Array(by_mcid));
+
+        // printpdf writes annotations inline; the tree needs them as objects to point at.
+        let page_dict = doc.get_dictionary(page).map_err(|e| e.to_string())?;
+        let annots = match page_dict.get(b"Annots") {
+            Ok(Object::Array(list)) => list.clone(),
+            _ => Vec::new(),
+        };
+        if annots.len() != page_marks.links.len() {
+            return Err(format!(
+                "page {} has {} annotations but the layout placed {} links",
+                index + 1,
+                annots.len(),
+                page_marks.links.len()
+            ));
+        }
+        let mut refs = Vec::with_capacity(annots.len());
+        for (annot, &node) in annots.into_iter().zip(&page_marks.links) {
+            let Object::Dictionary(mut annot) = annot else {
+                return Err("an annotation is not a dictionary".into());
+            };
+            // Printable (PDF/A) and described (PDF/UA): the address it opens.
+            annot.set("F", Object::Integer(4));
+            let uri = annot
+                .get(b"A")
+                .and_then(Object::as_dict)
+                .and_then(|a| a.get(b"URI"))
+                .and_then(Object::as_str)
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .unwrap_or_default();
+            annot.set("Contents", text_string(&uri));
+            annot.set("StructParent", Object::Integer(next_key));
+            let id = doc.add_object(Object::Dictionary(annot));
+            let mut objr = Dictionary::new();
+            objr.set("Type", name("OBJR"));
+            objr.set("Pg", Object::Reference(page));
+            objr.set("Obj", Object::Reference(id));
+            content
+                .get_mut(node)
+                .ok_or("a link marked with an unknown node")?
+                .push(Object::Dictionary(objr));
+            parent_tree.push(Object::Integer(next_key));
+            parent_tree.push(element(node)?);
+            next_key += 1;
+            refs.push(Object::Reference(id));
+        }
+        let page_dict = doc.get_dictionary_mut(page).map_err(|e| e.to_string())?;
+        if refs.is_empty() {
+            page_dict.remove(b"Annots");
+        } else {
+            page_dict.set("Annots", Object::Array(refs));
+        }
+        page_dict.set("StructParents", Object::Integer(index as i64));
+        // Tab through annotations in structure order.
+        page_dict.set("Tabs", name("S"));
+    }
+
+    for (node, (data, id)) in structure.nodes.iter().zip(&ids).enumerate() {
+        let mut dict = Dictionary::new();
+        dict.set("Type", name("StructElem"));
+        dict.set("S", name(data.tag.name()));
+        dict.set(
+            "P",
+            Object::Reference(data.parent.map_or(tree_root, |p| ids[p])),
+        );
+        let mut kids: Vec<Object> = data
+            .children
+            .iter()
+            .map(|&c| Object::Reference(ids[c]))
+            .collect();
+        kids.append(&mut content[node]);
+        if !kids.is_empty() {
+            dict.set("K", Object::Array(kids));
+        }
+        if let Some(alt) = &data.alt {
+            dict.set("Alt", text_string(alt));
+        }
+        if let Some(scope) = data.scope {
+            let mut attributes = Dictionary::new();
+            attributes.set("O", name("Table"));
+            attributes.set(
+                "Scope",
+                name(match scope {
+                    Scope::Row => "Row",
+                    Scope::Column => "Column",
+                }),
+            );
+            dict.set("A", Object::Dictionary(attributes));
+        }
+        doc.objects.insert(*id, Object::Dictionary(dict));
+    }
+
+    let mut nums = Dictionary::new();
+    nums.set("Nums", Object::Array(parent_tree));
+    let parent_tree_id = doc.add_object(Object::Dictionary(nums));
+    let mut root = Dictionary::new();
+    root.set("Type", name("StructTreeRoot"));
+    root.set(
+        "K",
+        Object::Array(
+            ids.first()
+                .map(|&r| Object::Reference(r))
+                .into_iter()
+                .collect(),
+        ),
+    );
+    root.set("ParentTree", Object::Reference(parent_tree_id));
+    root.set("ParentTreeNextKey", Object::Integer(next_key));
+    doc.objects.insert(tree_root, Object::Dictionary(root));
+
+    let catalog = doc.catalog_mut().map_err(|e| e.to_string())?;
+    catalog.set("StructTreeRoot", Object::Reference(tree_root));
+    let mut mark_info = Dictionary::new();
+    mark_info.set("Marked", Object::Boolean(true));
+    catalog.set("MarkInfo", Object::Dictionary(mark_info));
+    catalog.set("Lang", Object::string_literal(language));
+    let mut preferences = Dictionary::new();
+    preferences.set("DisplayDocTitle", Object::Boolean(true));
+    catalog.set("ViewerPreferences", Object::Dictionary(preferences));
+    Ok(())
+}

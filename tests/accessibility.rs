@@ -1,0 +1,326 @@
+//! Tagged, accessible and archival output: every golden and a matrix of option
+//! combinations pass PDF/UA-1 and PDF/A-2a in the independent validator `page`, and the
+//! structure tree, as poppler reads it, holds the layout's text in reading order.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use handout::layout::{Document, Item, Tag};
+use handout::model::Block;
+use handout::pipeline::{Options, Output};
+
+/// The Python with `page` (PyPI `page-validation`) installed: `scripts/test` makes a
+/// venv and names it in `HANDOUT_PAGE_PYTHON`.
+fn validator_python() -> PathBuf {
+    if let Some(python) = std::env::var_os("HANDOUT_PAGE_PYTHON") {
+        return PathBuf::from(python);
+    }
+    let venv = common::root().join("target/page-venv/bin/python");
+    assert!(
+        venv.exists(),
+        "the PDF validator is not installed: run scripts/test, which installs page-validation \
+         into target/page-venv (or set HANDOUT_PAGE_PYTHON)"
+    );
+    venv
+}
+
+/// Runs `scripts/validate-pdf` on the files and fails with its report if any fails.
+fn validate(files: &[PathBuf]) {
+    let out = Command::new(validator_python())
+        .arg(common::root().join("scripts/validate-pdf"))
+        .args(files)
+        .output()
+        .expect("run scripts/validate-pdf");
+    let report = String::from_utf8_lossy(&out.stdout);
+    let checked = report.lines().filter(|l| l.starts_with("pass ")).count();
+    assert!(
+        out.status.success(),
+        "PDF/UA-1 or PDF/A-2a validation failed:\n{report}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        checked,
+        files.len() * 2,
+        "expected a pass line per file and profile:\n{report}"
+    );
+}
+
+#[test]
+fn every_golden_passes_pdf_ua_1_and_pdf_a_2a() {
+    let mut goldens: Vec<PathBuf> = std::fs::read_dir(common::root().join("tests/golden"))
+        .expect("tests/golden")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    goldens.sort();
+    assert!(goldens.len() >= 8, "{goldens:?}");
+    validate(&goldens);
+}
+
+#[test]
+fn every_combination_of_options_passes_pdf_ua_1_and_pdf_a_2a() {
+    let dir = common::scratch("accessibility-matrix");
+    let profiles = [
+        None,
+        Some(common::profile("riverside-spine.toml")),
+        Some(common::profile("clinica-del-valle.es.toml")),
+    ];
+    let personal = common::jane_doe();
+    let mut files = Vec::new();
+    for handout in [common::BUNDLED, common::SPANISH] {
+        for preset in ["brief", "full"] {
+            for (p, profile) in profiles.iter().enumerate() {
+                for large_print in [false, true] {
+                    for personalized in [false, true] {
+                        let options = Options {
+                            selection: Some(common::preset(preset)),
+                            profile: profile.as_ref(),
+                            large_print,
+                            personal: personalized.then_some(&personal),
+                            ..Options::default()
+                        };
+                        let out = common::build_with(handout, &options);
+                        let name = format!(
+                            "{}-{preset}-p{p}-{}-{}.pdf",
+                            Path::new(handout)
+                                .file_stem()
+                                .and_then(|s| s.to_str())
+                                .unwrap_or("h"),
+                            if large_print { "large" } else { "std" },
+                            if personalized { "jane" } else { "anon" },
+                        );
+                        let file = dir.join(name);
+                        std::fs::write(&file, &out.pdf).expect("write pdf");
+                        files.push(file);
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(files.len(), 48);
+    validate(&files);
+}
+
+/// One structure element with text, as poppler's `pdfinfo -struct-text` prints it.
+#[derive(Debug, PartialEq)]
+struct Tagged {
+    tag: String,
+    text: String,
+}
+
+/// The elements poppler finds in the file's structure tree that hold text, in tree
+/// order, with the text their marked content draws.
+fn structure_text(pdf: &[u8], name: &str) -> Vec<Tagged> {
+    let dir = common::scratch(&format!("struct-{name}"));
+    let file = dir.join("doc.pdf");
+    std::fs::write(&file, pdf).expect("write pdf");
+    let out = Command::new("pdfinfo")
+        .arg("-struct-text")
+        .arg(&file)
+        .output()
+        .expect("pdfinfo (poppler-utils)");
+    assert!(out.status.success(), "pdfinfo -struct-text failed");
+    let listing = String::from_utf8_lossy(&out.stdout);
+    let mut found: Vec<Tagged> = Vec::new();
+    let mut element = String::new();
+    // Poppler prints an element's content one string per page; they join up.
+    let mut continues = false;
+    for line in listing.lines() {
+        let line = line.trim();
+        if let Some(text) = line.strip_prefix('"').and_then(|l| l.strip_suffix('"')) {
+            match found.last_mut() {
+                Some(last) if continues => {
+                    last.text = common::normalize(&format!("{} {text}", last.text));
+                }
+                _ if !text.trim().is_empty() => {
+                    found.push(Tagged {
+                        tag: element.clone(),
+                        text: common::normalize(text),
+                    });
+                    continues = true;
+                }
+                _ => {}
+            }
+        } else if line.starts_with(|c: char| c.is_ascii_uppercase()) && !line.starts_with("Object")
+        {
+            element = line
+                .split([' ', ':'])
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            continues = false;
+        }
+    }
+    found
+}
+
+/// The same, from the layout: each node's text boxes, across pages, in reading order.
+fn layout_text(doc: &Document) -> Vec<Tagged> {
+    let mut texts = vec![String::new(); doc.structure.nodes.len()];
+    for page in &doc.pages {
+        for item in &page.items {
+            if let Item::Text(t) = item {
+                if let Some(node) = t.node {
+                    texts[node].push_str(&t.text);
+                }
+            }
+        }
+    }
+    doc.structure
+        .reading_order()
+        .into_iter()
+        .filter(|&id| !texts[id].trim().is_empty())
+        .map(|id| Tagged {
+            tag: doc.structure.nodes[id].tag.name().to_string(),
+            text: common::normalize(&texts[id]),
+        })
+        .collect()
+}
+
+fn assert_reads_in_layout_order(name: &str, out: &Output) {
+    let expected = layout_text(&out.layout);
+    let found = structure_text(&out.pdf, name);
+    for (i, (e, f)) in expected.iter().zip(&found).enumerate() {
+        assert_eq!(e, f, "{name}: element {i} of the structure tree differs");
+    }
+    assert_eq!(
+        expected.len(),
+        found.len(),
+        "{name}: the structure tree has {} elements with text, the layout {}",
+        found.len(),
+        expected.len()
+    );
+}
+
+#[test]
+fn structure_tree_reads_in_the_layouts_order() {
+    let personal = common::jane_doe();
+    let profile = common::profile("riverside-spine.toml");
+    let cases: Vec<(&str, &str, Options<'_>)> = vec![
+        (
+            "full",
+            common::BUNDLED,
+            Options {
+                selection: Some(common::preset("full")),
+                ..Options::default()
+            },
+        ),
+        (
+            "branded-personal",
+            common::BUNDLED,
+            Options {
+                selection: Some(common::preset("brief")),
+                profile: Some(&profile),
+                personal: Some(&personal),
+                ..Options::default()
+            },
+        ),
+        (
+            "spanish-large",
+            common::SPANISH,
+            Options {
+                large_print: true,
+                ..Options::default()
+            },
+        ),
+    ];
+    for (name, handout, options) in &cases {
+        assert_reads_in_layout_order(name, &common::build_with(handout, options));
+    }
+}
+
+#[test]
+fn structure_tree_holds_every_word_of_the_selected_sections_in_source_order() {
+    let (handout, out) = common::build(common::preset("full"), handout::layout::Paper::Letter);
+    let tree: String = structure_text(&out.pdf, "words")
+        .into_iter()
+        .map(|t| t.text)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut rest = tree.as_str();
+    for section in &handout.sections {
+        let mut texts = vec![common::normalize(&section.title)];
+        for block in &section.blocks {
+            reading_texts(block, &mut texts);
+        }
+        for text in texts {
+            let at = rest.find(&text).unwrap_or_else(|| {
+                panic!(
+                    "{text:?} (section {}) is missing from the structure tree, or out of order",
+                    section.id()
+                )
+            });
+            rest = &rest[at + text.len()..];
+        }
+    }
+}
+
+/// A block's texts in the order a reader meets them: the do/avoid table row by row
+/// (a do, then the avoid beside it), everything else in source order.
+fn reading_texts(block: &Block, out: &mut Vec<String>) {
+    match block {
+        Block::DoAvoid { dos, avoid } => {
+            for i in 0..dos.len().max(avoid.len()) {
+                out.extend(dos.get(i).map(|t| common::normalize(t)));
+                out.extend(avoid.get(i).map(|t| common::normalize(t)));
+            }
+        }
+        Block::Group { title, blocks } => {
+            out.push(common::normalize(title));
+            for block in blocks {
+                reading_texts(block, out);
+            }
+        }
+        other => other.texts(|_, text| out.push(common::normalize(text))),
+    }
+}
+
+#[test]
+fn lists_tables_headings_and_figures_carry_their_tags() {
+    let profile = common::profile("riverside-spine.toml");
+    let out = common::build_with(
+        common::BUNDLED,
+        &Options {
+            selection: Some(common::preset("full")),
+            profile: Some(&profile),
+            ..Options::default()
+        },
+    );
+    let s = &out.layout.structure;
+    let count = |tag: Tag| s.nodes.iter().filter(|n| n.tag == tag).count();
+    assert_eq!(count(Tag::H1), 1);
+    let sections = common::load(common::BUNDLED).sections.len();
+    assert_eq!(
+        count(Tag::H2),
+        sections + 1,
+        "a heading per section, and Sources"
+    );
+    // The logo and the QR code, each described.
+    let figures: Vec<_> = s.nodes.iter().filter(|n| n.tag == Tag::Figure).collect();
+    assert_eq!(figures.len(), 2);
+    assert!(figures
+        .iter()
+        .all(|f| f.alt.as_ref().is_some_and(|a| !a.is_empty())));
+    // Every list item has a label and a body; every table row has cells.
+    for node in &s.nodes {
+        let kids: Vec<Tag> = node.children.iter().map(|&c| s.nodes[c].tag).collect();
+        match node.tag {
+            Tag::LI => assert_eq!(kids, vec![Tag::Lbl, Tag::LBody]),
+            Tag::L => assert!(!kids.is_empty() && kids.iter().all(|&k| k == Tag::LI)),
+            Tag::Table => assert!(!kids.is_empty() && kids.iter().all(|&k| k == Tag::TR)),
+            Tag::TR => assert!(kids.iter().all(|&k| k == Tag::TH || k == Tag::TD)),
+            _ => {}
+        }
+    }
+    // Rows of one table are equally wide, so a screen reader's table navigation works.
+    for node in s.nodes.iter().filter(|n| n.tag == Tag::Table) {
+        let widths: Vec<usize> = node
+            .children
+            .iter()
+            .map(|&r| s.nodes[r].children.len())
+            .collect();
+        assert!(widths.windows(2).all(|w| w[0] == w[1]), "{widths:?}");
+    }
+}
