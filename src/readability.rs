@@ -23,28 +23,33 @@ impl Counts {
     }
 
     /// Flesch–Kincaid grade level.
+    /// Sentences for the formulas: text made only of fragments is one sentence.
+    fn sentences_for_grades(&self) -> f64 {
+        self.sentences.max(usize::from(self.words > 0)) as f64
+    }
+
     pub fn flesch_kincaid(&self) -> f64 {
-        if self.words == 0 || self.sentences == 0 {
+        if self.words == 0 {
             return 0.0;
         }
-        0.39 * (self.words as f64 / self.sentences as f64)
+        0.39 * (self.words as f64 / self.sentences_for_grades())
             + 11.8 * (self.syllables as f64 / self.words as f64)
             - 15.59
     }
 
     /// SMOG grade, scaled to 30 sentences as McLaughlin defined it.
     pub fn smog(&self) -> f64 {
-        if self.sentences == 0 {
+        if self.words == 0 {
             return 0.0;
         }
-        1.0430 * (self.polysyllables as f64 * 30.0 / self.sentences as f64).sqrt() + 3.1291
+        1.0430 * (self.polysyllables as f64 * 30.0 / self.sentences_for_grades()).sqrt() + 3.1291
     }
 
     pub fn words_per_sentence(&self) -> f64 {
-        if self.sentences == 0 {
+        if self.words == 0 {
             0.0
         } else {
-            self.words as f64 / self.sentences as f64
+            self.words as f64 / self.sentences_for_grades()
         }
     }
 
@@ -58,48 +63,108 @@ impl Counts {
     }
 }
 
-/// Syllables in an English word, by vowel groups with the usual corrections (a silent
-/// final e, -ed and -es endings that add no syllable, "le" after a consonant).
+/// Syllables in an English word, by vowel groups with the usual corrections: a silent
+/// final e, "-ed" and "-es" endings that add no syllable, "-le" after a consonant, and
+/// suffixes ("-ment", "-ly"...) that keep the silent e of the word they extend. The
+/// parts of a hyphenated word are counted apart; a number counts as one syllable, as
+/// readability tools do.
 pub fn syllables(word: &str) -> usize {
+    if !word.chars().any(char::is_alphabetic) {
+        // "6–8", "200", "5/325": a number, however written.
+        return usize::from(word.chars().any(char::is_numeric));
+    }
+    // A number tagged onto a word ("omega-3", "COX-2") is read as part of its name.
+    let parts: Vec<&str> = word
+        .split(['-', '‐', '–', '—', '/'])
+        .filter(|p| p.chars().any(char::is_alphabetic))
+        .collect();
+    if parts.len() > 1 {
+        return parts.iter().map(|p| syllables(p)).sum();
+    }
     let w: Vec<char> = word
         .chars()
         .filter(|c| c.is_alphabetic())
         .flat_map(char::to_lowercase)
         .collect();
     if w.is_empty() {
-        return 0;
+        return usize::from(word.chars().any(|c| c.is_numeric()));
     }
-    if w.len() <= 3 {
-        return 1;
+    for suffix in ["ments", "ment", "ness", "less", "ful", "ly"] {
+        let stem = w.len().saturating_sub(suffix.len());
+        let ends_so = w[stem..].iter().copied().eq(suffix.chars());
+        // "safe-ly", "replace-ment": a stem ending in e keeps it silent.
+        if ends_so && stem >= 3 && w[stem - 1] == 'e' {
+            return stem_syllables(&w[..stem]) + 1;
+        }
     }
-    let is_vowel = |c: char| {
-        matches!(
-            c,
-            'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'é' | 'á' | 'í' | 'ó' | 'ú'
-        )
-    };
-    let mut end = w.len();
-    let ends = |s: &str| w.iter().collect::<String>().ends_with(s);
-    if ends("es") || ends("ed") {
-        // "-ted", "-ded", "-ses", "-zes", "-ces", "-ges" keep their syllable.
-        let before = w[w.len() - 3];
-        if !matches!(before, 't' | 'd' | 's' | 'z' | 'c' | 'g' | 'x') {
+    stem_syllables(&w)
+}
+
+fn is_vowel(c: char) -> bool {
+    matches!(
+        c,
+        'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'é' | 'á' | 'í' | 'ó' | 'ú'
+    )
+}
+
+/// Syllables of a lower-case word without a suffix split off.
+fn stem_syllables(w: &[char]) -> usize {
+    let n = w.len();
+    let ends = |s: &str| n >= s.len() && w[n - s.len()..].iter().copied().eq(s.chars());
+    let consonant_at = |i: usize| !is_vowel(w[i]);
+    let mut end = n;
+    if n > 3 && ends("ed") {
+        // "-ted" and "-ded" keep their syllable ("tested"); "placed", "pinched" do not.
+        if !matches!(w[n - 3], 't' | 'd') {
             end -= 2;
         }
-    } else if ends("e") && (!ends("le") || is_vowel(w[w.len() - 3])) {
+    } else if n > 3 && ends("es") {
+        // "-ses", "-zes", "-xes", "-ces", "-ges", "-shes", "-ches" keep their syllable,
+        // and so does "-les" after a consonant ("muscles"); "minutes" does not.
+        let before = w[n - 3];
+        let keeps = matches!(before, 's' | 'z' | 'x' | 'c' | 'g')
+            || (before == 'h' && n > 4 && matches!(w[n - 4], 's' | 'c'))
+            || (before == 'l' && n > 4 && consonant_at(n - 4));
+        if !keeps {
+            end -= 2;
+        }
+    } else if n > 2 && ends("e") && !(ends("le") && consonant_at(n - 3)) {
         // A silent final e; but "-le" after a consonant ("table") is a syllable.
         end -= 1;
     }
     let mut count = 0;
     let mut previous_vowel = false;
-    for &c in &w[..end] {
+    for (i, &c) in w[..end].iter().enumerate() {
         let vowel = is_vowel(c);
-        if vowel && !previous_vowel {
+        if vowel && (!previous_vowel || splits_vowels(w, i)) {
             count += 1;
         }
         previous_vowel = vowel;
     }
+    // "spasm", "mechanism": a final m after s is a syllable of its own.
+    if ends("sm") || ends("sms") {
+        count += 1;
+    }
     count.max(1)
+}
+
+/// Whether the vowel at `i` starts a new syllable though a vowel comes before it: the
+/// a, o or u after an i in "material", "insomnia", "calcium", "cardiovascular", but
+/// not in "-tion", "-cial", "-sion", "-gion", "-cious" (one syllable each).
+fn splits_vowels(w: &[char], i: usize) -> bool {
+    let after_i = i >= 2
+        && w[i - 1] == 'i'
+        && matches!(w[i], 'a' | 'o' | 'u')
+        && !(matches!(w[i], 'a' | 'o') && matches!(w[i - 2], 'c' | 't' | 's' | 'g' | 'x'));
+    // A final "ea" after a vowel and a consonant: "area", "idea", "nausea" (not "sea",
+    // "flea").
+    let final_ea = i + 1 == w.len()
+        && i >= 3
+        && w[i] == 'a'
+        && w[i - 1] == 'e'
+        && !is_vowel(w[i - 2])
+        && is_vowel(w[i - 3]);
+    after_i || final_ea
 }
 
 /// Splits text into sentences: at `.`, `!` or `?` followed by a space or the end. A piece
@@ -146,17 +211,27 @@ fn is_abbreviation(text: &str) -> bool {
         )
 }
 
+/// The words of a sentence: whatever stands between spaces and holds a letter or a
+/// digit once punctuation is set aside. "L3–L4", "low-back" and "6–8" are one word
+/// each, and numbers count, as in the common readability tools (textstat among them).
 fn words(sentence: &str) -> impl Iterator<Item = &str> {
     sentence
-        .split(|c: char| c.is_whitespace() || c == '/' || c == '–' || c == '—')
-        .filter(|w| w.chars().any(char::is_alphabetic))
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
 }
+
+/// Fragments shorter than this (a label, a two-word list item) add their words to the
+/// text but do not count as sentences of their own: counted as sentences, a list of
+/// short items would pull the grade down as if it were easy prose.
+const MIN_SENTENCE_WORDS: usize = 3;
 
 /// Counts for one piece of text.
 pub fn count(text: &str) -> Counts {
     let mut counts = Counts::default();
     for sentence in sentences(text) {
-        counts.sentences += 1;
+        if words(&sentence).count() >= MIN_SENTENCE_WORDS {
+            counts.sentences += 1;
+        }
         for word in words(&sentence) {
             let s = syllables(word);
             counts.words += 1;
@@ -175,6 +250,9 @@ pub struct SectionReport {
     pub id: String,
     pub title: String,
     pub counts: Counts,
+    /// The prose measured, one sentence after another, each ending in a stop: what
+    /// another readability tool should be given to compare figures.
+    pub text: String,
 }
 
 /// A long sentence and where it is.
@@ -194,21 +272,29 @@ pub struct Report {
     pub longest: Vec<LongSentence>,
 }
 
-/// The reading level of every section of a handout (titles left out: they are labels,
-/// not prose).
+/// The reading level of every section of a handout (titles and names left out: they are
+/// labels, not prose; see [`Section::labels`](crate::model::Section::labels)).
 pub fn report(handout: &Handout, longest: usize) -> Report {
     let mut sections = Vec::new();
     let mut overall = Counts::default();
     let mut long = Vec::new();
     for section in &handout.sections {
         let mut counts = Counts::default();
+        let mut prose = Vec::new();
+        // The very strings, not equal ones: a label's words may recur in the prose.
+        let labels = section.labels();
         section.texts(|at, text| {
-            let location = at();
-            if location == "title" || location.ends_with("(group title)") {
+            if labels.iter().any(|l| std::ptr::eq(*l, text)) {
                 return;
             }
+            let location = at();
             counts.add(count(text));
             for sentence in sentences(text) {
+                prose.push(if sentence.ends_with(['.', '!', '?']) {
+                    sentence.clone()
+                } else {
+                    format!("{sentence}.")
+                });
                 let n = words(&sentence).count();
                 long.push(LongSentence {
                     section: section.id().to_string(),
@@ -223,6 +309,7 @@ pub fn report(handout: &Handout, longest: usize) -> Report {
             id: section.id().to_string(),
             title: section.title.clone(),
             counts,
+            text: prose.join(" "),
         });
     }
     long.sort_by_key(|s| std::cmp::Reverse(s.words));
@@ -257,6 +344,33 @@ mod tests {
             ("medicine", 3),
             ("inflammation", 4),
             ("radiculopathy", 6),
+            ("any", 2),
+            ("placed", 1),
+            ("raised", 1),
+            ("minutes", 2),
+            ("muscles", 2),
+            ("places", 2),
+            ("wishes", 2),
+            ("replacement", 3),
+            ("safely", 2),
+            ("well-designed", 3),
+            ("omega-3", 3),
+            ("low-back", 2),
+            ("200–400", 1),
+            ("5/325", 1),
+            ("spasms", 2),
+            ("material", 4),
+            ("calcium", 3),
+            ("cardiovascular", 6),
+            ("nation", 2),
+            ("special", 2),
+            ("religion", 3),
+            ("area", 3),
+            ("nausea", 3),
+            ("sea", 1),
+            ("flea", 1),
+            ("foraminotomy", 6),
+            ("the", 1),
         ] {
             assert_eq!(syllables(word), expected, "{word}");
         }

@@ -11,24 +11,9 @@ use handout::layout::{Document, Item, Tag};
 use handout::model::Block;
 use handout::pipeline::{Options, Output};
 
-/// The Python with `page` (PyPI `page-validation`) installed: `scripts/test` makes a
-/// venv and names it in `HANDOUT_PAGE_PYTHON`.
-fn validator_python() -> PathBuf {
-    if let Some(python) = std::env::var_os("HANDOUT_PAGE_PYTHON") {
-        return PathBuf::from(python);
-    }
-    let venv = common::root().join("target/page-venv/bin/python");
-    assert!(
-        venv.exists(),
-        "the PDF validator is not installed: run scripts/test, which installs page-validation \
-         into target/page-venv (or set HANDOUT_PAGE_PYTHON)"
-    );
-    venv
-}
-
 /// Runs `scripts/validate-pdf` on the files and fails with its report if any fails.
 fn validate(files: &[PathBuf]) {
-    let out = Command::new(validator_python())
+    let out = Command::new(common::tools_python())
         .arg(common::root().join("scripts/validate-pdf"))
         .args(files)
         .output()

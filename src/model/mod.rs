@@ -312,6 +312,33 @@ impl Section {
         }
     }
 
+    /// The texts that name things rather than say them: the section's title, group
+    /// titles, and the names of medicines, supplements and procedures. Readability
+    /// formulas are for running prose, so they leave these out.
+    pub fn labels(&self) -> Vec<&str> {
+        fn walk<'a>(blocks: &'a [Block], out: &mut Vec<&'a str>) {
+            for block in blocks {
+                match block {
+                    Block::Group { title, blocks } => {
+                        out.push(title);
+                        walk(blocks, out);
+                    }
+                    Block::Medicines { items } => out.extend(items.iter().map(|m| m.name.as_str())),
+                    Block::Supplements { items } => {
+                        out.extend(items.iter().map(|s| s.name.as_str()))
+                    }
+                    Block::Procedures { items } => {
+                        out.extend(items.iter().map(|p| p.name.as_str()))
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut out = vec![self.title.as_str()];
+        walk(&self.blocks, &mut out);
+        out
+    }
+
     /// Every piece of text in the section, title first, with where it is.
     pub fn texts(&self, mut visit: impl FnMut(Location<'_>, &str)) {
         visit(&|| "title".into(), &self.title);

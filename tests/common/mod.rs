@@ -144,3 +144,19 @@ pub fn stderr(out: &std::process::Output) -> String {
 pub fn bundled_arg() -> String {
     root().join(BUNDLED).display().to_string()
 }
+
+/// The Python that has the reference tools the tests compare against (`page`,
+/// `textstat`): `scripts/test` installs them into a venv and names it in
+/// `HANDOUT_PYTHON`.
+pub fn tools_python() -> PathBuf {
+    if let Some(python) = std::env::var_os("HANDOUT_PYTHON") {
+        return PathBuf::from(python);
+    }
+    let venv = root().join("target/py-tools/bin/python");
+    assert!(
+        venv.exists(),
+        "the reference tools are not installed: run scripts/test, which installs \
+         page-validation and textstat into target/py-tools (or set HANDOUT_PYTHON)"
+    );
+    venv
+}
