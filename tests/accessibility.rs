@@ -309,3 +309,70 @@ fn lists_tables_headings_and_figures_carry_their_tags() {
         assert!(widths.windows(2).all(|w| w[0] == w[1]), "{widths:?}");
     }
 }
+
+/// The output intent's ICC profile, as lopdf finds it in the file.
+fn output_profile(pdf: &[u8]) -> Vec<u8> {
+    let doc = lopdf::Document::load_mem(pdf).expect("lopdf reads the PDF");
+    let catalog = doc.catalog().expect("catalog");
+    let intents = catalog
+        .get(b"OutputIntents")
+        .and_then(lopdf::Object::as_array)
+        .expect("OutputIntents");
+    assert_eq!(intents.len(), 1);
+    let intent = intents[0].as_dict().expect("intent");
+    assert_eq!(
+        intent.get(b"S").and_then(lopdf::Object::as_name).ok(),
+        Some(&b"GTS_PDFA1"[..])
+    );
+    let id = intent
+        .get(b"DestOutputProfile")
+        .and_then(lopdf::Object::as_reference)
+        .expect("profile reference");
+    let stream = doc
+        .get_object(id)
+        .and_then(lopdf::Object::as_stream)
+        .expect("profile stream");
+    stream
+        .decompressed_content()
+        .unwrap_or_else(|_| stream.content.clone())
+}
+
+#[test]
+fn the_srgb_profile_is_read_by_littlecms_as_srgb() {
+    let pdf = std::fs::read(common::root().join("tests/golden/brief-letter.pdf")).expect("golden");
+    let icc = output_profile(&pdf);
+    assert!(icc.len() < 4096, "{} bytes", icc.len());
+    let dir = common::scratch("icc");
+    let file = dir.join("srgb.icc");
+    std::fs::write(&file, &icc).expect("write icc");
+    // Pillow's LittleCMS opens the profile and converts colours to its own built-in sRGB;
+    // a correct sRGB profile changes none of them.
+    let script = r#"
+import io, sys
+from PIL import Image, ImageCms
+ours = ImageCms.ImageCmsProfile(sys.argv[1])
+builtin = ImageCms.createProfile("sRGB")
+colours = [(31, 78, 121), (128, 128, 128), (255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 255), (26, 26, 26)]
+im = Image.new("RGB", (len(colours), 1))
+for x, c in enumerate(colours):
+    im.putpixel((x, 0), c)
+out = ImageCms.applyTransform(im, ImageCms.buildTransform(ours, builtin, "RGB", "RGB"))
+worst = max(abs(a - b) for x, c in enumerate(colours) for a, b in zip(c, out.getpixel((x, 0))))
+print(ImageCms.getProfileDescription(ours).strip(), worst)
+"#;
+    let out = Command::new(common::tools_python())
+        .args(["-c", script])
+        .arg(&file)
+        .output()
+        .expect("run python");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "LittleCMS rejected the profile: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (description, worst) = stdout.trim().rsplit_once(' ').expect("two fields");
+    assert!(description.starts_with("sRGB"), "{stdout}");
+    let worst: u32 = worst.parse().expect("number");
+    assert!(worst <= 1, "colours moved by up to {worst}: {stdout}");
+}
