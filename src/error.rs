@@ -63,8 +63,10 @@ pub enum Error {
     Usage(String),
 
     #[error(
-        "{}: the {what} is {size} bytes; the limit is {limit} bytes. Is it the right file?",
-        path.display()
+        "{}: the {what} is {:.1} MiB ({size} bytes); the limit is {:.0} MiB. Is it the right file?",
+        path.display(),
+        *size as f64 / 1_048_576.0,
+        *limit as f64 / 1_048_576.0
     )]
     TooLarge {
         path: PathBuf,

@@ -73,15 +73,15 @@ fn a_patient_list_builds_good_rows_and_reports_bad_ones() {
     assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
     let err = common::stderr(&out);
     assert!(
-        err.contains("row 3: line 6: no handout with id \"no-such-handout\""),
+        err.contains("row 3: list.csv:6: no handout with id \"no-such-handout\""),
         "{err}"
     );
     assert!(
-        err.contains("row 5: line 8: has 2 fields where the header has 9"),
+        err.contains("row 5: list.csv:8: has 2 fields where the header has 9"),
         "{err}"
     );
     assert!(
-        err.contains("row 6: line 9: --date \"2026-13-45\""),
+        err.contains("row 6: list.csv:9: --date \"2026-13-45\""),
         "{err}"
     );
     assert!(

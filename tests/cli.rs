@@ -334,7 +334,7 @@ fn oversized_inputs_and_runaway_documents_are_refused_with_the_limit() {
     let out = common::run(&dir, &["check", "big.toml"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        common::stderr(&out).contains("the limit is 8388608 bytes"),
+        common::stderr(&out).contains("the limit is 8 MiB"),
         "{}",
         common::stderr(&out)
     );

@@ -180,7 +180,7 @@ pub fn csv_jobs(
             Err(e) => {
                 each(Err(Rejected {
                     label,
-                    reason: csv_error(&e),
+                    reason: csv_error(path, &e),
                 }));
                 continue;
             }
@@ -197,29 +197,31 @@ pub fn csv_jobs(
             }
             Err(reason) => each(Err(Rejected {
                 label,
-                reason: format!("line {line}: {reason}"),
+                reason: format!("{}:{line}: {reason}", path.display()),
             })),
         }
     }
     Ok(())
 }
 
-fn csv_error(e: &csv::Error) -> String {
+/// A CSV reading error as `list.csv:LINE: what to fix`.
+fn csv_error(path: &Path, e: &csv::Error) -> String {
+    let file = path.display();
     match e.kind() {
         csv::ErrorKind::UnequalLengths {
             pos,
             expected_len,
             len,
         } => format!(
-            "line {}: has {len} fields where the header has {expected_len}; check for a missing \
-             column, a stray comma, or an unbalanced quote",
+            "{file}:{}: has {len} fields where the header has {expected_len}; check for a \
+             missing column, a stray comma, or an unbalanced quote",
             pos.as_ref().map_or(0, |p| p.line())
         ),
         csv::ErrorKind::Utf8 { pos, .. } => format!(
-            "line {}: is not valid UTF-8 text; save the file as UTF-8",
+            "{file}:{}: is not valid UTF-8 text; save the file as UTF-8",
             pos.as_ref().map_or(0, |p| p.line())
         ),
-        _ => e.to_string(),
+        _ => format!("{file}: {e}"),
     }
 }
 

@@ -1,0 +1,129 @@
+// The fuzz targets' bodies, shared by `fuzz/fuzz_targets/*` (cargo fuzz, libFuzzer) and
+// `tests/fuzz_corpus.rs` (which replays the committed corpora in every test run).
+// Errors are expected; a panic, a hang or a malformed PDF is a bug.
+
+use std::path::{Path, PathBuf};
+
+use handout::pipeline::{self, Options};
+use handout::select::Selection;
+
+/// A small valid handout the profile and CSV inputs are applied to.
+pub const SMALL_HANDOUT: &str = r#"
+disclaimer = "General information only."
+
+[meta]
+id = "small"
+title = "A small handout"
+language = "en-US"
+last_updated = 2025-05-20
+reviewed_by = "Fuzzing"
+
+[presets]
+brief = ["one"]
+
+[[sections]]
+id = "one"
+title = "One"
+
+[[sections.blocks]]
+type = "bullets"
+items = ["Walk every day.", "Rest when it hurts."]
+"#;
+
+/// A directory of this process's own for the files a target writes.
+pub fn scratch() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("handout-fuzz-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    dir
+}
+
+fn assert_pdf(pdf: &[u8]) {
+    assert!(pdf.starts_with(b"%PDF-"), "output does not start with %PDF-");
+    assert!(
+        pdf.windows(5).rev().take(64).any(|w| w == b"%%EOF"),
+        "output does not end with %%EOF"
+    );
+}
+
+/// Arbitrary bytes as a handout file: parse, validate, and build every preset.
+pub fn handout_toml(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let path = Path::new("fuzz.toml");
+    let Ok(handout) = handout::model::parse(path, text) else {
+        return;
+    };
+    let mut presets: Vec<String> = handout.presets.keys().cloned().collect();
+    presets.push("full".into());
+    for preset in presets {
+        for large_print in [false, true] {
+            let options = Options {
+                selection: Some(Selection::Preset(preset.clone())),
+                large_print,
+                ..Options::default()
+            };
+            if let Ok(out) = pipeline::build(&handout, path, &options) {
+                assert_pdf(&out.pdf);
+            }
+        }
+    }
+}
+
+/// Arbitrary bytes as a clinic profile (first byte even) or a batch patient list (odd).
+pub fn profile_and_csv(data: &[u8]) {
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
+    let dir = scratch();
+    if selector % 2 == 0 {
+        let path = dir.join("profile.toml");
+        if std::fs::write(&path, rest).is_err() {
+            return;
+        }
+        let Ok(profile) = handout::profile::load(&path) else {
+            return;
+        };
+        let Ok(handout) = handout::model::parse(Path::new("small.toml"), SMALL_HANDOUT) else {
+            panic!("the small handout must parse");
+        };
+        let options = Options {
+            profile: Some(&profile),
+            ..Options::default()
+        };
+        if let Ok(out) = pipeline::build(&handout, Path::new("small.toml"), &options) {
+            assert_pdf(&out.pdf);
+        }
+    } else {
+        let handouts = dir.join("handouts");
+        let _ = std::fs::create_dir_all(&handouts);
+        let _ = std::fs::write(handouts.join("small.toml"), SMALL_HANDOUT);
+        let list = dir.join("list.csv");
+        if std::fs::write(&list, rest).is_err() {
+            return;
+        }
+        let out_dir = dir.join("out");
+        let _ = std::fs::remove_dir_all(&out_dir);
+        let settings = handout::batch::Settings {
+            source: handout::batch::Source::Csv {
+                list,
+                handouts,
+            },
+            out_dir: Some(out_dir.clone()),
+            profile: None,
+            threads: Some(1),
+            quiet: true,
+            report: None,
+            force: true,
+            shard: None,
+        };
+        let _ = handout::batch::run(&settings);
+        // Whatever happened, no temporary file is left behind.
+        if let Ok(entries) = std::fs::read_dir(&out_dir) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                assert!(!name.contains(".tmp"), "left behind: {name}");
+            }
+        }
+    }
+}
