@@ -187,7 +187,8 @@ proptest! {
         let a = pipeline::build(&handout, path, &options).expect("builds").pdf;
         let b = pipeline::build(&handout, path, &options).expect("builds").pdf;
         prop_assert!(a == b);
-        // And an independent reader accepts every sample, fonts embedded and subset.
+        // And independent readers (qpdf, poppler, MuPDF) accept every sample, fonts embedded
+        // and subset.
         let dir = common::scratch("property-sample");
         let file = dir.join("sample.pdf");
         std::fs::write(&file, &a).unwrap();
@@ -201,5 +202,7 @@ proptest! {
             let cols: Vec<&str> = row.split_whitespace().collect();
             prop_assert_eq!(&cols[cols.len() - 5..cols.len() - 2], &["yes", "yes", "yes"], "{}", row);
         }
+        let complaints = common::mupdf_complaints(&file);
+        prop_assert!(complaints.is_empty(), "MuPDF: {:?}", complaints);
     }
 }

@@ -160,3 +160,45 @@ pub fn tools_python() -> PathBuf {
     );
     venv
 }
+
+/// What MuPDF says about a file when it reads its structure (`mutool info`) and draws
+/// every page (`mutool draw`): errors and warnings, one per line; empty when it reads
+/// cleanly.
+pub fn mupdf_complaints(file: &Path) -> Vec<String> {
+    let mut complaints = Vec::new();
+    let info = Command::new("mutool")
+        .arg("info")
+        .arg(file)
+        .output()
+        .expect("mutool (mupdf-tools) must be installed: .ci/run installs it");
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&info.stdout),
+        String::from_utf8_lossy(&info.stderr)
+    );
+    if !info.status.success() {
+        complaints.push(format!("mutool info failed: {all}"));
+    }
+    complaints.extend(
+        all.lines()
+            .filter(|l| l.contains("error") || l.contains("warning"))
+            .map(String::from),
+    );
+    let draw = Command::new("mutool")
+        .args(["draw", "-q", "-o", "/dev/null", "-F", "txt"])
+        .arg(file)
+        .output()
+        .expect("mutool draw");
+    if !draw.status.success() {
+        complaints.push("mutool draw failed".into());
+    }
+    // Debian's mutool is built without colour management and says so on every run;
+    // that line is about the tool, not the file.
+    complaints.extend(
+        String::from_utf8_lossy(&draw.stderr)
+            .lines()
+            .filter(|l| !l.contains("ICC support is not available"))
+            .map(String::from),
+    );
+    complaints
+}
