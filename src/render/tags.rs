@@ -9,6 +9,13 @@ use lopdf::{Dictionary, Object, ObjectId};
 use super::{outline::text_string, PageMarks};
 use crate::layout::{Scope, Structure};
 
+/// Content an element holds directly: a marked-content sequence or an annotation.
+#[derive(Debug, Clone, Copy)]
+enum Kid {
+    Marked { page: ObjectId, mcid: usize },
+    Annotation { page: ObjectId, id: ObjectId },
+}
+
 fn name(s: &str) -> Object {
     Object::Name(s.as_bytes().to_vec())
 }
@@ -42,20 +49,16 @@ pub fn add(
 
     // Each element's content, in content-stream order page by page: that is reading
     // order within one node, because layout emits a node's boxes in reading order.
-    let mut content: Vec<Vec<Object>> = vec![Vec::new(); structure.nodes.len()];
+    let mut content: Vec<Vec<Kid>> = vec![Vec::new(); structure.nodes.len()];
     let mut parent_tree = Vec::new();
     let mut next_key = pages.len() as i64;
     for (index, (&page, page_marks)) in pages.iter().zip(marks).enumerate() {
         let mut by_mcid = Vec::with_capacity(page_marks.mcids.len());
         for (mcid, &node) in page_marks.mcids.iter().enumerate() {
-            let mut mcr = Dictionary::new();
-            mcr.set("Type", name("MCR"));
-            mcr.set("Pg", Object::Reference(page));
-            mcr.set("MCID", Object::Integer(mcid as i64));
             content
                 .get_mut(node)
                 .ok_or("content marked with an unknown node")?
-                .push(Object::Dictionary(mcr));
+                .push(Kid::Marked { page, mcid });
             by_mcid.push(element(node)?);
         }
         parent_tree.push(Object::Integer(index as i64));
@@ -92,14 +95,10 @@ pub fn add(
             annot.set("Contents", text_string(&uri));
             annot.set("StructParent", Object::Integer(next_key));
             let id = doc.add_object(Object::Dictionary(annot));
-            let mut objr = Dictionary::new();
-            objr.set("Type", name("OBJR"));
-            objr.set("Pg", Object::Reference(page));
-            objr.set("Obj", Object::Reference(id));
             content
                 .get_mut(node)
                 .ok_or("a link marked with an unknown node")?
-                .push(Object::Dictionary(objr));
+                .push(Kid::Annotation { page, id });
             parent_tree.push(Object::Integer(next_key));
             parent_tree.push(element(node)?);
             next_key += 1;
@@ -129,7 +128,33 @@ pub fn add(
             .iter()
             .map(|&c| Object::Reference(ids[c]))
             .collect();
-        kids.append(&mut content[node]);
+        // The element's page is that of its first content; content there is named by
+        // its bare MCID, content on later pages by a full reference.
+        let home = content[node].first().map(|k| match k {
+            Kid::Marked { page, .. } | Kid::Annotation { page, .. } => *page,
+        });
+        if let Some(home) = home {
+            dict.set("Pg", Object::Reference(home));
+        }
+        for kid in &content[node] {
+            kids.push(match *kid {
+                Kid::Marked { page, mcid } if Some(page) == home => Object::Integer(mcid as i64),
+                Kid::Marked { page, mcid } => {
+                    let mut mcr = Dictionary::new();
+                    mcr.set("Type", name("MCR"));
+                    mcr.set("Pg", Object::Reference(page));
+                    mcr.set("MCID", Object::Integer(mcid as i64));
+                    Object::Dictionary(mcr)
+                }
+                Kid::Annotation { page, id } => {
+                    let mut objr = Dictionary::new();
+                    objr.set("Type", name("OBJR"));
+                    objr.set("Pg", Object::Reference(page));
+                    objr.set("Obj", Object::Reference(id));
+                    Object::Dictionary(objr)
+                }
+            });
+        }
         if !kids.is_empty() {
             dict.set("K", Object::Array(kids));
         }
