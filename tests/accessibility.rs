@@ -293,7 +293,10 @@ fn lists_tables_headings_and_figures_carry_their_tags() {
         let kids: Vec<Tag> = node.children.iter().map(|&c| s.nodes[c].tag).collect();
         match node.tag {
             Tag::LI => assert_eq!(kids, vec![Tag::Lbl, Tag::LBody]),
-            Tag::L => assert!(!kids.is_empty() && kids.iter().all(|&k| k == Tag::LI)),
+            Tag::L => {
+                assert!(!kids.is_empty() && kids.iter().all(|&k| k == Tag::LI));
+                assert!(node.numbering.is_some(), "a list says how it is numbered");
+            }
             Tag::Table => assert!(!kids.is_empty() && kids.iter().all(|&k| k == Tag::TR)),
             Tag::TR => assert!(kids.iter().all(|&k| k == Tag::TH || k == Tag::TD)),
             _ => {}

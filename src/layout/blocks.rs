@@ -1,7 +1,7 @@
 //! Turns the handout's title block and selected sections into a flow of elements.
 
 use super::flow::{line_items, wrap, Cell, Element, Flow, Frame, Marker, TextStyle};
-use super::structure::{NodeId, Scope, Structure, Tag};
+use super::structure::{NodeId, Numbering, Scope, Structure, Tag};
 use super::text::{MissingGlyph, Span};
 use super::{Item, LayoutError, Mark, MarkKind, Rect, Request, Role, Stroke, Theme};
 use crate::fonts::{Fonts, Style};
@@ -363,7 +363,14 @@ impl<'a> Builder<'a> {
             .into_iter()
             .fold(0.0, f32::max);
         let indent = t.list_indent.max(widest + t.body_size * 0.5);
-        self.flow.structure.open(Tag::L);
+        let numbered = markers
+            .first()
+            .is_some_and(|m| m.starts_with(|c: char| c.is_ascii_digit()));
+        self.flow.structure.open_list(if numbered {
+            Numbering::Decimal
+        } else {
+            Numbering::Disc
+        });
         for (i, (item, marker)) in items.iter().zip(markers).enumerate() {
             if i > 0 {
                 self.flow.space(t.item_gap);

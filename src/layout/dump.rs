@@ -96,6 +96,9 @@ pub fn dump(doc: &Document) -> String {
         if let Some(scope) = node.scope {
             let _ = write!(out, " scope={scope:?}");
         }
+        if let Some(numbering) = node.numbering {
+            let _ = write!(out, " numbering={numbering:?}");
+        }
         if let Some(alt) = &node.alt {
             let _ = write!(out, " alt={alt:?}");
         }

@@ -16,7 +16,7 @@ mod text;
 mod theme;
 
 pub use coverage::check_coverage;
-pub use structure::{NodeId, Scope, Structure, Tag};
+pub use structure::{NodeId, Numbering, Scope, Structure, Tag};
 pub use text::MissingGlyph;
 pub use theme::{Paper, Theme};
 

@@ -58,6 +58,15 @@ pub enum Scope {
     Column,
 }
 
+/// How a list marks its items, for screen readers that announce it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Numbering {
+    /// Bullets.
+    Disc,
+    /// 1. 2. 3.
+    Decimal,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     pub tag: Tag,
@@ -67,6 +76,8 @@ pub struct Node {
     /// The text a screen reader speaks for a figure.
     pub alt: Option<String>,
     pub scope: Option<Scope>,
+    /// Set on lists.
+    pub numbering: Option<Numbering>,
 }
 
 /// The tree, with the path of nodes currently open for new children.
@@ -94,6 +105,7 @@ impl Structure {
                 children: Vec::new(),
                 alt: None,
                 scope: None,
+                numbering: None,
             }],
             open: vec![ROOT],
         }
@@ -108,6 +120,7 @@ impl Structure {
             children: Vec::new(),
             alt: None,
             scope: None,
+            numbering: None,
         });
         self.nodes[parent].children.push(id);
         id
@@ -137,6 +150,13 @@ impl Structure {
     pub fn figure(&mut self, alt: &str) -> NodeId {
         let id = self.add(Tag::Figure);
         self.nodes[id].alt = Some(alt.to_string());
+        id
+    }
+
+    /// Opens a list marked the given way.
+    pub fn open_list(&mut self, numbering: Numbering) -> NodeId {
+        let id = self.open(Tag::L);
+        self.nodes[id].numbering = Some(numbering);
         id
     }
 

@@ -126,14 +126,32 @@ pub(crate) struct PageMarks {
     pub links: Vec<NodeId>,
 }
 
-/// The structure node a drawn box belongs to; `None` marks it an artifact.
-fn node_of(item: &Item) -> Option<NodeId> {
-    match item {
+/// What a drawn box is to a screen reader: part of a structure node, or an artifact
+/// of one kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Content {
+    Node(NodeId),
+    /// Running headers and footers, page numbers.
+    Pagination(&'static str),
+    /// Rules, boxes, marks: drawing that only decorates.
+    Layout,
+}
+
+fn content_of(item: &Item) -> Content {
+    let node = match item {
         Item::Text(t) => t.node,
         Item::Rect(r) => r.node,
         Item::Image(i) => i.node,
         Item::Link(l) => l.node,
         Item::Rule(_) | Item::Mark(_) => None,
+    };
+    match (node, item) {
+        (Some(id), _) => Content::Node(id),
+        (None, Item::Text(t)) => match t.role {
+            layout::Role::Header => Content::Pagination("Header"),
+            _ => Content::Pagination("Footer"),
+        },
+        (None, _) => Content::Layout,
     }
 }
 
@@ -145,8 +163,8 @@ struct Marking<'a> {
     ops: Vec<Op>,
     structure: &'a layout::Structure,
     marks: PageMarks,
-    /// The open sequence: `Some(node)` or `Some(None)` for an artifact.
-    open: Option<Option<NodeId>>,
+    /// The open sequence, if any.
+    open: Option<Content>,
     in_text: bool,
 }
 
@@ -165,14 +183,23 @@ impl Marking<'_> {
         }
     }
 
-    /// Makes sure the open sequence is the one for `node`.
-    fn enter(&mut self, node: Option<NodeId>) {
-        if self.open == Some(node) {
+    /// Makes sure the open sequence is the one for `content`.
+    fn enter(&mut self, content: Content) {
+        if self.open == Some(content) {
             return;
         }
         self.close();
-        match node {
-            Some(id) => {
+        let artifact = |map: Vec<(&str, &str)>| Op::BeginMarkedContentWithProperties {
+            tag: "Artifact".to_string(),
+            properties: DictItem::Dict {
+                map: map
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), DictItem::Name(v.as_bytes().to_vec())))
+                    .collect(),
+            },
+        };
+        match content {
+            Content::Node(id) => {
                 let tag = self
                     .structure
                     .nodes
@@ -187,11 +214,12 @@ impl Marking<'_> {
                     },
                 });
             }
-            None => self.ops.push(Op::BeginMarkedContent {
-                tag: "Artifact".to_string(),
-            }),
+            Content::Pagination(subtype) => self
+                .ops
+                .push(artifact(vec![("Type", "Pagination"), ("Subtype", subtype)])),
+            Content::Layout => self.ops.push(artifact(vec![("Type", "Layout")])),
         }
-        self.open = Some(node);
+        self.open = Some(content);
     }
 
     fn close(&mut self) {
@@ -222,7 +250,7 @@ fn page_ops(page: &layout::Page, doc: &layout::Document) -> (Vec<Op>, PageMarks)
                 m.marks.links.push(node);
             }
         } else {
-            m.enter(node_of(item));
+            m.enter(content_of(item));
         }
         match item {
             Item::Text(t) => {

@@ -7,7 +7,7 @@
 use lopdf::{Dictionary, Object, ObjectId};
 
 use super::{outline::text_string, PageMarks};
-use crate::layout::{Scope, Structure};
+use crate::layout::{Numbering, Scope, Structure};
 
 /// Content an element holds directly: a marked-content sequence or an annotation.
 #[derive(Debug, Clone, Copy)]
@@ -169,6 +169,18 @@ pub fn add(
                 name(match scope {
                     Scope::Row => "Row",
                     Scope::Column => "Column",
+                }),
+            );
+            dict.set("A", Object::Dictionary(attributes));
+        }
+        if let Some(numbering) = data.numbering {
+            let mut attributes = Dictionary::new();
+            attributes.set("O", name("List"));
+            attributes.set(
+                "ListNumbering",
+                name(match numbering {
+                    Numbering::Disc => "Disc",
+                    Numbering::Decimal => "Decimal",
                 }),
             );
             dict.set("A", Object::Dictionary(attributes));
