@@ -15,9 +15,11 @@ pub enum Error {
     #[error("{0}")]
     Source(Box<SourceError>),
 
-    #[error("{} is not a valid handout:\n{}", path.display(), bullet_list(problems))]
+    #[error("{} is not a valid {what}:\n{}", path.display(), bullet_list(problems))]
     Invalid {
         path: PathBuf,
+        /// What the file should have been: "handout", "clinic profile", "patient list"...
+        what: &'static str,
         problems: Vec<String>,
     },
 

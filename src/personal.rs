@@ -104,6 +104,7 @@ pub fn load(path: &Path) -> Result<Personal, Error> {
     let personal: Personal = crate::model::read_toml(path)?;
     personal.check().map_err(|why| Error::Invalid {
         path: path.to_path_buf(),
+        what: "personal-details file",
         problems: vec![why],
     })?;
     Ok(personal)

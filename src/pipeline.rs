@@ -55,6 +55,7 @@ impl Options<'_> {
                 .apply(&profile.labels)
                 .map_err(|why| Error::Invalid {
                     path: profile.path.clone(),
+                    what: "clinic profile",
                     problems: vec![why],
                 })?;
         }

@@ -204,7 +204,7 @@ fn cases() -> Vec<Case> {
                 "[[sections.blocks]]\ntype = \"bullets\"\nitems = [\"Walk every day.\", \"Rest when it hurts.\"]",
                 "blocks = []",
             ),
-            Refused(1, &["section \"one\"", "no blocks"]),
+            Refused(1, &["h.toml is not a valid handout", "section \"one\"", "no blocks"]),
         ),
         build_case(
             "empty list",
@@ -343,7 +343,7 @@ fn cases() -> Vec<Case> {
                 ("h.toml", s.clone().into_bytes()),
             ],
             &["build", "h.toml", "--profile", "p.toml", "-o", "out.pdf"],
-            Refused(1, &["p.toml", "contrast", "4.5:1"]),
+            Refused(1, &["p.toml is not a valid clinic profile", "contrast", "4.5:1"]),
         ),
         case(
             "personal details no font can draw",
@@ -365,7 +365,7 @@ fn cases() -> Vec<Case> {
                 ("handouts/small.toml", s.clone().into_bytes()),
             ],
             &["batch", "--csv", "list.csv", "--handouts", "handouts", "--out-dir", "out", "--quiet"],
-            Refused(1, &["list.csv", "no `handout` column"]),
+            Refused(1, &["list.csv is not a valid patient list", "no `handout` column"]),
         ),
         case(
             "CSV row naming an unknown handout",

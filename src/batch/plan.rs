@@ -140,6 +140,7 @@ pub fn csv_jobs(
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let invalid = |why: String| Error::Invalid {
         path: path.to_path_buf(),
+        what: "patient list",
         problems: vec![why],
     };
     let mut reader = csv::ReaderBuilder::new()

@@ -257,6 +257,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Handout, Error> {
     })?;
     super::validate(&handout).map_err(|problems| Error::Invalid {
         path: path.to_path_buf(),
+        what: "handout",
         problems: problems
             .into_iter()
             .map(|p| match p.span {

@@ -132,6 +132,7 @@ pub fn load(path: &Path) -> Result<Profile, Error> {
     let file: ProfileFile = crate::model::read_toml(path)?;
     let invalid = |problem: String| Error::Invalid {
         path: path.to_path_buf(),
+        what: "clinic profile",
         problems: vec![problem],
     };
 
