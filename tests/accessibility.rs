@@ -298,7 +298,9 @@ fn lists_tables_headings_and_figures_carry_their_tags() {
                 assert!(node.numbering.is_some(), "a list says how it is numbered");
             }
             Tag::Table => assert!(!kids.is_empty() && kids.iter().all(|&k| k == Tag::TR)),
-            Tag::TR => assert!(kids.iter().all(|&k| k == Tag::TH || k == Tag::TD)),
+            Tag::TR => {
+                assert!(!kids.is_empty() && kids.iter().all(|&k| k == Tag::TH || k == Tag::TD))
+            }
             _ => {}
         }
     }
@@ -342,8 +344,8 @@ fn output_profile(pdf: &[u8]) -> Vec<u8> {
 
 #[test]
 fn the_srgb_profile_is_read_by_littlecms_as_srgb() {
-    let pdf = std::fs::read(common::root().join("tests/golden/brief-letter.pdf")).expect("golden");
-    let icc = output_profile(&pdf);
+    let (_, out) = common::build(common::preset("brief"), handout::layout::Paper::Letter);
+    let icc = output_profile(&out.pdf);
     assert!(icc.len() < 4096, "{} bytes", icc.len());
     let dir = common::scratch("icc");
     let file = dir.join("srgb.icc");
@@ -378,4 +380,133 @@ print(ImageCms.getProfileDescription(ours).strip(), worst)
     assert!(description.starts_with("sRGB"), "{stdout}");
     let worst: u32 = worst.parse().expect("number");
     assert!(worst <= 1, "colours moved by up to {worst}: {stdout}");
+}
+
+/// Whether the element `elem` lists marked content `mcid` of `page` among its kids.
+fn element_holds(
+    doc: &lopdf::Document,
+    elem: lopdf::ObjectId,
+    page: lopdf::ObjectId,
+    mcid: i64,
+) -> bool {
+    let Ok(dict) = doc.get_dictionary(elem) else {
+        return false;
+    };
+    let home = dict.get(b"Pg").and_then(lopdf::Object::as_reference).ok();
+    let Ok(kids) = dict.get(b"K").and_then(lopdf::Object::as_array) else {
+        return false;
+    };
+    kids.iter().any(|kid| match kid {
+        lopdf::Object::Integer(n) => *n == mcid && home == Some(page),
+        lopdf::Object::Dictionary(mcr) => {
+            mcr.get(b"MCID").and_then(lopdf::Object::as_i64).ok() == Some(mcid)
+                && mcr.get(b"Pg").and_then(lopdf::Object::as_reference).ok() == Some(page)
+        }
+        _ => false,
+    })
+}
+
+#[test]
+fn the_parent_tree_maps_every_mcid_and_link_back_to_its_element() {
+    let profile = common::profile("riverside-spine.toml");
+    let out = common::build_with(
+        common::BUNDLED,
+        &Options {
+            selection: Some(common::preset("full")),
+            profile: Some(&profile),
+            ..Options::default()
+        },
+    );
+    let doc = lopdf::Document::load_mem(&out.pdf).expect("lopdf reads the PDF");
+    let root = doc
+        .catalog()
+        .and_then(|c| c.get(b"StructTreeRoot"))
+        .and_then(lopdf::Object::as_reference)
+        .and_then(|id| doc.get_dictionary(id))
+        .expect("StructTreeRoot");
+    let tree = root
+        .get(b"ParentTree")
+        .and_then(lopdf::Object::as_reference)
+        .and_then(|id| doc.get_dictionary(id))
+        .expect("ParentTree");
+    let nums = tree
+        .get(b"Nums")
+        .and_then(lopdf::Object::as_array)
+        .expect("Nums");
+    let keys: Vec<i64> = nums
+        .iter()
+        .step_by(2)
+        .map(|k| k.as_i64().expect("key"))
+        .collect();
+    assert!(
+        keys.windows(2).all(|w| w[0] < w[1]),
+        "keys must ascend: {keys:?}"
+    );
+    let value = |key: i64| {
+        let at = keys.iter().position(|&k| k == key).expect("key present");
+        &nums[2 * at + 1]
+    };
+    let next = root
+        .get(b"ParentTreeNextKey")
+        .and_then(lopdf::Object::as_i64)
+        .expect("next key");
+    assert_eq!(next, keys.last().expect("keys") + 1);
+
+    let pages = doc.get_pages();
+    assert!(pages.len() > 10);
+    let mut links = 0;
+    for &page in pages.values() {
+        let dict = doc.get_dictionary(page).expect("page");
+        let key = dict
+            .get(b"StructParents")
+            .and_then(lopdf::Object::as_i64)
+            .expect("StructParents");
+        let content = String::from_utf8_lossy(&doc.get_page_content(page)).into_owned();
+        let mcids = content.matches("/MCID ").count();
+        let elements = value(key).as_array().expect("an array per page");
+        assert_eq!(
+            elements.len(),
+            mcids,
+            "page key {key}: one element per MCID"
+        );
+        for (mcid, elem) in elements.iter().enumerate() {
+            let elem = elem.as_reference().expect("element reference");
+            assert!(
+                element_holds(&doc, elem, page, mcid as i64),
+                "MCID {mcid} of page key {key}"
+            );
+        }
+        if let Ok(annots) = dict.get(b"Annots").and_then(lopdf::Object::as_array) {
+            for annot in annots {
+                let id = annot.as_reference().expect("annotations are objects");
+                let a = doc.get_dictionary(id).expect("annotation");
+                let key = a
+                    .get(b"StructParent")
+                    .and_then(lopdf::Object::as_i64)
+                    .expect("StructParent");
+                let link = value(key).as_reference().expect("link element");
+                let link = doc.get_dictionary(link).expect("link");
+                assert_eq!(
+                    link.get(b"S").and_then(lopdf::Object::as_name).ok(),
+                    Some(&b"Link"[..])
+                );
+                let holds = link
+                    .get(b"K")
+                    .and_then(lopdf::Object::as_array)
+                    .expect("kids")
+                    .iter()
+                    .any(|k| {
+                        k.as_dict()
+                            .ok()
+                            .and_then(|d| d.get(b"Obj").ok())
+                            .and_then(|o| o.as_reference().ok())
+                            == Some(id)
+                    });
+                assert!(holds, "the Link element holds its annotation");
+                assert!(a.get(b"Contents").is_ok(), "annotations are described");
+                links += 1;
+            }
+        }
+    }
+    assert_eq!(links, 2, "the QR code and the address");
 }

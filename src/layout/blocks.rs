@@ -245,14 +245,8 @@ impl<'a> Builder<'a> {
             Block::Paragraph { text } => {
                 self.text(&[Span::new(text, Style::REGULAR, t.text)], col)?;
             }
-            Block::Bullets { items } => {
-                let markers = self.bullets(items.len());
-                self.list(items, &markers, col)?;
-            }
-            Block::Numbered { items } => {
-                let markers: Vec<String> = (1..=items.len()).map(|n| format!("{n}.")).collect();
-                self.list(items, &markers, col)?;
-            }
+            Block::Bullets { items } => self.list(items, self.bullets(), col)?,
+            Block::Numbered { items } => self.list(items, Numbering::Decimal, col)?,
             Block::Terms { items } => {
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
@@ -321,12 +315,12 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    /// Markers for a bulleted list: bullets, or numbers in large print.
-    fn bullets(&self, n: usize) -> Vec<String> {
+    /// How a bulleted list is marked: bullets, or numbers in large print.
+    fn bullets(&self) -> Numbering {
         if self.theme.numbered_lists {
-            (1..=n).map(|i| format!("{i}.")).collect()
+            Numbering::Decimal
         } else {
-            vec!["•".to_string(); n]
+            Numbering::Disc
         }
     }
 
@@ -344,10 +338,14 @@ impl<'a> Builder<'a> {
     pub(super) fn list(
         &mut self,
         items: &[String],
-        markers: &[String],
+        numbering: Numbering,
         col: Column,
     ) -> Result<(), MissingGlyph> {
         let t = self.theme;
+        let markers: Vec<String> = match numbering {
+            Numbering::Disc => vec!["•".to_string(); items.len()],
+            Numbering::Decimal => (1..=items.len()).map(|n| format!("{n}.")).collect(),
+        };
         let widest = markers
             .iter()
             .map(|m| {
@@ -363,15 +361,8 @@ impl<'a> Builder<'a> {
             .into_iter()
             .fold(0.0, f32::max);
         let indent = t.list_indent.max(widest + t.body_size * 0.5);
-        let numbered = markers
-            .first()
-            .is_some_and(|m| m.starts_with(|c: char| c.is_ascii_digit()));
-        self.flow.structure.open_list(if numbered {
-            Numbering::Decimal
-        } else {
-            Numbering::Disc
-        });
-        for (i, (item, marker)) in items.iter().zip(markers).enumerate() {
+        self.flow.structure.open_list(numbering);
+        for (i, (item, marker)) in items.iter().zip(&markers).enumerate() {
             if i > 0 {
                 self.flow.space(t.item_gap);
             }
@@ -683,8 +674,7 @@ impl<'a> Builder<'a> {
             }
             self.text(&[Span::new(label, Style::BOLD, color)], inner)?;
             self.flow.space(t.item_gap);
-            let markers = self.bullets(these.len());
-            self.list(&these, &markers, inner)?;
+            self.list(&these, self.bullets(), inner)?;
             if fill.is_some() {
                 self.flow.close_frame(pad / 2.0);
             }
@@ -712,8 +702,7 @@ impl<'a> Builder<'a> {
                 None => s.name.clone(),
             })
             .collect();
-        let markers = self.bullets(lines.len());
-        self.list(&lines, &markers, col)?;
+        self.list(&lines, self.bullets(), col)?;
         self.flow.structure.close();
         Ok(())
     }

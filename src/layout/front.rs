@@ -351,7 +351,7 @@ impl Builder<'_> {
             w: size,
             h: size,
             url: link.url.clone(),
-            node: Some(link_node),
+            node: link_node,
         }));
         let url_top = module * quiet as f32 + caption_h;
         let (url_items, url_h) = self.stacked(
@@ -368,7 +368,7 @@ impl Builder<'_> {
             w: text_col.width,
             h: url_h,
             url: link.url.clone(),
-            node: Some(link_node),
+            node: link_node,
         }));
         self.flow.space(t.block_gap * 2.0);
         self.flow.push(Element {

@@ -151,7 +151,7 @@ pub struct Link {
     pub h: f32,
     pub url: String,
     /// The link's structure element, which holds the annotation.
-    pub node: Option<NodeId>,
+    pub node: NodeId,
 }
 
 /// A check mark or a cross, drawn as strokes in a `size` x `size` square whose top-left
@@ -339,7 +339,9 @@ pub fn layout(request: &Request<'_>, fonts: &Fonts) -> Result<Document, LayoutEr
     let theme = &request.theme;
     let furniture = page::Furniture::new(request, fonts)?;
     let body = furniture.body_area(theme);
-    let flow = blocks::build(request, fonts, body.width)?;
+    let mut flow = blocks::build(request, fonts, body.width)?;
+    let mut furniture = furniture;
+    furniture.tag_footer(&mut flow.structure);
     let placed = paginate::paginate(&flow.elements, body.height);
     if placed.len() > MAX_PAGES {
         return Err(LayoutError::TooManyPages {

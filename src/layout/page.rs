@@ -4,6 +4,7 @@
 use super::blocks::Built;
 use super::flow::{line_items, wrap, TextStyle};
 use super::paginate::Placed;
+use super::structure::{NodeId, Structure, Tag};
 use super::text::{Line, Span};
 use super::{Bookmark, Item, LayoutError, Page, Rect, Request, Role, Rule, Stroke, Text, Theme};
 use crate::fonts::{Fonts, Style};
@@ -25,6 +26,16 @@ pub struct Furniture {
     /// The profile's extra line, above the disclaimer.
     footer_line: Vec<Line>,
     disclaimer: Vec<Line>,
+    /// Set by [`Furniture::tag_footer`].
+    footer_nodes: Option<FooterNodes>,
+}
+
+/// The structure nodes of the footer's text. Drawn on every page but read once: on the
+/// last page they are content, at the end of the reading order; elsewhere, artifacts.
+#[derive(Debug, Clone, Copy)]
+pub struct FooterNodes {
+    line: Option<NodeId>,
+    disclaimer: NodeId,
 }
 
 const HEADER_GAP: f32 = 8.0;
@@ -97,7 +108,17 @@ impl Furniture {
             header_right,
             footer_line,
             disclaimer,
+            footer_nodes: None,
         })
+    }
+
+    /// Adds the footer's paragraphs to the end of the structure, for the last page's
+    /// footer to be read as content.
+    pub fn tag_footer(&mut self, structure: &mut Structure) {
+        self.footer_nodes = Some(FooterNodes {
+            line: (!self.footer_line.is_empty()).then(|| structure.leaf(Tag::P)),
+            disclaimer: structure.leaf(Tag::P),
+        });
     }
 
     fn header_height(&self, t: &Theme) -> f32 {
@@ -122,13 +143,15 @@ impl Furniture {
         }
     }
 
+    /// The header and footer of page `page` (1-based); `footer` is set on the page whose
+    /// footer text is read as content.
     fn items(
         &self,
         t: &Theme,
         labels: &Labels,
         fonts: &Fonts,
-        page: usize,
-        pages: usize,
+        (page, pages): (usize, usize),
+        footer: Option<FooterNodes>,
     ) -> Vec<Item> {
         let mut items = Vec::new();
         let x = t.margin_left;
@@ -185,9 +208,18 @@ impl Furniture {
             role: Role::Footer,
         };
         let mut y = footer_top + FOOTER_GAP;
-        for line in self.footer_line.iter().chain(&self.disclaimer) {
+        let lines = self
+            .footer_line
+            .iter()
+            .map(|l| (l, footer.and_then(|f| f.line)))
+            .chain(
+                self.disclaimer
+                    .iter()
+                    .map(|l| (l, footer.map(|f| f.disclaimer))),
+            );
+        for (line, node) in lines {
             items.extend(
-                line_items(fonts, line, x, footer_style, None)
+                line_items(fonts, line, x, footer_style, node)
                     .into_iter()
                     .map(|i| i.shifted(y)),
             );
@@ -275,7 +307,14 @@ pub fn compose(
                     .map(|i| i.shifted(body.top + p.y)),
             );
         }
-        items.extend(furniture.items(t, labels, fonts, index + 1, pages));
+        let last = index + 1 == pages;
+        items.extend(furniture.items(
+            t,
+            labels,
+            fonts,
+            (index + 1, pages),
+            furniture.footer_nodes.filter(|_| last),
+        ));
         out.push(Page { items });
     }
     Ok((out, outline))

@@ -6,8 +6,8 @@ use lopdf::{Dictionary, Object, Stream};
 use super::Info;
 
 /// Writes the XMP metadata stream and the sRGB output intent into the catalog.
-pub fn add(doc: &mut lopdf::Document, info: &Info, producer: &str) -> Result<(), String> {
-    let xmp = xmp(info, producer)?;
+pub fn add(doc: &mut lopdf::Document, info: &Info) -> Result<(), String> {
+    let xmp = xmp(info)?;
     let mut dict = Dictionary::new();
     dict.set("Type", Object::Name(b"Metadata".to_vec()));
     dict.set("Subtype", Object::Name(b"XML".to_vec()));
@@ -79,9 +79,9 @@ fn escape(text: &str) -> String {
     out
 }
 
-fn xmp(info: &Info, producer: &str) -> Result<String, String> {
+fn xmp(info: &Info) -> Result<String, String> {
     let date = iso_date(info.timestamp)?;
-    let creator_tool = format!("handout {}", env!("CARGO_PKG_VERSION"));
+    let creator_tool = super::CREATOR;
     Ok(format!(
         r#"<?xpacket begin="{bom}" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
@@ -138,7 +138,7 @@ fn xmp(info: &Info, producer: &str) -> Result<String, String> {
         subject = escape(&info.subject),
         language = escape(&info.language),
         keywords = escape(&keywords(info)),
-        producer = escape(producer),
+        producer = escape(super::PRODUCER),
     ))
 }
 
@@ -160,7 +160,7 @@ mod tests {
 
     #[test]
     fn xmp_names_both_standards_and_escapes_the_title() {
-        let x = xmp(&info(), "handout").unwrap();
+        let x = xmp(&info()).unwrap();
         assert!(x.contains("<pdfaid:part>2</pdfaid:part>"));
         assert!(x.contains("<pdfaid:conformance>A</pdfaid:conformance>"));
         assert!(x.contains("<pdfuaid:part>1</pdfuaid:part>"));

@@ -22,9 +22,8 @@ pub fn finish(
     meta.subject = info.subject.clone();
     // One string, so the information dictionary and the XMP say exactly the same.
     meta.keywords = vec![super::archival::keywords(info)];
-    meta.creator = format!("handout {}", env!("CARGO_PKG_VERSION"));
-    let producer = format!("handout {} with printpdf", env!("CARGO_PKG_VERSION"));
-    meta.producer = producer.clone();
+    meta.creator = super::CREATOR.to_string();
+    meta.producer = super::PRODUCER.to_string();
     meta.creation_date = date;
     meta.modification_date = date;
     meta.metadata_date = date;
@@ -44,7 +43,10 @@ pub fn finish(
     exact_media_boxes(&mut doc, width, height);
     super::outline::add(&mut doc, &layout.outline, height).map_err(Error::Pdf)?;
     super::tags::add(&mut doc, &layout.structure, marks, &info.language).map_err(Error::Pdf)?;
-    super::archival::add(&mut doc, info, &producer).map_err(Error::Pdf)?;
+    super::archival::add(&mut doc, info).map_err(Error::Pdf)?;
+    // PDF/A-2 is built on PDF 1.7, and tags, XMP and output intents postdate the 1.3
+    // printpdf declares.
+    doc.version = "1.7".to_string();
 
     // The ID only has to be unique to the content, so a hash of the file serves. Write
     // the file once with a zero placeholder, hash it, then put the hash in its place:

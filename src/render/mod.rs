@@ -21,6 +21,11 @@ use crate::error::Error;
 use crate::fonts::Face;
 use crate::layout::{self, Item, NodeId, Rgb};
 
+/// The creating tool, as the information dictionary and the XMP both name it (PDF/A
+/// requires the two to agree).
+const CREATOR: &str = concat!("handout ", env!("CARGO_PKG_VERSION"));
+const PRODUCER: &str = concat!("handout ", env!("CARGO_PKG_VERSION"), " with printpdf");
+
 /// Document information written into the PDF.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Info {
@@ -105,15 +110,16 @@ pub fn render(
         pdf.resources.fonts.map.insert(font_id(face), font);
     }
     let mut marked = Vec::with_capacity(doc.pages.len());
-    let pages = doc
-        .pages
-        .iter()
-        .map(|page| {
-            let (ops, page_marks) = page_ops(page, doc);
-            marked.push(page_marks);
-            PdfPage::new(Pt(doc.width).into(), Pt(doc.height).into(), ops)
-        })
-        .collect();
+    let mut pages = Vec::with_capacity(doc.pages.len());
+    for page in &doc.pages {
+        let (ops, page_marks) = page_ops(page, doc)?;
+        marked.push(page_marks);
+        pages.push(PdfPage::new(
+            Pt(doc.width).into(),
+            Pt(doc.height).into(),
+            ops,
+        ));
+    }
     pdf.with_pages(pages);
     finish::finish(pdf, info, doc, &marked)
 }
@@ -128,31 +134,48 @@ pub(crate) struct PageMarks {
 
 /// What a drawn box is to a screen reader: part of a structure node, or an artifact
 /// of one kind.
+/// Which running furniture an artifact is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Furniture {
+    Header,
+    /// The footer, page number included.
+    Footer,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Content {
     Node(NodeId),
-    /// Running headers and footers, page numbers.
-    Pagination(&'static str),
+    Pagination(Furniture),
     /// Rules, boxes, marks: drawing that only decorates.
     Layout,
 }
 
-fn content_of(item: &Item) -> Content {
+/// What a box is. Text outside the header and footer must belong to a node: text a
+/// screen reader would never reach is an error, not an artifact.
+fn content_of(item: &Item) -> Result<Content, Error> {
+    use layout::Role;
     let node = match item {
         Item::Text(t) => t.node,
         Item::Rect(r) => r.node,
         Item::Image(i) => i.node,
-        Item::Link(l) => l.node,
+        Item::Link(l) => Some(l.node),
         Item::Rule(_) | Item::Mark(_) => None,
     };
-    match (node, item) {
+    Ok(match (node, item) {
         (Some(id), _) => Content::Node(id),
         (None, Item::Text(t)) => match t.role {
-            layout::Role::Header => Content::Pagination("Header"),
-            _ => Content::Pagination("Footer"),
+            Role::Header => Content::Pagination(Furniture::Header),
+            Role::Footer | Role::PageNumber => Content::Pagination(Furniture::Footer),
+            role => {
+                return Err(Error::Pdf(format!(
+                    "the {} text {:?} belongs to no structure element",
+                    role.name(),
+                    t.text
+                )))
+            }
         },
         (None, _) => Content::Layout,
-    }
+    })
 }
 
 /// Builds a page's operations, wrapping every run of boxes that belong to the same
@@ -214,9 +237,16 @@ impl Marking<'_> {
                     },
                 });
             }
-            Content::Pagination(subtype) => self
-                .ops
-                .push(artifact(vec![("Type", "Pagination"), ("Subtype", subtype)])),
+            Content::Pagination(part) => self.ops.push(artifact(vec![
+                ("Type", "Pagination"),
+                (
+                    "Subtype",
+                    match part {
+                        Furniture::Header => "Header",
+                        Furniture::Footer => "Footer",
+                    },
+                ),
+            ])),
             Content::Layout => self.ops.push(artifact(vec![("Type", "Layout")])),
         }
         self.open = Some(content);
@@ -232,7 +262,7 @@ impl Marking<'_> {
 
 /// Drawing operations for one page, and what they mark. Layout's y runs down from the
 /// top; PDF's runs up from the bottom.
-fn page_ops(page: &layout::Page, doc: &layout::Document) -> (Vec<Op>, PageMarks) {
+fn page_ops(page: &layout::Page, doc: &layout::Document) -> Result<(Vec<Op>, PageMarks), Error> {
     let height = doc.height;
     let mut m = Marking {
         ops: Vec::with_capacity(page.items.len() * 5),
@@ -244,13 +274,12 @@ fn page_ops(page: &layout::Page, doc: &layout::Document) -> (Vec<Op>, PageMarks)
     let mut font: Option<(Face, f32)> = None;
     let mut fill: Option<Rgb> = None;
     for item in &page.items {
-        if let Item::Link(link) = item {
+        match item {
             // An annotation, not content: it joins its node through the parent tree.
-            if let Some(node) = link.node {
-                m.marks.links.push(node);
-            }
-        } else {
-            m.enter(content_of(item));
+            Item::Link(link) => m.marks.links.push(link.node),
+            // Nothing to paint: no marked-content sequence for it.
+            Item::Rect(r) if r.fill.is_none() && r.stroke.is_none() => continue,
+            _ => m.enter(content_of(item)?),
         }
         match item {
             Item::Text(t) => {
@@ -399,5 +428,5 @@ fn page_ops(page: &layout::Page, doc: &layout::Document) -> (Vec<Op>, PageMarks)
         }
     }
     m.close();
-    (m.ops, m.marks)
+    Ok((m.ops, m.marks))
 }

@@ -50,7 +50,9 @@ pub fn add(
     // Each element's content, in content-stream order page by page: that is reading
     // order within one node, because layout emits a node's boxes in reading order.
     let mut content: Vec<Vec<Kid>> = vec![Vec::new(); structure.nodes.len()];
+    // The parent tree's keys must ascend: pages take 0..pages, annotations the keys after.
     let mut parent_tree = Vec::new();
+    let mut annotation_parents = Vec::new();
     let mut next_key = pages.len() as i64;
     for (index, (&page, page_marks)) in pages.iter().zip(marks).enumerate() {
         let mut by_mcid = Vec::with_capacity(page_marks.mcids.len());
@@ -99,8 +101,8 @@ pub fn add(
                 .get_mut(node)
                 .ok_or("a link marked with an unknown node")?
                 .push(Kid::Annotation { page, id });
-            parent_tree.push(Object::Integer(next_key));
-            parent_tree.push(element(node)?);
+            annotation_parents.push(Object::Integer(next_key));
+            annotation_parents.push(element(node)?);
             next_key += 1;
             refs.push(Object::Reference(id));
         }
@@ -189,6 +191,7 @@ pub fn add(
     }
 
     let mut nums = Dictionary::new();
+    parent_tree.append(&mut annotation_parents);
     nums.set("Nums", Object::Array(parent_tree));
     let parent_tree_id = doc.add_object(Object::Dictionary(nums));
     let mut root = Dictionary::new();
