@@ -5,6 +5,10 @@
 /// D50, the profile connection space's white.
 const D50: [f64; 3] = [0.9642, 1.0, 0.8249];
 
+/// D65, sRGB's white: a version 2 display profile gives its own white as the media
+/// white point (version 4 would say D50), which absolute-colorimetric rendering uses.
+const D65: [f64; 3] = [0.9505, 1.0, 1.0891];
+
 /// sRGB's red, green and blue primaries adapted to D50 (Bradford), as published with
 /// the ICC's own sRGB profiles.
 const RED: [f64; 3] = [0.436066, 0.222488, 0.013916];
@@ -22,7 +26,7 @@ pub fn srgb() -> Vec<u8> {
     let tags: Vec<([u8; 4], Vec<u8>)> = vec![
         (*b"desc", description(DESCRIPTION)),
         (*b"cprt", text(COPYRIGHT)),
-        (*b"wtpt", xyz(D50)),
+        (*b"wtpt", xyz(D65)),
         (*b"rXYZ", xyz(RED)),
         (*b"gXYZ", xyz(GREEN)),
         (*b"bXYZ", xyz(BLUE)),
