@@ -503,7 +503,20 @@ fn the_parent_tree_maps_every_mcid_and_link_back_to_its_element() {
                             == Some(id)
                     });
                 assert!(holds, "the Link element holds its annotation");
-                assert!(a.get(b"Contents").is_ok(), "annotations are described");
+                let contents = a
+                    .get(b"Contents")
+                    .and_then(lopdf::Object::as_str)
+                    .expect("Contents");
+                let contents = lopdf::decode_text_string(&lopdf::Object::String(
+                    contents.to_vec(),
+                    lopdf::StringFormat::Hexadecimal,
+                ))
+                .expect("a text string");
+                assert!(
+                    contents.starts_with("Scan the code or open this link")
+                        && contents.ends_with("https://riverside.example.org/spine/l3-l4"),
+                    "annotations say what they do: {contents}"
+                );
                 links += 1;
             }
         }

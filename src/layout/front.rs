@@ -341,6 +341,7 @@ impl Builder<'_> {
             caption_node,
         )?;
         items.extend(caption);
+        let description = format!("{} {}", self.labels.scan_link, link.url);
         // One link element holds the address and both clickable areas.
         self.flow.structure.open(Tag::P);
         let link_node = self.flow.structure.leaf(Tag::Link);
@@ -351,6 +352,7 @@ impl Builder<'_> {
             w: size,
             h: size,
             url: link.url.clone(),
+            description: description.clone(),
             node: link_node,
         }));
         let url_top = module * quiet as f32 + caption_h;
@@ -368,6 +370,7 @@ impl Builder<'_> {
             w: text_col.width,
             h: url_h,
             url: link.url.clone(),
+            description: description.clone(),
             node: link_node,
         }));
         self.flow.space(t.block_gap * 2.0);

@@ -150,6 +150,9 @@ pub struct Link {
     pub w: f32,
     pub h: f32,
     pub url: String,
+    /// What the link does, in words, for screen readers: "Read the handout online:
+    /// https://…".
+    pub description: String,
     /// The link's structure element, which holds the annotation.
     pub node: NodeId,
 }

@@ -125,11 +125,12 @@ pub fn render(
 }
 
 /// What one page's content says about the structure tree: the node each marked-content
-/// sequence belongs to (index = MCID), and each link annotation's node, in order.
+/// sequence belongs to (index = MCID), and each link annotation's node and description,
+/// in order.
 #[derive(Debug, Default)]
 pub(crate) struct PageMarks {
     pub mcids: Vec<NodeId>,
-    pub links: Vec<NodeId>,
+    pub links: Vec<(NodeId, String)>,
 }
 
 /// What a drawn box is to a screen reader: part of a structure node, or an artifact
@@ -276,7 +277,7 @@ fn page_ops(page: &layout::Page, doc: &layout::Document) -> Result<(Vec<Op>, Pag
     for item in &page.items {
         match item {
             // An annotation, not content: it joins its node through the parent tree.
-            Item::Link(link) => m.marks.links.push(link.node),
+            Item::Link(link) => m.marks.links.push((link.node, link.description.clone())),
             // Nothing to paint: no marked-content sequence for it.
             Item::Rect(r) if r.fill.is_none() && r.stroke.is_none() => continue,
             _ => m.enter(content_of(item)?),

@@ -81,20 +81,14 @@ pub fn add(
             ));
         }
         let mut refs = Vec::with_capacity(annots.len());
-        for (annot, &node) in annots.into_iter().zip(&page_marks.links) {
+        for (annot, (node, description)) in annots.into_iter().zip(&page_marks.links) {
+            let node = *node;
             let Object::Dictionary(mut annot) = annot else {
                 return Err("an annotation is not a dictionary".into());
             };
-            // Printable (PDF/A) and described (PDF/UA): the address it opens.
+            // Printable (PDF/A) and described (PDF/UA).
             annot.set("F", Object::Integer(4));
-            let uri = annot
-                .get(b"A")
-                .and_then(Object::as_dict)
-                .and_then(|a| a.get(b"URI"))
-                .and_then(Object::as_str)
-                .map(|b| String::from_utf8_lossy(b).into_owned())
-                .unwrap_or_default();
-            annot.set("Contents", text_string(&uri));
+            annot.set("Contents", text_string(description));
             annot.set("StructParent", Object::Integer(next_key));
             let id = doc.add_object(Object::Dictionary(annot));
             content
