@@ -262,17 +262,22 @@ fn reading_texts(block: &Block, out: &mut Vec<String>) {
     }
 }
 
-#[test]
-fn lists_tables_headings_and_figures_carry_their_tags() {
+/// The full handout under the Riverside profile: logo, QR code, links, many pages.
+fn branded_full() -> Output {
     let profile = common::profile("riverside-spine.toml");
-    let out = common::build_with(
+    common::build_with(
         common::BUNDLED,
         &Options {
             selection: Some(common::preset("full")),
             profile: Some(&profile),
             ..Options::default()
         },
-    );
+    )
+}
+
+#[test]
+fn lists_tables_headings_and_figures_carry_their_tags() {
+    let out = branded_full();
     let s = &out.layout.structure;
     let count = |tag: Tag| s.nodes.iter().filter(|n| n.tag == tag).count();
     assert_eq!(count(Tag::H1), 1);
@@ -408,15 +413,7 @@ fn element_holds(
 
 #[test]
 fn the_parent_tree_maps_every_mcid_and_link_back_to_its_element() {
-    let profile = common::profile("riverside-spine.toml");
-    let out = common::build_with(
-        common::BUNDLED,
-        &Options {
-            selection: Some(common::preset("full")),
-            profile: Some(&profile),
-            ..Options::default()
-        },
-    );
+    let out = branded_full();
     let doc = lopdf::Document::load_mem(&out.pdf).expect("lopdf reads the PDF");
     let root = doc
         .catalog()
