@@ -80,6 +80,19 @@ pub struct Node {
     pub numbering: Option<Numbering>,
 }
 
+impl Node {
+    fn new(tag: Tag, parent: Option<NodeId>) -> Node {
+        Node {
+            tag,
+            parent,
+            children: Vec::new(),
+            alt: None,
+            scope: None,
+            numbering: None,
+        }
+    }
+}
+
 /// The tree, with the path of nodes currently open for new children.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Structure {
@@ -99,14 +112,7 @@ impl Default for Structure {
 impl Structure {
     pub fn new() -> Structure {
         Structure {
-            nodes: vec![Node {
-                tag: Tag::Document,
-                parent: None,
-                children: Vec::new(),
-                alt: None,
-                scope: None,
-                numbering: None,
-            }],
+            nodes: vec![Node::new(Tag::Document, None)],
             open: vec![ROOT],
         }
     }
@@ -114,14 +120,7 @@ impl Structure {
     fn add(&mut self, tag: Tag) -> NodeId {
         let parent = self.open.last().copied().unwrap_or(ROOT);
         let id = self.nodes.len();
-        self.nodes.push(Node {
-            tag,
-            parent: Some(parent),
-            children: Vec::new(),
-            alt: None,
-            scope: None,
-            numbering: None,
-        });
+        self.nodes.push(Node::new(tag, Some(parent)));
         self.nodes[parent].children.push(id);
         id
     }

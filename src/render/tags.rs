@@ -20,6 +20,14 @@ fn name(s: &str) -> Object {
     Object::Name(s.as_bytes().to_vec())
 }
 
+/// A standard attribute (`/A`): one entry of the attribute owner `owner`.
+fn attribute(owner: &str, key: &str, value: &str) -> Object {
+    let mut attributes = Dictionary::new();
+    attributes.set("O", name(owner));
+    attributes.set(key, name(value));
+    Object::Dictionary(attributes)
+}
+
 /// Adds the structure tree for `structure`, whose content the pages' `marks` describe.
 pub fn add(
     doc: &mut lopdf::Document,
@@ -158,28 +166,18 @@ pub fn add(
             dict.set("Alt", text_string(alt));
         }
         if let Some(scope) = data.scope {
-            let mut attributes = Dictionary::new();
-            attributes.set("O", name("Table"));
-            attributes.set(
-                "Scope",
-                name(match scope {
-                    Scope::Row => "Row",
-                    Scope::Column => "Column",
-                }),
-            );
-            dict.set("A", Object::Dictionary(attributes));
+            let scope = match scope {
+                Scope::Row => "Row",
+                Scope::Column => "Column",
+            };
+            dict.set("A", attribute("Table", "Scope", scope));
         }
         if let Some(numbering) = data.numbering {
-            let mut attributes = Dictionary::new();
-            attributes.set("O", name("List"));
-            attributes.set(
-                "ListNumbering",
-                name(match numbering {
-                    Numbering::Disc => "Disc",
-                    Numbering::Decimal => "Decimal",
-                }),
-            );
-            dict.set("A", Object::Dictionary(attributes));
+            let numbering = match numbering {
+                Numbering::Disc => "Disc",
+                Numbering::Decimal => "Decimal",
+            };
+            dict.set("A", attribute("List", "ListNumbering", numbering));
         }
         doc.objects.insert(*id, Object::Dictionary(dict));
     }
