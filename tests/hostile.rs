@@ -23,10 +23,8 @@ fn with_item(item: &str) -> String {
     small().replace("\"Walk every day.\"", item)
 }
 
-fn profile_with_logo(logo: &str) -> String {
-    format!(
-        "[clinic]\nname = \"Test Clinic\"\n\n[logo]\nfile = \"{logo}\"\nalt = \"Test Clinic logo\"\n"
-    )
+fn profile_with_logo(logo: &str, alt: &str) -> String {
+    format!("[clinic]\nname = \"Test Clinic\"\n\n[logo]\nfile = \"{logo}\"\nalt = \"{alt}\"\n")
 }
 
 fn png(width: u32, height: u32) -> Vec<u8> {
@@ -52,6 +50,8 @@ struct Case {
     files: Vec<(&'static str, Vec<u8>)>,
     args: Vec<String>,
     expect: Expect,
+    /// A file the message must name, besides its fragments.
+    names_file: Option<&'static str>,
 }
 
 fn case(
@@ -65,7 +65,28 @@ fn case(
         files,
         args: args.iter().map(|a| a.to_string()).collect(),
         expect,
+        names_file: None,
     }
+}
+
+/// `build h.toml --profile p.toml -o out.pdf` with the small handout, the profile and
+/// its other files; the message must also name the profile.
+fn profile_case(
+    name: &'static str,
+    profile: String,
+    mut files: Vec<(&'static str, Vec<u8>)>,
+    fragments: &'static [&'static str],
+) -> Case {
+    files.push(("p.toml", profile.into_bytes()));
+    files.push(("h.toml", small().into_bytes()));
+    let mut case = case(
+        name,
+        files,
+        &["build", "h.toml", "--profile", "p.toml", "-o", "out.pdf"],
+        Expect::Refused(1, fragments),
+    );
+    case.names_file = Some("p.toml");
+    case
 }
 
 /// `build h.toml -o out.pdf` on the given handout text.
@@ -92,6 +113,7 @@ fn cases() -> Vec<Case> {
     let nested = format!("{s}\nx = {}{}\n", "[".repeat(5000), "]".repeat(5000));
     let oversized = format!("{}{s}", "# padding\n".repeat(900_000));
     let csv_header = "patient,handout,preset\n";
+    let logo = std::fs::read(common::root().join("profiles/riverside-logo.png")).expect("logo");
 
     vec![
         // Bytes that are not TOML text.
@@ -283,67 +305,59 @@ fn cases() -> Vec<Case> {
             Refused(1, &["h.toml", "8 MiB"]),
         ),
         // Logos and profiles.
-        case(
+        profile_case(
             "logo that is not an image",
-            vec![
-                ("p.toml", profile_with_logo("logo.png").into_bytes()),
-                ("logo.png", b"this is text, not a picture".to_vec()),
-                ("h.toml", s.clone().into_bytes()),
-            ],
-            &["build", "h.toml", "--profile", "p.toml", "-o", "out.pdf"],
-            Refused(1, &["logo.png", "PNG or JPEG"]),
+            profile_with_logo("logo.png", "Test Clinic logo"),
+            vec![("logo.png", b"this is text, not a picture".to_vec())],
+            &["logo.png", "is not a PNG or JPEG image"],
         ),
-        case(
+        profile_case(
             "truncated logo",
-            vec![
-                ("p.toml", profile_with_logo("logo.png").into_bytes()),
-                (
-                    "logo.png",
-                    std::fs::read(common::root().join("profiles/riverside-logo.png"))
-                        .expect("logo")[..200]
-                        .to_vec(),
-                ),
-                ("h.toml", s.clone().into_bytes()),
-            ],
-            &["build", "h.toml", "--profile", "p.toml", "-o", "out.pdf"],
-            Refused(1, &["logo.png"]),
+            profile_with_logo("logo.png", "Test Clinic logo"),
+            vec![("logo.png", logo[..logo.len() / 2].to_vec())],
+            &["logo.png", "could not be decoded"],
         ),
-        case(
-            "logo 20,000 pixels wide",
-            vec![
-                ("p.toml", profile_with_logo("logo.png").into_bytes()),
-                ("logo.png", png(20_000, 100)),
-                ("h.toml", s.clone().into_bytes()),
-            ],
-            &["build", "h.toml", "--profile", "p.toml", "-o", "out.pdf"],
-            Refused(1, &["logo.png", "20000", "10000"]),
+        profile_case(
+            "logo 20,000 pixels a side",
+            profile_with_logo("logo.png", "Test Clinic logo"),
+            vec![("logo.png", png(20_000, 20_000))],
+            &["logo.png", "is 20000 x 20000 pixels", "10000"],
         ),
-        case(
+        profile_case(
             "missing logo",
-            vec![
-                ("p.toml", profile_with_logo("gone.png").into_bytes()),
-                ("h.toml", s.clone().into_bytes()),
-            ],
-            &["build", "h.toml", "--profile", "p.toml", "-o", "out.pdf"],
-            Refused(1, &["gone.png"]),
+            profile_with_logo("gone.png", "Test Clinic logo"),
+            Vec::new(),
+            &["gone.png", "cannot read the logo"],
         ),
-        case(
+        profile_case(
+            "logo without a description",
+            profile_with_logo("logo.png", "  "),
+            vec![("logo.png", logo.clone())],
+            &["logo.alt is empty"],
+        ),
+        profile_case(
             "profile with an unknown key",
-            vec![
-                ("p.toml", b"[clinic]\nname = \"X\"\ncolour = \"red\"\n".to_vec()),
-                ("h.toml", s.clone().into_bytes()),
-            ],
-            &["build", "h.toml", "--profile", "p.toml", "-o", "out.pdf"],
-            Refused(1, &["p.toml:3:1", "unknown field `colour`"]),
+            "[clinic]\nname = \"X\"\ncolour = \"red\"\n".into(),
+            Vec::new(),
+            &["p.toml:3:1", "unknown field `colour`"],
         ),
-        case(
+        profile_case(
+            "profile with a misspelt top-level key",
+            "acent = \"#1F4E79\"\n".into(),
+            Vec::new(),
+            &["unknown field `acent`"],
+        ),
+        profile_case(
+            "profile with an unknown label",
+            "[labels]\ndoo = \"Do\"\n".into(),
+            Vec::new(),
+            &["unknown label `doo`"],
+        ),
+        profile_case(
             "accent colour too light to read",
-            vec![
-                ("p.toml", b"accent = \"#FFFF00\"\n".to_vec()),
-                ("h.toml", s.clone().into_bytes()),
-            ],
-            &["build", "h.toml", "--profile", "p.toml", "-o", "out.pdf"],
-            Refused(1, &["p.toml is not a valid clinic profile", "contrast", "4.5:1"]),
+            "accent = \"#AAAAAA\"\n".into(),
+            Vec::new(),
+            &["p.toml is not a valid clinic profile", "contrast of only 2.32:1", "4.5:1"],
         ),
         case(
             "personal details no font can draw",
@@ -492,6 +506,11 @@ fn every_hostile_input_is_refused_clearly_or_rendered_whole() {
                 for fragment in *fragments {
                     if !stderr.contains(fragment) {
                         problems.push(format!("message lacks {fragment:?}"));
+                    }
+                }
+                if let Some(file) = case.names_file {
+                    if !stderr.contains(file) {
+                        problems.push(format!("message does not name {file}"));
                     }
                 }
                 let written = pdfs(&dir);
