@@ -229,18 +229,23 @@ const MIN_SENTENCE_WORDS: usize = 3;
 pub fn count(text: &str) -> Counts {
     let mut counts = Counts::default();
     for sentence in sentences(text) {
-        if words(&sentence).count() >= MIN_SENTENCE_WORDS {
-            counts.sentences += 1;
-        }
-        for word in words(&sentence) {
-            let s = syllables(word);
-            counts.words += 1;
-            counts.syllables += s;
-            if s >= 3 {
-                counts.polysyllables += 1;
-            }
+        counts.add(count_sentence(&sentence));
+    }
+    counts
+}
+
+/// Counts for one sentence (a fragment counts its words but not as a sentence).
+fn count_sentence(sentence: &str) -> Counts {
+    let mut counts = Counts::default();
+    for word in words(sentence) {
+        let s = syllables(word);
+        counts.words += 1;
+        counts.syllables += s;
+        if s >= 3 {
+            counts.polysyllables += 1;
         }
     }
+    counts.sentences = usize::from(counts.words >= MIN_SENTENCE_WORDS);
     counts
 }
 
@@ -288,18 +293,18 @@ pub fn report(handout: &Handout, longest: usize) -> Report {
                 return;
             }
             let location = at();
-            counts.add(count(text));
             for sentence in sentences(text) {
+                let sentence_counts = count_sentence(&sentence);
+                counts.add(sentence_counts);
                 prose.push(if sentence.ends_with(['.', '!', '?']) {
                     sentence.clone()
                 } else {
                     format!("{sentence}.")
                 });
-                let n = words(&sentence).count();
                 long.push(LongSentence {
                     section: section.id().to_string(),
                     at: location.clone(),
-                    words: n,
+                    words: sentence_counts.words,
                     text: sentence,
                 });
             }
