@@ -3,6 +3,7 @@
 //! Measuring uses the same bytes the PDF embeds, so a width computed here is the width a
 //! reader draws.
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
 
 /// Weight and slant asked for by the layout.
@@ -115,9 +116,27 @@ struct Metrics {
     /// again on every call.
     cmaps: Vec<ttf_parser::cmap::Subtable<'static>>,
     units_per_em: f32,
-    /// Advance widths (in ems) of the characters below [`TABLE_END`], `None` where the
-    /// face has no glyph: filled on first use, so the hot path skips the cmap search.
-    table: OnceLock<Vec<Option<f32>>>,
+    /// What the cmap says of each character below [`TABLE_END`], remembered per
+    /// character on first use so the hot path skips the cmap search without paying
+    /// for characters a document never uses. See [`Slot`].
+    table: Vec<AtomicU32>,
+}
+
+/// A remembered lookup: 0 not looked up yet, 1 no glyph, otherwise 2 + the glyph id.
+/// Racing threads store the same value, so relaxed ordering is enough.
+struct Slot;
+
+impl Slot {
+    const UNKNOWN: u32 = 0;
+    const MISSING: u32 = 1;
+}
+
+/// A character's glyph in one face.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Glyph {
+    pub id: u16,
+    /// Advance width in ems.
+    pub advance: f32,
 }
 
 /// Characters below this (Latin, Latin-1 and Latin Extended-A/B) are looked up in a
@@ -126,24 +145,45 @@ const TABLE_END: u32 = 0x250;
 
 impl Metrics {
     fn lookup(&self, c: char) -> Option<f32> {
-        let code = c as u32;
-        if code < TABLE_END {
-            let table = self.table.get_or_init(|| {
-                (0..TABLE_END)
-                    .map(|code| char::from_u32(code).and_then(|c| self.lookup_slow(c)))
-                    .collect()
-            });
-            return table.get(code as usize).copied().flatten();
-        }
-        self.lookup_slow(c)
+        self.glyph(c).map(|g| g.advance)
     }
 
-    fn lookup_slow(&self, c: char) -> Option<f32> {
-        let gid = self
-            .cmaps
+    fn glyph(&self, c: char) -> Option<Glyph> {
+        let code = c as u32;
+        let Some(slot) = self.table.get(code as usize) else {
+            return self.glyph_id(c).map(|id| self.with_advance(id));
+        };
+        let id = match slot.load(Ordering::Relaxed) {
+            Slot::UNKNOWN => {
+                let id = self.glyph_id(c);
+                slot.store(
+                    id.map_or(Slot::MISSING, |id| u32::from(id) + 2),
+                    Ordering::Relaxed,
+                );
+                id
+            }
+            Slot::MISSING => None,
+            known => Some((known - 2) as u16),
+        };
+        id.map(|id| self.with_advance(id))
+    }
+
+    fn glyph_id(&self, c: char) -> Option<u16> {
+        self.cmaps
             .iter()
-            .find_map(|table| table.glyph_index(c as u32))?;
-        Some(f32::from(self.face.glyph_hor_advance(gid).unwrap_or(0)) / self.units_per_em)
+            .find_map(|table| table.glyph_index(c as u32))
+            .map(|gid| gid.0)
+    }
+
+    fn with_advance(&self, id: u16) -> Glyph {
+        Glyph {
+            id,
+            advance: f32::from(
+                self.face
+                    .glyph_hor_advance(ttf_parser::GlyphId(id))
+                    .unwrap_or(0),
+            ) / self.units_per_em,
+        }
     }
 }
 
@@ -184,7 +224,9 @@ impl Fonts {
                         units_per_em: f32::from(parsed.units_per_em()),
                         face: parsed,
                         cmaps,
-                        table: OnceLock::new(),
+                        table: (0..TABLE_END)
+                            .map(|_| AtomicU32::new(Slot::UNKNOWN))
+                            .collect(),
                     }
                 })
                 .collect();
@@ -217,6 +259,16 @@ impl Fonts {
     /// Width of `text` drawn in `face` at `size` points.
     pub fn width(&self, face: Face, size: f32, text: &str) -> f32 {
         text.chars().map(|c| self.advance_em(face, c)).sum::<f32>() * size
+    }
+
+    /// The glyph that draws `c` in `face`, if the face has one.
+    pub fn glyph(&self, face: Face, c: char) -> Option<Glyph> {
+        self.metrics(face).glyph(c)
+    }
+
+    /// The parsed font file, for embedding.
+    pub fn face_data(&self, face: Face) -> &ttf_parser::Face<'static> {
+        &self.metrics(face).face
     }
 
     /// Distance from baseline to the top of tall letters, in ems.

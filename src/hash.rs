@@ -37,6 +37,38 @@ impl Fnv128 {
     }
 }
 
+/// A 128-bit fingerprint of a large buffer, eight bytes a step: the document ID, where
+/// FNV's byte-at-a-time multiply would cost more than writing the file. Stable like
+/// the FNV hash, but not interchangeable with it.
+pub fn fingerprint(bytes: &[u8]) -> [u8; 16] {
+    const K1: u64 = 0x9E37_79B9_7F4A_7C15;
+    const K2: u64 = 0xC2B2_AE3D_27D4_EB4F;
+    let (mut a, mut b) = (0x243F_6A88_85A3_08D3_u64, 0x1319_8A2E_0370_7344_u64);
+    let mut mix = |word: u64| {
+        a = (a ^ word).wrapping_mul(K1).rotate_left(29);
+        b = (b.rotate_left(17) ^ word).wrapping_mul(K2);
+    };
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        mix(u64::from_le_bytes(word));
+    }
+    let mut tail = [0u8; 8];
+    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    mix(u64::from_le_bytes(tail));
+    mix(bytes.len() as u64);
+    let finish = |x: u64, k: u64| {
+        let x = (x ^ (x >> 31)).wrapping_mul(k);
+        x ^ (x >> 29)
+    };
+    let (a, b) = (finish(a ^ b.rotate_left(7), K2), finish(b ^ a, K1));
+    let mut out = [0u8; 16];
+    out[..8].copy_from_slice(&a.to_be_bytes());
+    out[8..].copy_from_slice(&b.to_be_bytes());
+    out
+}
+
 /// The hash of one byte string.
 pub fn of(bytes: &[u8]) -> [u8; 16] {
     Fnv128::default().update(bytes).finish()
@@ -45,6 +77,20 @@ pub fn of(bytes: &[u8]) -> [u8; 16] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fingerprints_are_stable_and_see_every_byte_and_the_length() {
+        let text = b"The quick brown fox jumps over the lazy dog";
+        assert_eq!(fingerprint(text), fingerprint(text.as_slice()));
+        let mut changed = text.to_vec();
+        for at in [0, 7, 8, 42] {
+            changed[at] ^= 1;
+            assert_ne!(fingerprint(&changed), fingerprint(text), "byte {at}");
+            changed[at] ^= 1;
+        }
+        assert_ne!(fingerprint(b"ab"), fingerprint(b"ab\0"));
+        assert_ne!(fingerprint(b""), fingerprint(b"\0"));
+    }
 
     #[test]
     fn known_value_and_field_separation() {

@@ -64,28 +64,76 @@ fn compare(name: &str, out: handout::pipeline::Output) {
     let expected_pdf =
         std::fs::read(&pdf_path).unwrap_or_else(|_| panic!("missing {}", pdf_path.display()));
     if expected_pdf != out.pdf {
-        let at = expected_pdf
-            .iter()
-            .zip(&out.pdf)
-            .position(|(a, b)| a != b)
-            .unwrap_or(expected_pdf.len().min(out.pdf.len()));
-        let around = |bytes: &[u8]| {
-            let start = at.saturating_sub(40);
-            let end = (at + 40).min(bytes.len());
-            String::from_utf8_lossy(&bytes[start..end])
-                .escape_debug()
-                .to_string()
-        };
         panic!(
-            "the layout of {name} is unchanged but its PDF bytes differ: golden {} bytes, now {} bytes; \
-             first difference at byte {at}:\n  golden: {}\n  now:    {}\n\
-             (a change in rendering, fonts or printpdf). If intended: UPDATE_GOLDEN=1 cargo test --test golden",
+            "the layout of {name} is unchanged but its PDF differs: golden {} bytes, now {} bytes \
+             (a change in rendering or fonts). The PDF's lines that changed (- golden, + now; \
+             font programs and images abbreviated):\n{}\n\n\
+             If intended: UPDATE_GOLDEN=1 cargo test --test golden",
             expected_pdf.len(),
             out.pdf.len(),
-            around(&expected_pdf),
-            around(&out.pdf)
+            pdf_diff(&expected_pdf, &out.pdf)
         );
     }
+}
+
+/// A line diff of two PDFs. Our files are text apart from font programs and images,
+/// which show as one line with their size and a hash: dictionaries and content
+/// streams show as the objects and operators that changed.
+fn pdf_diff(golden: &[u8], now: &[u8]) -> String {
+    let text = |bytes: &[u8]| -> String {
+        let mut shown = String::new();
+        let mut rest = bytes;
+        while let Some(start) = find(rest, b"stream\n") {
+            let (head, tail) = rest.split_at(start + 7);
+            shown.push_str(&String::from_utf8_lossy(head));
+            let end = find(tail, b"\nendstream").unwrap_or(tail.len());
+            let data = &tail[..end];
+            let binary = data
+                .iter()
+                .filter(|&&b| !(b == b'\n' || (0x20..0x7F).contains(&b)))
+                .count();
+            if binary * 20 > data.len() {
+                let hash: String = handout::hash::of(data)[..6]
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect();
+                shown.push_str(&format!("[binary data: {} bytes, hash {hash}]", data.len()));
+            } else {
+                shown.push_str(&String::from_utf8_lossy(data));
+            }
+            rest = &tail[end..];
+        }
+        shown.push_str(&String::from_utf8_lossy(rest));
+        shown
+            .lines()
+            .map(|line| {
+                let line: String = line
+                    .chars()
+                    .map(|c| if c.is_control() { '.' } else { c })
+                    .collect();
+                if line.chars().count() > 160 {
+                    format!("{}…", line.chars().take(160).collect::<String>())
+                } else {
+                    line
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let (golden, now) = (text(golden), text(now));
+    TextDiff::from_lines(&golden, &now)
+        .unified_diff()
+        .context_radius(1)
+        .header("golden", "now")
+        .to_string()
+        .lines()
+        .take(80)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 #[test]

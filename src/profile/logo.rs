@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 use printpdf::RawImage;
 
+use crate::render::EncodedImage;
+
 /// Pixel limits: a logo is printed a few centimetres wide, so anything larger is a
 /// mistake (a photo, a scan) that would only bloat every PDF.
 pub const MAX_SIDE_PX: u32 = 10_000;
@@ -13,7 +15,8 @@ pub const MAX_PIXELS: u64 = 25_000_000;
 #[derive(Debug, Clone)]
 pub struct Logo {
     pub path: PathBuf,
-    pub image: RawImage,
+    /// Encoded once here, so every handout of a batch embeds the same bytes.
+    pub image: EncodedImage,
     pub width_px: u32,
     pub height_px: u32,
     pub alt: String,
@@ -107,11 +110,13 @@ pub fn load(path: &Path, alt: &str) -> Result<Logo, String> {
             path.display()
         )
     })?;
+    let encoded = EncodedImage::new(&image)
+        .map_err(|e| format!("the logo {} could not be encoded: {e}", path.display()))?;
     Ok(Logo {
         path: path.to_path_buf(),
         width_px: image.width as u32,
         height_px: image.height as u32,
-        image,
+        image: encoded,
         alt: alt.to_string(),
     })
 }

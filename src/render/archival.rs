@@ -48,6 +48,22 @@ pub fn keywords(info: &Info) -> String {
     info.keywords.join(", ")
 }
 
+/// A PDF date (`D:YYYYMMDDHHmmSS+00'00'`) for the information dictionary, the same
+/// instant as [`iso_date`] gives the XMP.
+pub fn pdf_date(timestamp: i64) -> Result<String, String> {
+    let date = printpdf::OffsetDateTime::from_unix_timestamp(timestamp)
+        .map_err(|e| format!("bad document date: {e}"))?;
+    Ok(format!(
+        "D:{:04}{:02}{:02}{:02}{:02}{:02}+00'00'",
+        date.year(),
+        u8::from(date.month()),
+        date.day(),
+        date.hour(),
+        date.minute(),
+        date.second()
+    ))
+}
+
 /// An ISO 8601 date for XMP from seconds since 1970, in UTC.
 fn iso_date(timestamp: i64) -> Result<String, String> {
     let date = printpdf::OffsetDateTime::from_unix_timestamp(timestamp)

@@ -1,52 +1,24 @@
-//! Turns the printpdf document into bytes that depend only on its content: fixed dates
-//! and a trailer `/ID` computed from the content instead of printpdf's random one.
+//! Completes the document (information dictionary, outline, structure tree, archival
+//! metadata) and writes bytes that depend only on its content: fixed dates and a
+//! trailer `/ID` computed from the content instead of a random one.
 
-use lopdf::Object;
-use printpdf::{PdfDocument, PdfSaveOptions};
+use lopdf::{Dictionary, Object};
 
+use super::outline::text_string;
 use super::{Info, PageMarks};
 use crate::error::Error;
 
 pub fn finish(
-    mut pdf: PdfDocument,
+    mut doc: lopdf::Document,
     info: &Info,
     layout: &crate::layout::Document,
     marks: &[PageMarks],
 ) -> Result<Vec<u8>, Error> {
-    let (width, height) = (layout.width, layout.height);
-    let date = printpdf::OffsetDateTime::from_unix_timestamp(info.timestamp)
-        .map_err(|e| Error::Pdf(format!("bad document date: {e}")))?;
-    let meta = &mut pdf.metadata.info;
-    meta.document_title = info.title.clone();
-    meta.author = info.author.clone();
-    meta.subject = info.subject.clone();
-    // One string, so the information dictionary and the XMP say exactly the same.
-    meta.keywords = vec![super::archival::keywords(info)];
-    meta.creator = super::CREATOR.to_string();
-    meta.producer = super::PRODUCER.to_string();
-    meta.creation_date = date;
-    meta.modification_date = date;
-    meta.metadata_date = date;
-
-    let mut warnings = Vec::new();
-    let mut doc = pdf.to_lopdf_document(&PdfSaveOptions::default(), &mut warnings);
-    let problems: Vec<String> = warnings
-        .iter()
-        .filter(|w| matches!(w.severity, printpdf::PdfParseErrorSeverity::Error))
-        .map(|w| w.msg.clone())
-        .collect();
-    if !problems.is_empty() {
-        return Err(Error::Pdf(problems.join("; ")));
-    }
-
-    tidy_info(&mut doc, info.inputs.as_deref());
-    exact_media_boxes(&mut doc, width, height);
-    super::outline::add(&mut doc, &layout.outline, height).map_err(Error::Pdf)?;
+    let info_id = doc.add_object(Object::Dictionary(information(info)?));
+    doc.trailer.set("Info", Object::Reference(info_id));
+    super::outline::add(&mut doc, &layout.outline, layout.height).map_err(Error::Pdf)?;
     super::tags::add(&mut doc, &layout.structure, marks, &info.language).map_err(Error::Pdf)?;
     super::archival::add(&mut doc, info).map_err(Error::Pdf)?;
-    // PDF/A-2 is built on PDF 1.7, and tags, XMP and output intents postdate the 1.3
-    // printpdf declares.
-    doc.version = "1.7".to_string();
 
     // The ID only has to be unique to the content, so a hash of the file serves. Write
     // the file once with a zero placeholder, hash it, then put the hash in its place:
@@ -59,10 +31,8 @@ pub fn finish(
             Object::String(PLACEHOLDER.to_vec(), lopdf::StringFormat::Hexadecimal),
         ]),
     );
-    let mut bytes = Vec::new();
-    doc.save_to(&mut bytes)
-        .map_err(|e| Error::Pdf(format!("cannot serialize: {e}")))?;
-    let id = crate::hash::of(&bytes);
+    let mut bytes = super::write::to_bytes(&doc);
+    let id = crate::hash::fingerprint(&bytes);
     let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02X}")).collect::<String>();
     let (from, to) = (
         format!("<{}>", hex(&PLACEHOLDER)),
@@ -102,42 +72,24 @@ pub fn recorded_inputs(pdf: &[u8]) -> Option<String> {
     String::from_utf8(pdf.get(start..start + len)?.to_vec()).ok()
 }
 
-/// printpdf claims PDF/X conformance in the info dictionary (`GTS_PDFXVersion`) and
-/// writes an empty `Identifier`; neither is true of our files, so drop them.
-fn tidy_info(doc: &mut lopdf::Document, inputs: Option<&str>) {
-    let info = doc.trailer.get(b"Info").and_then(Object::as_reference).ok();
-    if let Some(dict) = info.and_then(|id| doc.get_dictionary_mut(id).ok()) {
-        dict.remove(b"GTS_PDFXVersion");
-        dict.remove(b"Identifier");
-        dict.remove(b"Trapped");
-        if let Some(inputs) = inputs {
-            dict.set(
-                INPUTS_KEY,
-                Object::String(inputs.as_bytes().to_vec(), lopdf::StringFormat::Literal),
-            );
-        }
+/// The document information dictionary. Its text says exactly what the XMP says
+/// (PDF/A requires the two to agree).
+fn information(info: &Info) -> Result<Dictionary, Error> {
+    let date = super::archival::pdf_date(info.timestamp).map_err(Error::Pdf)?;
+    let mut dict = Dictionary::new();
+    dict.set("Title", text_string(&info.title));
+    dict.set("Author", text_string(&info.author));
+    dict.set("Subject", text_string(&info.subject));
+    dict.set("Keywords", text_string(&super::archival::keywords(info)));
+    dict.set("Creator", text_string(super::CREATOR));
+    dict.set("Producer", text_string(super::PRODUCER));
+    dict.set("CreationDate", Object::string_literal(date.clone()));
+    dict.set("ModDate", Object::string_literal(date));
+    if let Some(inputs) = &info.inputs {
+        dict.set(
+            INPUTS_KEY,
+            Object::String(inputs.as_bytes().to_vec(), lopdf::StringFormat::Literal),
+        );
     }
-}
-
-/// printpdf takes page sizes in millimetres, so points come back with rounding error
-/// (792.001); set the exact size.
-fn exact_media_boxes(doc: &mut lopdf::Document, width: f32, height: f32) {
-    let pages: Vec<lopdf::ObjectId> = doc.get_pages().into_values().collect();
-    for id in pages {
-        if let Ok(page) = doc.get_dictionary_mut(id) {
-            let rect = vec![
-                Object::Integer(0),
-                Object::Integer(0),
-                Object::Real(width),
-                Object::Real(height),
-            ];
-            page.set("MediaBox", Object::Array(rect.clone()));
-            if page.has(b"CropBox") {
-                page.set("CropBox", Object::Array(rect.clone()));
-            }
-            if page.has(b"TrimBox") {
-                page.set("TrimBox", Object::Array(rect));
-            }
-        }
-    }
+    Ok(dict)
 }

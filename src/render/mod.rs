@@ -1,30 +1,37 @@
-//! Render: laid-out boxes to PDF drawing operations with printpdf, then a deterministic
-//! file (see [`finish`]).
+//! Render: laid-out boxes to printpdf drawing operations, then those operations and
+//! the document's objects to a deterministic file.
+//!
+//! printpdf's `Op` is the page model; the bytes are written here (`content`, `embed`,
+//! `write`) because printpdf's own serializer re-parses and re-subsets every font for
+//! every document, which dominated the time of a batch run.
 
 mod archival;
+mod content;
+mod embed;
 mod finish;
 mod icc;
+mod image;
 mod outline;
 mod tags;
+mod write;
 
 pub use finish::recorded_inputs;
+pub use image::EncodedImage;
 
-use std::sync::OnceLock;
-
+use lopdf::{Dictionary, Object};
 use printpdf::{
-    Actions, Color, DictItem, FontId, Line, LinePoint, LinkAnnotation, Op, PaintMode, ParsedFont,
-    PdfDocument, PdfFontHandle, PdfPage, Point, Pt, RawImage, TextItem, TextMatrix, WindingOrder,
-    XObject, XObjectId, XObjectTransform,
+    Actions, Color, DictItem, FontId, Line, LinePoint, LinkAnnotation, Op, PaintMode,
+    PdfFontHandle, Point, Pt, TextItem, TextMatrix, WindingOrder, XObjectId, XObjectTransform,
 };
 
 use crate::error::Error;
-use crate::fonts::Face;
+use crate::fonts::{Face, Fonts};
 use crate::layout::{self, Item, NodeId, Rgb};
 
 /// The creating tool, as the information dictionary and the XMP both name it (PDF/A
 /// requires the two to agree).
 const CREATOR: &str = concat!("handout ", env!("CARGO_PKG_VERSION"));
-const PRODUCER: &str = concat!("handout ", env!("CARGO_PKG_VERSION"), " with printpdf");
+const PRODUCER: &str = concat!("handout ", env!("CARGO_PKG_VERSION"));
 
 /// Document information written into the PDF.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,32 +49,29 @@ pub struct Info {
 }
 
 /// The resource name of a face. Fixed, so output never depends on the order fonts were
-/// loaded in; six capitals, because printpdf uses the first six characters as the
-/// subset tag (`ATKREG+AtkinsonHyperlegible-Regular`).
-fn font_id(face: Face) -> FontId {
-    FontId(
-        match face {
-            Face::Regular => "ATKREG",
-            Face::Bold => "ATKBLD",
-            Face::Italic => "ATKITA",
-            Face::BoldItalic => "ATKBIT",
-            Face::FallbackRegular => "NOTREG",
-            Face::FallbackBold => "NOTBLD",
-            Face::FallbackItalic => "NOTITA",
-            Face::FallbackBoldItalic => "NOTBIT",
-            Face::Symbols => "NOTSYM",
-        }
-        .to_string(),
-    )
+/// first used in.
+fn font_resource(face: Face) -> &'static str {
+    match face {
+        Face::Regular => "ATKREG",
+        Face::Bold => "ATKBLD",
+        Face::Italic => "ATKITA",
+        Face::BoldItalic => "ATKBIT",
+        Face::FallbackRegular => "NOTREG",
+        Face::FallbackBold => "NOTBLD",
+        Face::FallbackItalic => "NOTITA",
+        Face::FallbackBoldItalic => "NOTBIT",
+        Face::Symbols => "NOTSYM",
+    }
 }
 
-/// printpdf's parsed form of a bundled face, parsed once per process.
-fn parsed(face: Face) -> Result<ParsedFont, Error> {
-    static PARSED: [OnceLock<Option<ParsedFont>>; 9] = [const { OnceLock::new() }; 9];
-    PARSED[face as usize]
-        .get_or_init(|| ParsedFont::from_bytes(face.bytes(), 0, &mut Vec::new()))
-        .clone()
-        .ok_or_else(|| Error::Pdf(format!("cannot parse the bundled font {}", face.name())))
+fn font_id(face: Face) -> FontId {
+    FontId(font_resource(face).to_string())
+}
+
+fn face_of_resource(resource: &str) -> Option<Face> {
+    Face::ALL
+        .into_iter()
+        .find(|&f| font_resource(f) == resource)
 }
 
 fn color(c: Rgb) -> Color {
@@ -89,39 +93,100 @@ fn logo_id() -> XObjectId {
 pub fn render(
     doc: &layout::Document,
     info: &Info,
-    logo: Option<&RawImage>,
+    logo: Option<&EncodedImage>,
 ) -> Result<Vec<u8>, Error> {
-    let mut pdf = PdfDocument::new(&info.title);
-    let uses_image = doc
-        .pages
-        .iter()
-        .flat_map(|p| &p.items)
-        .any(|i| matches!(i, Item::Image(_)));
-    if uses_image {
-        let image =
-            logo.ok_or_else(|| Error::Pdf("the layout places a logo but none was loaded".into()))?;
-        pdf.resources
-            .xobjects
-            .map
-            .insert(logo_id(), XObject::Image(image.clone()));
-    }
-    for face in doc.faces_used() {
-        let font = printpdf::PdfFont::new(parsed(face)?);
-        pdf.resources.fonts.map.insert(font_id(face), font);
-    }
+    let fonts = Fonts::bundled();
+    let mut pdf = lopdf::Document::with_version("1.7");
+    let pages_id = pdf.new_object_id();
+    let mut usage = embed::FontUsage::default();
     let mut marked = Vec::with_capacity(doc.pages.len());
-    let mut pages = Vec::with_capacity(doc.pages.len());
+    let mut contents = Vec::with_capacity(doc.pages.len());
+    let mut annotations = Vec::with_capacity(doc.pages.len());
+    let mut uses_image = false;
     for page in &doc.pages {
         let (ops, page_marks) = page_ops(page, doc)?;
         marked.push(page_marks);
-        pages.push(PdfPage::new(
-            Pt(doc.width).into(),
-            Pt(doc.height).into(),
-            ops,
-        ));
+        contents.push(content::encode(&ops, fonts, &mut usage)?);
+        let mut links = Vec::new();
+        for op in &ops {
+            match op {
+                Op::LinkAnnotation { link } => links.push(annotation(link)?),
+                Op::UseXobject { .. } => uses_image = true,
+                _ => {}
+            }
+        }
+        annotations.push(links);
     }
-    pdf.with_pages(pages);
+
+    let mut resources = Dictionary::new();
+    resources.set("Font", Object::Dictionary(usage.embed(&mut pdf, fonts)?));
+    if uses_image {
+        let image =
+            logo.ok_or_else(|| Error::Pdf("the layout places a logo but none was loaded".into()))?;
+        let mut xobjects = Dictionary::new();
+        xobjects.set(logo_id().0, Object::Reference(image.add_to(&mut pdf)));
+        resources.set("XObject", Object::Dictionary(xobjects));
+    }
+    let resources = pdf.add_object(Object::Dictionary(resources));
+
+    let media_box = Object::Array(vec![
+        Object::Integer(0),
+        Object::Integer(0),
+        Object::Real(doc.width),
+        Object::Real(doc.height),
+    ]);
+    let mut kids = Vec::with_capacity(contents.len());
+    for (content, links) in contents.into_iter().zip(annotations) {
+        let content = pdf.add_object(lopdf::Stream::new(Dictionary::new(), content));
+        let mut page = Dictionary::new();
+        page.set("Type", Object::Name(b"Page".to_vec()));
+        page.set("Parent", Object::Reference(pages_id));
+        page.set("MediaBox", media_box.clone());
+        page.set("Resources", Object::Reference(resources));
+        page.set("Contents", Object::Reference(content));
+        if !links.is_empty() {
+            page.set("Annots", Object::Array(links));
+        }
+        kids.push(Object::Reference(pdf.add_object(Object::Dictionary(page))));
+    }
+    let mut pages = Dictionary::new();
+    pages.set("Type", Object::Name(b"Pages".to_vec()));
+    pages.set("Count", Object::Integer(kids.len() as i64));
+    pages.set("Kids", Object::Array(kids));
+    pdf.objects.insert(pages_id, Object::Dictionary(pages));
+    let mut catalog = Dictionary::new();
+    catalog.set("Type", Object::Name(b"Catalog".to_vec()));
+    catalog.set("Pages", Object::Reference(pages_id));
+    let catalog = pdf.add_object(Object::Dictionary(catalog));
+    pdf.trailer.set("Root", Object::Reference(catalog));
     finish::finish(pdf, info, doc, &marked)
+}
+
+/// A link annotation's dictionary. Its accessibility entries are added with the
+/// structure tree (`tags`).
+fn annotation(link: &LinkAnnotation) -> Result<Object, Error> {
+    let Actions::Uri(uri) = &link.actions else {
+        return Err(Error::Pdf("only web links are written".into()));
+    };
+    let r = &link.rect;
+    let mut action = Dictionary::new();
+    action.set("S", Object::Name(b"URI".to_vec()));
+    action.set("URI", Object::string_literal(uri.as_bytes().to_vec()));
+    let mut dict = Dictionary::new();
+    dict.set("Type", Object::Name(b"Annot".to_vec()));
+    dict.set("Subtype", Object::Name(b"Link".to_vec()));
+    dict.set(
+        "Rect",
+        Object::Array(
+            [r.x.0, r.y.0, r.x.0 + r.width.0, r.y.0 + r.height.0]
+                .into_iter()
+                .map(Object::Real)
+                .collect(),
+        ),
+    );
+    dict.set("A", Object::Dictionary(action));
+    dict.set("Border", Object::Array(vec![Object::Integer(0); 3]));
+    Ok(Object::Dictionary(dict))
 }
 
 /// What one page's content says about the structure tree: the node each marked-content

@@ -1,0 +1,216 @@
+//! printpdf operations to content-stream bytes.
+//!
+//! Text is encoded with the glyph ids of the bundled fonts (`fonts.rs`), renumbered
+//! for the document's font subsets as glyphs are first used, so the subsets in
+//! [`super::embed`] hold exactly the glyphs the pages draw.
+
+use printpdf::{Color, DictItem, LineCapStyle, LineJoinStyle, Op, PaintMode, TextItem, TextMatrix};
+
+use super::embed::FontUsage;
+use super::write::{hex, integer, name, real};
+use crate::error::Error;
+use crate::fonts::{is_invisible_format, Face, Fonts};
+
+/// Writes one page's operations. Link annotations are not content: the caller takes
+/// them from the operations itself.
+pub fn encode(ops: &[Op], fonts: &Fonts, usage: &mut FontUsage) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::with_capacity(ops.len() * 24);
+    let mut face: Option<Face> = None;
+    let mut glyphs = Vec::new();
+    for op in ops {
+        match op {
+            Op::BeginMarkedContentWithProperties { tag, properties } => {
+                name(&mut out, tag.as_bytes());
+                out.push(b' ');
+                dict_item(&mut out, properties);
+                out.extend_from_slice(b" BDC\n");
+            }
+            Op::EndMarkedContent => out.extend_from_slice(b"EMC\n"),
+            Op::StartTextSection => out.extend_from_slice(b"BT\n"),
+            Op::EndTextSection => out.extend_from_slice(b"ET\n"),
+            Op::SaveGraphicsState => out.extend_from_slice(b"q\n"),
+            Op::RestoreGraphicsState => out.extend_from_slice(b"Q\n"),
+            Op::SetFont { font, size } => {
+                let resource = font.get_resource_name();
+                face = Some(
+                    super::face_of_resource(&resource)
+                        .ok_or_else(|| Error::Pdf(format!("unknown font resource {resource}")))?,
+                );
+                name(&mut out, resource.as_bytes());
+                out.push(b' ');
+                real(&mut out, size.0);
+                out.extend_from_slice(b" Tf\n");
+            }
+            Op::SetTextMatrix {
+                matrix: TextMatrix::Translate(x, y),
+            } => {
+                out.extend_from_slice(b"1 0 0 1 ");
+                real(&mut out, x.0);
+                out.push(b' ');
+                real(&mut out, y.0);
+                out.extend_from_slice(b" Tm\n");
+            }
+            Op::ShowText { items } => {
+                let face = face.ok_or_else(|| Error::Pdf("text shown before a font".into()))?;
+                glyphs.clear();
+                for item in items {
+                    let TextItem::Text(text) = item else {
+                        return Err(Error::Pdf("only plain text runs are written".into()));
+                    };
+                    for c in text.chars() {
+                        match fonts.glyph(face, c) {
+                            Some(glyph) => {
+                                glyphs.extend(usage.use_glyph(face, glyph.id, c).to_be_bytes())
+                            }
+                            // Shaping controls draw nothing; layout keeps them for the text.
+                            None if is_invisible_format(c) => {}
+                            None => {
+                                return Err(Error::Pdf(format!(
+                                    "{} has no glyph for {c:?} (U+{:04X}) in {text:?}",
+                                    face.name(),
+                                    c as u32
+                                )))
+                            }
+                        }
+                    }
+                }
+                hex(&mut out, &glyphs);
+                out.extend_from_slice(b" Tj\n");
+            }
+            Op::SetFillColor { col } => {
+                color(&mut out, col)?;
+                out.extend_from_slice(b" rg\n");
+            }
+            Op::SetOutlineColor { col } => {
+                color(&mut out, col)?;
+                out.extend_from_slice(b" RG\n");
+            }
+            Op::SetOutlineThickness { pt } => {
+                real(&mut out, pt.0);
+                out.extend_from_slice(b" w\n");
+            }
+            Op::SetLineCapStyle { cap } => {
+                integer(
+                    &mut out,
+                    match cap {
+                        LineCapStyle::Butt => 0,
+                        LineCapStyle::Round => 1,
+                        LineCapStyle::ProjectingSquare => 2,
+                    },
+                );
+                out.extend_from_slice(b" J\n");
+            }
+            Op::SetLineJoinStyle { join } => {
+                integer(
+                    &mut out,
+                    match join {
+                        LineJoinStyle::Miter => 0,
+                        LineJoinStyle::Round => 1,
+                        LineJoinStyle::Bevel => 2,
+                    },
+                );
+                out.extend_from_slice(b" j\n");
+            }
+            Op::DrawRectangle { rectangle: r } => {
+                for n in [r.x.0, r.y.0, r.width.0, r.height.0] {
+                    real(&mut out, n);
+                    out.push(b' ');
+                }
+                out.extend_from_slice(b"re ");
+                out.extend_from_slice(match r.mode {
+                    Some(PaintMode::Fill) => b"f\n",
+                    Some(PaintMode::FillStroke) => b"B\n",
+                    Some(PaintMode::Stroke) => b"S\n",
+                    Some(PaintMode::Clip) | None => b"n\n",
+                });
+            }
+            Op::DrawLine { line } => {
+                for (i, point) in line.points.iter().enumerate() {
+                    if point.bezier {
+                        return Err(Error::Pdf("curved lines are not written".into()));
+                    }
+                    real(&mut out, point.p.x.0);
+                    out.push(b' ');
+                    real(&mut out, point.p.y.0);
+                    out.extend_from_slice(if i == 0 { b" m\n" } else { b" l\n" });
+                }
+                out.extend_from_slice(if line.is_closed { b"s\n" } else { b"S\n" });
+            }
+            Op::UseXobject { id, transform } => {
+                out.extend_from_slice(b"q\n");
+                let t = transform;
+                for n in [
+                    t.scale_x.unwrap_or(1.0),
+                    0.0,
+                    0.0,
+                    t.scale_y.unwrap_or(1.0),
+                    t.translate_x.map_or(0.0, |p| p.0),
+                    t.translate_y.map_or(0.0, |p| p.0),
+                ] {
+                    real(&mut out, n);
+                    out.push(b' ');
+                }
+                out.extend_from_slice(b"cm\n");
+                name(&mut out, id.0.as_bytes());
+                out.extend_from_slice(b" Do\nQ\n");
+            }
+            Op::LinkAnnotation { .. } => {}
+            other => {
+                return Err(Error::Pdf(format!(
+                    "the content writer does not handle {other:?}"
+                )))
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn color(out: &mut Vec<u8>, col: &Color) -> Result<(), Error> {
+    let Color::Rgb(rgb) = col else {
+        return Err(Error::Pdf(format!(
+            "only RGB colours are written, not {col:?}"
+        )));
+    };
+    real(out, rgb.r);
+    out.push(b' ');
+    real(out, rgb.g);
+    out.push(b' ');
+    real(out, rgb.b);
+    Ok(())
+}
+
+fn dict_item(out: &mut Vec<u8>, item: &DictItem) {
+    match item {
+        DictItem::Dict { map } => {
+            out.extend_from_slice(b"<<");
+            for (key, value) in map {
+                name(out, key.as_bytes());
+                out.push(b' ');
+                dict_item(out, value);
+            }
+            out.extend_from_slice(b">>");
+        }
+        DictItem::Name(n) => name(out, n),
+        DictItem::Int(i) => integer(out, *i),
+        DictItem::Real(r) | DictItem::Float(r) => real(out, *r),
+        DictItem::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        DictItem::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b' ');
+                }
+                dict_item(out, item);
+            }
+            out.push(b']');
+        }
+        DictItem::String { data, .. } | DictItem::Bytes(data) => hex(out, data),
+        DictItem::Ref { obj, gen } => {
+            integer(out, i64::from(*obj));
+            out.push(b' ');
+            integer(out, i64::from(*gen));
+            out.extend_from_slice(b" R");
+        }
+        DictItem::Null | DictItem::Stream { .. } => out.extend_from_slice(b"null"),
+    }
+}
