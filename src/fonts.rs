@@ -3,7 +3,7 @@
 //! Measuring uses the same bytes the PDF embeds, so a width computed here is the width a
 //! reader draws.
 
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
 /// Weight and slant asked for by the layout.
@@ -119,16 +119,28 @@ struct Metrics {
     /// What the cmap says of each character below [`TABLE_END`], remembered per
     /// character on first use so the hot path skips the cmap search without paying
     /// for characters a document never uses. See [`Slot`].
-    table: Vec<AtomicU32>,
+    table: Vec<AtomicU64>,
 }
 
-/// A remembered lookup: 0 not looked up yet, 1 no glyph, otherwise 2 + the glyph id.
-/// Racing threads store the same value, so relaxed ordering is enough.
+/// A remembered lookup: 0 not looked up yet, 1 no glyph, otherwise the advance
+/// width's bits above 2 + the glyph id. Racing threads store the same value, so
+/// relaxed ordering is enough.
 struct Slot;
 
 impl Slot {
-    const UNKNOWN: u32 = 0;
-    const MISSING: u32 = 1;
+    const UNKNOWN: u64 = 0;
+    const MISSING: u64 = 1;
+
+    fn pack(glyph: Glyph) -> u64 {
+        (u64::from(glyph.advance.to_bits()) << 32) | (u64::from(glyph.id) + 2)
+    }
+
+    fn unpack(slot: u64) -> Glyph {
+        Glyph {
+            id: ((slot & 0xFFFF_FFFF) - 2) as u16,
+            advance: f32::from_bits((slot >> 32) as u32),
+        }
+    }
 }
 
 /// A character's glyph in one face.
@@ -153,19 +165,15 @@ impl Metrics {
         let Some(slot) = self.table.get(code as usize) else {
             return self.glyph_id(c).map(|id| self.with_advance(id));
         };
-        let id = match slot.load(Ordering::Relaxed) {
+        match slot.load(Ordering::Relaxed) {
             Slot::UNKNOWN => {
-                let id = self.glyph_id(c);
-                slot.store(
-                    id.map_or(Slot::MISSING, |id| u32::from(id) + 2),
-                    Ordering::Relaxed,
-                );
-                id
+                let glyph = self.glyph_id(c).map(|id| self.with_advance(id));
+                slot.store(glyph.map_or(Slot::MISSING, Slot::pack), Ordering::Relaxed);
+                glyph
             }
             Slot::MISSING => None,
-            known => Some((known - 2) as u16),
-        };
-        id.map(|id| self.with_advance(id))
+            known => Some(Slot::unpack(known)),
+        }
     }
 
     fn glyph_id(&self, c: char) -> Option<u16> {
@@ -225,7 +233,7 @@ impl Fonts {
                         face: parsed,
                         cmaps,
                         table: (0..TABLE_END)
-                            .map(|_| AtomicU32::new(Slot::UNKNOWN))
+                            .map(|_| AtomicU64::new(Slot::UNKNOWN))
                             .collect(),
                     }
                 })

@@ -224,6 +224,23 @@ pub fn wrap(words: Vec<Word>, width: f32, size: f32, fonts: &Fonts) -> Vec<Line>
     // textwrap charges overflow only in whole units, so a line up to one unit too wide is
     // free: aim one unit short, then make sure.
     let target = [f64::from(width / unit) - 1.0];
+    // Most list items and labels fit on one line, where every algorithm agrees: skip
+    // the optimal-fit search, the dearest step of layout.
+    let one_line: f64 = measured
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            m.width()
+                + if i + 1 < measured.len() {
+                    m.whitespace_width()
+                } else {
+                    0.0
+                }
+        })
+        .sum();
+    if !measured.is_empty() && one_line <= target[0] {
+        return vec![build_line(&measured)];
+    }
     let optimal: Vec<Line> = wrap_optimal_fit(&measured, &target, &PENALTIES)
         .map(|lines| lines.into_iter().map(build_line).collect())
         .unwrap_or_default();

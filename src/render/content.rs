@@ -16,7 +16,6 @@ use crate::fonts::{is_invisible_format, Face, Fonts};
 pub fn encode(ops: &[Op], fonts: &Fonts, usage: &mut FontUsage) -> Result<Vec<u8>, Error> {
     let mut out = Vec::with_capacity(ops.len() * 24);
     let mut face: Option<Face> = None;
-    let mut glyphs = Vec::new();
     for op in ops {
         match op {
             Op::BeginMarkedContentWithProperties { tag, properties } => {
@@ -52,7 +51,7 @@ pub fn encode(ops: &[Op], fonts: &Fonts, usage: &mut FontUsage) -> Result<Vec<u8
             }
             Op::ShowText { items } => {
                 let face = face.ok_or_else(|| Error::Pdf("text shown before a font".into()))?;
-                glyphs.clear();
+                out.push(b'<');
                 for item in items {
                     let TextItem::Text(text) = item else {
                         return Err(Error::Pdf("only plain text runs are written".into()));
@@ -60,7 +59,7 @@ pub fn encode(ops: &[Op], fonts: &Fonts, usage: &mut FontUsage) -> Result<Vec<u8
                     for c in text.chars() {
                         match fonts.glyph(face, c) {
                             Some(glyph) => {
-                                glyphs.extend(usage.use_glyph(face, glyph.id, c).to_be_bytes())
+                                hex_code(&mut out, usage.use_glyph(fonts, face, glyph.id, c))
                             }
                             // Shaping controls draw nothing; layout keeps them for the text.
                             None if is_invisible_format(c) => {}
@@ -74,8 +73,7 @@ pub fn encode(ops: &[Op], fonts: &Fonts, usage: &mut FontUsage) -> Result<Vec<u8
                         }
                     }
                 }
-                hex(&mut out, &glyphs);
-                out.extend_from_slice(b" Tj\n");
+                out.extend_from_slice(b"> Tj\n");
             }
             Op::SetFillColor { col } => {
                 color(&mut out, col)?;
@@ -163,6 +161,17 @@ pub fn encode(ops: &[Op], fonts: &Fonts, usage: &mut FontUsage) -> Result<Vec<u8
         }
     }
     Ok(out)
+}
+
+/// A two-byte glyph code as four hex digits.
+fn hex_code(out: &mut Vec<u8>, code: u16) {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    out.extend_from_slice(&[
+        DIGITS[usize::from(code >> 12)],
+        DIGITS[usize::from((code >> 8) & 15)],
+        DIGITS[usize::from((code >> 4) & 15)],
+        DIGITS[usize::from(code & 15)],
+    ]);
 }
 
 fn color(out: &mut Vec<u8>, col: &Color) -> Result<(), Error> {

@@ -18,22 +18,34 @@ pub struct FontUsage {
 
 struct FaceUse {
     remapper: GlyphRemapper,
+    /// Each original glyph id's code, 0 while unused: the remapper's hash lookup
+    /// would otherwise run once per character drawn.
+    codes: Vec<u16>,
     /// The character each new glyph id was first drawn for; index 0 is `.notdef`.
     unicode: Vec<char>,
 }
 
 impl FontUsage {
     /// The code to write for `c`, drawn with glyph `gid` of `face`.
-    pub fn use_glyph(&mut self, face: Face, gid: u16, c: char) -> u16 {
+    pub fn use_glyph(&mut self, fonts: &Fonts, face: Face, gid: u16, c: char) -> u16 {
         let used = self.faces[face as usize].get_or_insert_with(|| FaceUse {
             remapper: GlyphRemapper::new(),
+            codes: vec![0; usize::from(fonts.face_data(face).number_of_glyphs())],
             unicode: vec!['\0'],
         });
-        let code = used.remapper.remap(gid);
-        if usize::from(code) == used.unicode.len() {
-            used.unicode.push(c);
+        match used.codes.get(usize::from(gid)) {
+            Some(&code) if code != 0 => code,
+            _ => {
+                let code = used.remapper.remap(gid);
+                if usize::from(code) == used.unicode.len() {
+                    used.unicode.push(c);
+                }
+                if let Some(slot) = used.codes.get_mut(usize::from(gid)) {
+                    *slot = code;
+                }
+                code
+            }
         }
-        code
     }
 
     /// Writes every used face into `doc` and returns the font resource dictionary.
@@ -202,11 +214,11 @@ mod tests {
         let mut usage = FontUsage::default();
         let b = fonts.glyph(Face::Regular, 'b').unwrap().id;
         let a = fonts.glyph(Face::Regular, 'a').unwrap().id;
-        assert_eq!(usage.use_glyph(Face::Regular, b, 'b'), 1);
-        assert_eq!(usage.use_glyph(Face::Regular, a, 'a'), 2);
-        assert_eq!(usage.use_glyph(Face::Regular, b, 'b'), 1);
+        assert_eq!(usage.use_glyph(fonts, Face::Regular, b, 'b'), 1);
+        assert_eq!(usage.use_glyph(fonts, Face::Regular, a, 'a'), 2);
+        assert_eq!(usage.use_glyph(fonts, Face::Regular, b, 'b'), 1);
         // Each face numbers its own glyphs.
-        assert_eq!(usage.use_glyph(Face::Bold, a, 'a'), 1);
+        assert_eq!(usage.use_glyph(fonts, Face::Bold, a, 'a'), 1);
     }
 
     #[test]
@@ -215,7 +227,7 @@ mod tests {
         let mut usage = FontUsage::default();
         for c in "Hello".chars() {
             let g = fonts.glyph(Face::Regular, c).unwrap();
-            usage.use_glyph(Face::Regular, g.id, c);
+            usage.use_glyph(fonts, Face::Regular, g.id, c);
         }
         let mut doc = lopdf::Document::with_version("1.7");
         let resources = usage.embed(&mut doc, fonts).unwrap();
