@@ -16,7 +16,7 @@ pub fn add(doc: &mut lopdf::Document, info: &Info) -> Result<(), String> {
 
     let mut icc = Dictionary::new();
     icc.set("N", Object::Integer(3));
-    let profile = doc.add_object(Stream::new(icc, srgb_profile().to_vec()));
+    let profile = doc.add_object(Stream::new(icc, SRGB_PROFILE.to_vec()));
     let mut intent = Dictionary::new();
     intent.set("Type", Object::Name(b"OutputIntent".to_vec()));
     intent.set("S", Object::Name(b"GTS_PDFA1".to_vec()));
@@ -36,11 +36,8 @@ pub fn add(doc: &mut lopdf::Document, info: &Info) -> Result<(), String> {
     Ok(())
 }
 
-/// The sRGB profile, built once per process: every document embeds the same bytes.
-fn srgb_profile() -> &'static [u8] {
-    static PROFILE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
-    PROFILE.get_or_init(super::icc::srgb)
-}
+/// The sRGB output profile, made by `icc.rs` from the sRGB standard's numbers.
+pub const SRGB_PROFILE: &[u8] = include_bytes!("srgb.icc");
 
 /// The keywords as one string, written the same way into the information dictionary
 /// and the XMP (PDF/A requires the two to agree).

@@ -9,6 +9,7 @@ mod archival;
 mod content;
 mod embed;
 mod finish;
+#[cfg(test)]
 mod icc;
 mod image;
 mod outline;

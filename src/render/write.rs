@@ -167,17 +167,22 @@ pub fn real(out: &mut Vec<u8>, r: f32) {
     }
     let magnitude = thousandths.unsigned_abs();
     integer(out, (magnitude / 1000) as i64);
-    let mut fraction = magnitude % 1000;
+    let fraction = magnitude % 1000;
     if fraction != 0 {
+        let digits = [
+            b'0' + (fraction / 100) as u8,
+            b'0' + (fraction / 10 % 10) as u8,
+            b'0' + (fraction % 10) as u8,
+        ];
+        let keep = if fraction % 100 == 0 {
+            1
+        } else if fraction % 10 == 0 {
+            2
+        } else {
+            3
+        };
         out.push(b'.');
-        let mut width = 3;
-        while fraction % 10 == 0 {
-            fraction /= 10;
-            width -= 1;
-        }
-        let digits = fraction.to_string();
-        out.extend(std::iter::repeat_n(b'0', width - digits.len()));
-        out.extend_from_slice(digits.as_bytes());
+        out.extend_from_slice(&digits[..keep]);
     }
 }
 
