@@ -121,8 +121,9 @@ const CHUNK: usize = 256;
 /// list, a bad profile, an unknown column) come back as `Err`; failed jobs do not.
 ///
 /// The list is read twice, streaming: once for the output names (to find clashes and
-/// count the work), once to build the jobs a chunk at a time. Nothing per job is kept
-/// but its output name, so memory stays flat however long the list is.
+/// count the work), once to build the jobs a chunk at a time. Per job, only a 16-byte
+/// hash of its output path is kept, so memory stays flat however long the list is (a
+/// third read collects the labels of clashing jobs, when there are any).
 pub fn run(settings: &Settings) -> Result<Summary, Error> {
     let started = Instant::now();
     let profile = settings
@@ -158,19 +159,37 @@ pub fn run(settings: &Settings) -> Result<Summary, Error> {
     };
     let owns = |key: &str| settings.shard.is_none_or(|shard| shard.owns(key));
 
-    // Pass 1: output names only.
-    let mut outputs = Vec::new();
+    // Pass 1: output names only, as hashes.
+    let output_key = |p: &Path| crate::hash::of(p.as_os_str().as_encoded_bytes());
+    let mut outputs: Vec<([u8; 16], bool)> = Vec::new();
     each_planned(&mut |planned| {
         if let Ok(job) = planned {
-            outputs.push((job.output, job.label));
+            outputs.push((output_key(&job.output), owns(&file_key(&job.output))));
         }
     })?;
-    let clashes = plan::clashes(outputs.iter().cloned());
+    outputs.sort_unstable();
+    let mut clashing = std::collections::HashSet::new();
+    for pair in outputs.windows(2) {
+        if pair[0].0 == pair[1].0 {
+            clashing.insert(pair[0].0);
+        }
+    }
     let total = outputs
         .iter()
-        .filter(|(output, _)| !clashes.contains_key(output) && owns(&file_key(output)))
+        .filter(|(key, owned)| *owned && !clashing.contains(key))
         .count();
     drop(outputs);
+    let mut clash_jobs = Vec::new();
+    if !clashing.is_empty() {
+        each_planned(&mut |planned| {
+            if let Ok(job) = planned {
+                if clashing.contains(&output_key(&job.output)) {
+                    clash_jobs.push((job.output, job.label));
+                }
+            }
+        })?;
+    }
+    let clashes = plan::clashes(clash_jobs);
 
     std::fs::create_dir_all(&out_dir).map_err(|e| Error::Output {
         path: out_dir.clone(),
