@@ -45,35 +45,31 @@ pub fn keywords(info: &Info) -> String {
     info.keywords.join(", ")
 }
 
+/// Year, month, day, hour, minute and second, in UTC, of seconds since 1970.
+fn utc_parts(timestamp: i64) -> Result<[i64; 6], String> {
+    let date = printpdf::OffsetDateTime::from_unix_timestamp(timestamp)
+        .map_err(|e| format!("bad document date: {e}"))?;
+    Ok([
+        i64::from(date.year()),
+        i64::from(u8::from(date.month())),
+        i64::from(date.day()),
+        i64::from(date.hour()),
+        i64::from(date.minute()),
+        i64::from(date.second()),
+    ])
+}
+
 /// A PDF date (`D:YYYYMMDDHHmmSS+00'00'`) for the information dictionary, the same
 /// instant as [`iso_date`] gives the XMP.
 pub fn pdf_date(timestamp: i64) -> Result<String, String> {
-    let date = printpdf::OffsetDateTime::from_unix_timestamp(timestamp)
-        .map_err(|e| format!("bad document date: {e}"))?;
-    Ok(format!(
-        "D:{:04}{:02}{:02}{:02}{:02}{:02}+00'00'",
-        date.year(),
-        u8::from(date.month()),
-        date.day(),
-        date.hour(),
-        date.minute(),
-        date.second()
-    ))
+    let [y, mo, d, h, mi, s] = utc_parts(timestamp)?;
+    Ok(format!("D:{y:04}{mo:02}{d:02}{h:02}{mi:02}{s:02}+00'00'"))
 }
 
 /// An ISO 8601 date for XMP from seconds since 1970, in UTC.
 fn iso_date(timestamp: i64) -> Result<String, String> {
-    let date = printpdf::OffsetDateTime::from_unix_timestamp(timestamp)
-        .map_err(|e| format!("bad document date: {e}"))?;
-    Ok(format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+00:00",
-        date.year(),
-        u8::from(date.month()),
-        date.day(),
-        date.hour(),
-        date.minute(),
-        date.second()
-    ))
+    let [y, mo, d, h, mi, s] = utc_parts(timestamp)?;
+    Ok(format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}+00:00"))
 }
 
 fn escape(text: &str) -> String {
@@ -186,6 +182,11 @@ mod tests {
         assert_eq!(
             iso_date(1_747_699_200).unwrap(),
             "2025-05-20T00:00:00+00:00"
+        );
+        // The information dictionary names the same instant.
+        assert_eq!(
+            pdf_date(1_747_699_200 + 3_723).unwrap(),
+            "D:20250520010203+00'00'"
         );
     }
 }
