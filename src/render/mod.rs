@@ -199,8 +199,6 @@ pub(crate) struct PageMarks {
     pub links: Vec<(NodeId, String)>,
 }
 
-/// What a drawn box is to a screen reader: part of a structure node, or an artifact
-/// of one kind.
 /// Which running furniture an artifact is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Furniture {
@@ -209,6 +207,8 @@ enum Furniture {
     Footer,
 }
 
+/// What a drawn box is to a screen reader: part of a structure node, or an artifact
+/// of one kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Content {
     Node(NodeId),

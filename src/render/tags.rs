@@ -74,7 +74,7 @@ pub fn add(
         parent_tree.push(Object::Integer(index as i64));
         parent_tree.push(Object::Array(by_mcid));
 
-        // printpdf writes annotations inline; the tree needs them as objects to point at.
+        // Pages hold their annotations inline; the tree needs them as objects to point at.
         let page_dict = doc.get_dictionary(page).map_err(|e| e.to_string())?;
         let annots = match page_dict.get(b"Annots") {
             Ok(Object::Array(list)) => list.clone(),
