@@ -248,23 +248,6 @@ pub struct Bookmark {
     pub y: f32,
 }
 
-impl Document {
-    /// Every face some text on some page is drawn with, in a stable order.
-    pub fn faces_used(&self) -> Vec<Face> {
-        let mut used: Vec<Face> = self
-            .pages
-            .iter()
-            .flat_map(|p| &p.items)
-            .filter_map(|item| match item {
-                Item::Text(t) => Some(t.face),
-                _ => None,
-            })
-            .collect();
-        used.sort();
-        used.dedup();
-        used
-    }
-}
 
 /// What to lay out, and how.
 #[derive(Debug, Clone)]

@@ -11,8 +11,7 @@ use super::write::{hex, integer, name, real};
 use crate::error::Error;
 use crate::fonts::{is_invisible_format, Face, Fonts};
 
-/// Writes one page's operations. Link annotations are not content: the caller takes
-/// them from the operations itself.
+/// Writes one page's operations.
 pub fn encode(ops: &[Op], fonts: &Fonts, usage: &mut FontUsage) -> Result<Vec<u8>, Error> {
     let mut out = Vec::with_capacity(ops.len() * 24);
     let mut face: Option<Face> = None;
@@ -152,7 +151,6 @@ pub fn encode(ops: &[Op], fonts: &Fonts, usage: &mut FontUsage) -> Result<Vec<u8
                 name(&mut out, id.0.as_bytes());
                 out.extend_from_slice(b" Do\nQ\n");
             }
-            Op::LinkAnnotation { .. } => {}
             other => {
                 return Err(Error::Pdf(format!(
                     "the content writer does not handle {other:?}"

@@ -21,8 +21,8 @@ pub use image::EncodedImage;
 
 use lopdf::{Dictionary, Object};
 use printpdf::{
-    Actions, Color, DictItem, FontId, Line, LinePoint, LinkAnnotation, Op, PaintMode,
-    PdfFontHandle, Point, Pt, TextItem, TextMatrix, WindingOrder, XObjectId, XObjectTransform,
+    Color, DictItem, FontId, Line, LinePoint, Op, PaintMode, PdfFontHandle, Point, Pt, TextItem,
+    TextMatrix, WindingOrder, XObjectId, XObjectTransform,
 };
 
 use crate::error::Error;
@@ -32,7 +32,7 @@ use crate::layout::{self, Item, NodeId, Rgb};
 /// The creating tool, as the information dictionary and the XMP both name it (PDF/A
 /// requires the two to agree).
 const CREATOR: &str = concat!("handout ", env!("CARGO_PKG_VERSION"));
-const PRODUCER: &str = concat!("handout ", env!("CARGO_PKG_VERSION"));
+const PRODUCER: &str = CREATOR;
 
 /// Document information written into the PDF.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,21 +103,23 @@ pub fn render(
     let mut marked = Vec::with_capacity(doc.pages.len());
     let mut contents = Vec::with_capacity(doc.pages.len());
     let mut annotations = Vec::with_capacity(doc.pages.len());
-    let mut uses_image = false;
     for page in &doc.pages {
-        let (ops, page_marks) = page_ops(page, doc)?;
-        marked.push(page_marks);
+        let (ops, mut page_marks, links) = page_ops(page, doc)?;
         contents.push(content::encode(&ops, fonts, &mut usage)?);
-        let mut links = Vec::new();
-        for op in &ops {
-            match op {
-                Op::LinkAnnotation { link } => links.push(annotation(link)?),
-                Op::UseXobject { .. } => uses_image = true,
-                _ => {}
-            }
+        let mut refs = Vec::with_capacity(links.len());
+        for link in links {
+            let id = pdf.add_object(annotation(link, doc.height));
+            page_marks.links.push((link.node, id));
+            refs.push(Object::Reference(id));
         }
-        annotations.push(links);
+        marked.push(page_marks);
+        annotations.push(refs);
     }
+    let uses_image = doc
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .any(|i| matches!(i, Item::Image(_)));
 
     let mut resources = Dictionary::new();
     resources.set("Font", Object::Dictionary(usage.embed(&mut pdf, fonts)?));
@@ -163,23 +165,20 @@ pub fn render(
     finish::finish(pdf, info, doc, &marked)
 }
 
-/// A link annotation's dictionary. Its accessibility entries are added with the
-/// structure tree (`tags`).
-fn annotation(link: &LinkAnnotation) -> Result<Object, Error> {
-    let Actions::Uri(uri) = &link.actions else {
-        return Err(Error::Pdf("only web links are written".into()));
-    };
-    let r = &link.rect;
+/// A link annotation: printable (PDF/A) and saying in words what it does (PDF/UA). Its
+/// place in the parent tree is added with the structure tree (`tags`).
+fn annotation(link: &layout::Link, page_height: f32) -> Object {
     let mut action = Dictionary::new();
     action.set("S", Object::Name(b"URI".to_vec()));
-    action.set("URI", Object::string_literal(uri.as_bytes().to_vec()));
+    action.set("URI", Object::string_literal(link.url.as_bytes().to_vec()));
+    let bottom = page_height - link.y - link.h;
     let mut dict = Dictionary::new();
     dict.set("Type", Object::Name(b"Annot".to_vec()));
     dict.set("Subtype", Object::Name(b"Link".to_vec()));
     dict.set(
         "Rect",
         Object::Array(
-            [r.x.0, r.y.0, r.x.0 + r.width.0, r.y.0 + r.height.0]
+            [link.x, bottom, link.x + link.w, bottom + link.h]
                 .into_iter()
                 .map(Object::Real)
                 .collect(),
@@ -187,16 +186,17 @@ fn annotation(link: &LinkAnnotation) -> Result<Object, Error> {
     );
     dict.set("A", Object::Dictionary(action));
     dict.set("Border", Object::Array(vec![Object::Integer(0); 3]));
-    Ok(Object::Dictionary(dict))
+    dict.set("F", Object::Integer(4));
+    dict.set("Contents", outline::text_string(&link.description));
+    Object::Dictionary(dict)
 }
 
-/// What one page's content says about the structure tree: the node each marked-content
-/// sequence belongs to (index = MCID), and each link annotation's node and description,
-/// in order.
+/// What one page says about the structure tree: the node each marked-content sequence
+/// belongs to (index = MCID), and each link annotation's node and object, in order.
 #[derive(Debug, Default)]
 pub(crate) struct PageMarks {
     pub mcids: Vec<NodeId>,
-    pub links: Vec<(NodeId, String)>,
+    pub links: Vec<(NodeId, lopdf::ObjectId)>,
 }
 
 /// Which running furniture an artifact is.
@@ -327,9 +327,12 @@ impl Marking<'_> {
     }
 }
 
-/// Drawing operations for one page, and what they mark. Layout's y runs down from the
-/// top; PDF's runs up from the bottom.
-fn page_ops(page: &layout::Page, doc: &layout::Document) -> Result<(Vec<Op>, PageMarks), Error> {
+/// Drawing operations for one page, what they mark, and the page's links (annotations,
+/// not content). Layout's y runs down from the top; PDF's runs up from the bottom.
+fn page_ops<'p>(
+    page: &'p layout::Page,
+    doc: &layout::Document,
+) -> Result<(Vec<Op>, PageMarks, Vec<&'p layout::Link>), Error> {
     let height = doc.height;
     let mut m = Marking {
         ops: Vec::with_capacity(page.items.len() * 5),
@@ -338,12 +341,16 @@ fn page_ops(page: &layout::Page, doc: &layout::Document) -> Result<(Vec<Op>, Pag
         open: None,
         in_text: false,
     };
+    let mut links = Vec::new();
     let mut font: Option<(Face, f32)> = None;
     let mut fill: Option<Rgb> = None;
     for item in &page.items {
         match item {
             // An annotation, not content: it joins its node through the parent tree.
-            Item::Link(link) => m.marks.links.push((link.node, link.description.clone())),
+            Item::Link(link) => {
+                links.push(link);
+                continue;
+            }
             // Nothing to paint: no marked-content sequence for it.
             Item::Rect(r) if r.fill.is_none() && r.stroke.is_none() => continue,
             _ => m.enter(content_of(item)?),
@@ -452,24 +459,8 @@ fn page_ops(page: &layout::Page, doc: &layout::Document) -> Result<(Vec<Op>, Pag
                 fill = None;
                 font = None;
             }
-            Item::Link(link) => {
-                m.ops.push(Op::LinkAnnotation {
-                    link: LinkAnnotation::new(
-                        printpdf::Rect {
-                            x: Pt(link.x),
-                            y: Pt(height - link.y - link.h),
-                            width: Pt(link.w),
-                            height: Pt(link.h),
-                            mode: None,
-                            winding_order: None,
-                        },
-                        Actions::Uri(link.url.clone()),
-                        Some(printpdf::BorderArray::Solid([0.0, 0.0, 0.0])),
-                        None,
-                        None,
-                    ),
-                });
-            }
+            // Taken aside above.
+            Item::Link(_) => {}
             Item::Rule(l) => {
                 m.end_text();
                 m.ops.push(Op::SetOutlineColor {
@@ -495,5 +486,5 @@ fn page_ops(page: &layout::Page, doc: &layout::Document) -> Result<(Vec<Op>, Pag
         }
     }
     m.close();
-    Ok((m.ops, m.marks))
+    Ok((m.ops, m.marks, links))
 }

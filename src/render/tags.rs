@@ -74,31 +74,10 @@ pub fn add(
         parent_tree.push(Object::Integer(index as i64));
         parent_tree.push(Object::Array(by_mcid));
 
-        // Pages hold their annotations inline; the tree needs them as objects to point at.
-        let page_dict = doc.get_dictionary(page).map_err(|e| e.to_string())?;
-        let annots = match page_dict.get(b"Annots") {
-            Ok(Object::Array(list)) => list.clone(),
-            _ => Vec::new(),
-        };
-        if annots.len() != page_marks.links.len() {
-            return Err(format!(
-                "page {} has {} annotations but the layout placed {} links",
-                index + 1,
-                annots.len(),
-                page_marks.links.len()
-            ));
-        }
-        let mut refs = Vec::with_capacity(annots.len());
-        for (annot, (node, description)) in annots.into_iter().zip(&page_marks.links) {
-            let node = *node;
-            let Object::Dictionary(mut annot) = annot else {
-                return Err("an annotation is not a dictionary".into());
-            };
-            // Printable (PDF/A) and described (PDF/UA).
-            annot.set("F", Object::Integer(4));
-            annot.set("Contents", text_string(description));
-            annot.set("StructParent", Object::Integer(next_key));
-            let id = doc.add_object(Object::Dictionary(annot));
+        for &(node, id) in &page_marks.links {
+            doc.get_dictionary_mut(id)
+                .map_err(|e| e.to_string())?
+                .set("StructParent", Object::Integer(next_key));
             content
                 .get_mut(node)
                 .ok_or("a link marked with an unknown node")?
@@ -106,14 +85,8 @@ pub fn add(
             annotation_parents.push(Object::Integer(next_key));
             annotation_parents.push(element(node)?);
             next_key += 1;
-            refs.push(Object::Reference(id));
         }
         let page_dict = doc.get_dictionary_mut(page).map_err(|e| e.to_string())?;
-        if refs.is_empty() {
-            page_dict.remove(b"Annots");
-        } else {
-            page_dict.set("Annots", Object::Array(refs));
-        }
         page_dict.set("StructParents", Object::Integer(index as i64));
         // Tab through annotations in structure order.
         page_dict.set("Tabs", name("S"));
