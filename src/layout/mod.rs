@@ -248,7 +248,6 @@ pub struct Bookmark {
     pub y: f32,
 }
 
-
 /// What to lay out, and how.
 #[derive(Debug, Clone)]
 pub struct Request<'a> {

@@ -1,6 +1,6 @@
 //! Completes the document (information dictionary, outline, structure tree, archival
-//! metadata) and writes bytes that depend only on its content: fixed dates and a
-//! trailer `/ID` computed from the content instead of a random one.
+//! metadata) and writes it; dates are fixed, and `write` derives the trailer `/ID`
+//! from the content instead of a random one.
 
 use lopdf::{Dictionary, Object};
 
@@ -20,40 +20,7 @@ pub fn finish(
     super::tags::add(&mut doc, &layout.structure, marks, &info.language).map_err(Error::Pdf)?;
     super::archival::add(&mut doc, info).map_err(Error::Pdf)?;
 
-    // The ID only has to be unique to the content, so a hash of the file serves. Write
-    // the file once with a zero placeholder, hash it, then put the hash in its place:
-    // same length, so every offset in the cross-reference table stays right.
-    const PLACEHOLDER: [u8; 16] = [0; 16];
-    doc.trailer.set(
-        "ID",
-        Object::Array(vec![
-            Object::String(PLACEHOLDER.to_vec(), lopdf::StringFormat::Hexadecimal),
-            Object::String(PLACEHOLDER.to_vec(), lopdf::StringFormat::Hexadecimal),
-        ]),
-    );
-    let mut bytes = super::write::to_bytes(&doc);
-    let id = crate::hash::fingerprint(&bytes);
-    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02X}")).collect::<String>();
-    let (from, to) = (
-        format!("<{}>", hex(&PLACEHOLDER)),
-        format!("<{}>", hex(&id)),
-    );
-    // The trailer is at the end of the file; only its two placeholders are replaced.
-    let tail_start = bytes.len().saturating_sub(1024);
-    let mut replaced = 0;
-    let mut at = tail_start;
-    while let Some(pos) = find(&bytes[at..], from.as_bytes()) {
-        let start = at + pos;
-        bytes[start..start + to.len()].copy_from_slice(to.as_bytes());
-        at = start + to.len();
-        replaced += 1;
-    }
-    if replaced != 2 {
-        return Err(Error::Pdf(format!(
-            "expected the document ID twice in the trailer, found it {replaced} times"
-        )));
-    }
-    Ok(bytes)
+    Ok(super::write::to_bytes(&doc))
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

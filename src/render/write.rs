@@ -7,7 +7,9 @@
 
 use lopdf::{Dictionary, Object, StringFormat};
 
-/// The whole file. Objects missing from the id range become free entries.
+/// The whole file. Objects missing from the id range become free entries. The trailer's
+/// `/ID` (any the document sets is replaced) is a fingerprint of everything written
+/// before it: it only has to identify the content, and must not change between runs.
 pub fn to_bytes(doc: &lopdf::Document) -> Vec<u8> {
     let content: usize = doc
         .objects
@@ -61,8 +63,13 @@ pub fn to_bytes(doc: &lopdf::Document) -> Vec<u8> {
             None => out.extend_from_slice(b"0000000000 00000 f\r\n"),
         }
     }
+    let id = Object::String(
+        crate::hash::fingerprint(&out).to_vec(),
+        StringFormat::Hexadecimal,
+    );
     let mut trailer = doc.trailer.clone();
     trailer.set("Size", Object::Integer(i64::from(max_id) + 1));
+    trailer.set("ID", Object::Array(vec![id.clone(), id]));
     out.extend_from_slice(b"trailer\n");
     dictionary(&mut out, &trailer);
     out.extend_from_slice(b"\nstartxref\n");
@@ -307,5 +314,21 @@ mod tests {
         let back = read.get_object(stream).unwrap().as_stream().unwrap();
         assert_eq!(back.content, b"q Q");
         assert!(read.catalog().is_ok());
+    }
+
+    #[test]
+    fn the_id_follows_the_content_and_only_the_content() {
+        let file = |content: &[u8]| {
+            let mut doc = lopdf::Document::with_version("1.7");
+            doc.add_object(lopdf::Stream::new(Dictionary::new(), content.to_vec()));
+            let bytes = to_bytes(&doc);
+            let read = lopdf::Document::load_mem(&bytes).expect("lopdf reads the file");
+            let ids = read.trailer.get(b"ID").unwrap().as_array().unwrap().clone();
+            assert_eq!(ids[0], ids[1]);
+            ids[0].as_str().unwrap().to_vec()
+        };
+        assert_eq!(file(b"q Q"), file(b"q Q"));
+        assert_ne!(file(b"q Q"), file(b"Q q"));
+        assert_eq!(file(b"q Q").len(), 16);
     }
 }
