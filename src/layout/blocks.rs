@@ -361,6 +361,7 @@ impl<'a> Builder<'a> {
             .into_iter()
             .fold(0.0, f32::max);
         let indent = t.list_indent.max(widest + t.body_size * 0.5);
+        let first = self.flow.elements.len();
         self.flow.structure.open_list(numbering);
         for (i, (item, marker)) in items.iter().zip(&markers).enumerate() {
             if i > 0 {
@@ -393,6 +394,18 @@ impl<'a> Builder<'a> {
             }
         }
         self.flow.structure.close();
+        // A short list (a fifth of a page or less, like a handout's sources) is never
+        // split: its last lines alone on a page, away from their heading, read as
+        // stray text.
+        let list = &mut self.flow.elements[first..];
+        let height: f32 = list.iter().map(|e| e.space_before + e.height).sum();
+        if height <= t.page_height / 5.0 {
+            if let Some((_, kept)) = list.split_last_mut() {
+                for element in kept {
+                    element.keep_with_next = true;
+                }
+            }
+        }
         Ok(())
     }
 
