@@ -156,6 +156,34 @@ pub struct Glyph {
 const TABLE_END: u32 = 0x250;
 
 impl Metrics {
+    fn parse(face: Face) -> Metrics {
+        // The files are compiled in and covered by tests, so a parse failure is a broken
+        // build, not bad input.
+        #[allow(clippy::expect_used)]
+        let parsed = ttf_parser::Face::parse(face.bytes(), 0)
+            .expect("bundled font files are valid TrueType");
+        let mut cmaps: Vec<ttf_parser::cmap::Subtable<'static>> = parsed
+            .tables()
+            .cmap
+            .map(|cmap| {
+                cmap.subtables
+                    .into_iter()
+                    .filter(|t| t.is_unicode())
+                    .collect()
+            })
+            .unwrap_or_default();
+        // Full-repertoire (format 12) tables first: they cover what format 4 cannot.
+        cmaps.sort_by_key(|t| !matches!(t.format, ttf_parser::cmap::Format::SegmentedCoverage(_)));
+        Metrics {
+            units_per_em: f32::from(parsed.units_per_em()),
+            face: parsed,
+            cmaps,
+            table: (0..TABLE_END)
+                .map(|_| AtomicU64::new(Slot::UNKNOWN))
+                .collect(),
+        }
+    }
+
     fn lookup(&self, c: char) -> Option<f32> {
         self.glyph(c).map(|g| g.advance)
     }
@@ -195,55 +223,24 @@ impl Metrics {
     }
 }
 
-/// Parsed metrics of every bundled face. Parsing is lazy and cheap (ttf-parser reads
-/// tables in place), so one shared instance serves a whole process.
+/// Parsed metrics of the bundled faces, one shared instance per process. Each face is
+/// parsed when first used: a handout in Latin script never touches the fallback faces,
+/// and parsing one reads its table directory and cmap from the compiled-in bytes.
 pub struct Fonts {
-    metrics: Vec<Metrics>,
+    metrics: [OnceLock<Metrics>; Face::ALL.len()],
 }
 
 impl Fonts {
-    /// The bundled fonts, parsed once per process.
+    /// The bundled fonts.
     pub fn bundled() -> &'static Fonts {
-        static FONTS: OnceLock<Fonts> = OnceLock::new();
-        FONTS.get_or_init(|| {
-            let metrics = Face::ALL
-                .iter()
-                .map(|face| {
-                    // The files are compiled in and covered by tests, so a parse failure
-                    // is a broken build, not bad input.
-                    #[allow(clippy::expect_used)]
-                    let parsed = ttf_parser::Face::parse(face.bytes(), 0)
-                        .expect("bundled font files are valid TrueType");
-                    let mut cmaps: Vec<ttf_parser::cmap::Subtable<'static>> = parsed
-                        .tables()
-                        .cmap
-                        .map(|cmap| {
-                            cmap.subtables
-                                .into_iter()
-                                .filter(|t| t.is_unicode())
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    // Full-repertoire (format 12) tables first: they cover what format 4 cannot.
-                    cmaps.sort_by_key(|t| {
-                        !matches!(t.format, ttf_parser::cmap::Format::SegmentedCoverage(_))
-                    });
-                    Metrics {
-                        units_per_em: f32::from(parsed.units_per_em()),
-                        face: parsed,
-                        cmaps,
-                        table: (0..TABLE_END)
-                            .map(|_| AtomicU64::new(Slot::UNKNOWN))
-                            .collect(),
-                    }
-                })
-                .collect();
-            Fonts { metrics }
-        })
+        static FONTS: Fonts = Fonts {
+            metrics: [const { OnceLock::new() }; Face::ALL.len()],
+        };
+        &FONTS
     }
 
     fn metrics(&self, face: Face) -> &Metrics {
-        &self.metrics[face.index()]
+        self.metrics[face.index()].get_or_init(|| Metrics::parse(face))
     }
 
     /// The first face in the style's fallback chain that can draw `c`.
