@@ -156,13 +156,14 @@ fn finish_word(pieces: Vec<Piece>, space: f32, space_face: Face) -> Word {
     }
 }
 
-/// Breaks a word wider than `max` into chunks that fit, at character boundaries, so a long
-/// URL or a run of letters wraps instead of running off the page.
-fn split_wide(word: Word, max: f32, size: f32, fonts: &Fonts) -> Vec<Word> {
+/// Appends `word` to `chunks`, broken at character boundaries into chunks that fit when
+/// it is wider than `max`, so a long URL or a run of letters wraps instead of running off
+/// the page.
+fn split_wide(word: Word, max: f32, size: f32, fonts: &Fonts, chunks: &mut Vec<Word>) {
     if word.width <= max {
-        return vec![word];
+        chunks.push(word);
+        return;
     }
-    let mut chunks = Vec::new();
     let mut pieces: Vec<Piece> = Vec::new();
     let mut width = 0.0;
     for piece in &word.pieces {
@@ -194,7 +195,6 @@ fn split_wide(word: Word, max: f32, size: f32, fonts: &Fonts) -> Vec<Word> {
     if !pieces.is_empty() {
         chunks.push(finish_word(pieces, word.space, word.space_face));
     }
-    chunks
 }
 
 /// A run of text on a line, in one face and colour, `dx` points from the line's start.
@@ -215,10 +215,11 @@ pub struct Line {
 
 /// Wraps words into lines no wider than `width` points (ragged right, optimal fit).
 pub fn wrap(words: Vec<Word>, width: f32, size: f32, fonts: &Fonts) -> Vec<Line> {
-    let words: Vec<Word> = words
-        .into_iter()
-        .flat_map(|w| split_wide(w, width, size, fonts))
-        .collect();
+    let mut fitting = Vec::with_capacity(words.len());
+    for word in words {
+        split_wide(word, width, size, fonts, &mut fitting);
+    }
+    let words = fitting;
     let unit = (size * UNIT_EM).max(0.001);
     let measured: Vec<Measured<'_>> = words.iter().map(|word| Measured { word, unit }).collect();
     // textwrap charges overflow only in whole units, so a line up to one unit too wide is

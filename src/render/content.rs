@@ -7,7 +7,7 @@
 use printpdf::{Color, DictItem, LineCapStyle, LineJoinStyle, Op, PaintMode, TextItem, TextMatrix};
 
 use super::embed::FontUsage;
-use super::write::{hex, integer, name, real};
+use super::write::{hex, hex_u16, integer, name, real};
 use crate::error::Error;
 use crate::fonts::{is_invisible_format, Face, Fonts};
 
@@ -58,7 +58,7 @@ pub fn encode(ops: &[Op], fonts: &Fonts, usage: &mut FontUsage) -> Result<Vec<u8
                     for c in text.chars() {
                         match fonts.glyph(face, c) {
                             Some(glyph) => {
-                                hex_code(&mut out, usage.use_glyph(fonts, face, glyph.id, c))
+                                hex_u16(&mut out, usage.use_glyph(fonts, face, glyph.id, c))
                             }
                             // Shaping controls draw nothing; layout keeps them for the text.
                             None if is_invisible_format(c) => {}
@@ -159,17 +159,6 @@ pub fn encode(ops: &[Op], fonts: &Fonts, usage: &mut FontUsage) -> Result<Vec<u8
         }
     }
     Ok(out)
-}
-
-/// A two-byte glyph code as four hex digits.
-fn hex_code(out: &mut Vec<u8>, code: u16) {
-    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
-    out.extend_from_slice(&[
-        DIGITS[usize::from(code >> 12)],
-        DIGITS[usize::from((code >> 8) & 15)],
-        DIGITS[usize::from((code >> 4) & 15)],
-        DIGITS[usize::from(code & 15)],
-    ]);
 }
 
 fn color(out: &mut Vec<u8>, col: &Color) -> Result<(), Error> {

@@ -6,6 +6,7 @@
 use lopdf::{Dictionary, Object, Stream};
 use subsetter::GlyphRemapper;
 
+use super::write::{hex_u16, integer};
 use crate::error::Error;
 use crate::fonts::{Face, Fonts};
 
@@ -179,29 +180,35 @@ fn embed_face(
 
 /// The ToUnicode CMap: each glyph code to the character it was drawn for.
 fn to_unicode(unicode: &[char]) -> Vec<u8> {
-    let mut cmap = String::with_capacity(400 + unicode.len() * 24);
-    cmap.push_str(
-        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
-         /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
-         /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
-         1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
+    let mut cmap = Vec::with_capacity(400 + unicode.len() * 16);
+    cmap.extend_from_slice(
+        b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+          /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
+          /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
+          1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
     );
-    let entries: Vec<(usize, char)> = unicode.iter().copied().enumerate().skip(1).collect();
+    let entries: Vec<(u16, char)> = (0..=u16::MAX)
+        .zip(unicode.iter().copied())
+        .skip(1)
+        .collect();
     // At most 100 entries per block (PDF 32000 9.10.3).
     for block in entries.chunks(100) {
-        cmap.push_str(&format!("{} beginbfchar\n", block.len()));
+        integer(&mut cmap, block.len() as i64);
+        cmap.extend_from_slice(b" beginbfchar\n");
         for &(code, c) in block {
-            cmap.push_str(&format!("<{code:04X}> <"));
+            cmap.push(b'<');
+            hex_u16(&mut cmap, code);
+            cmap.extend_from_slice(b"> <");
             let mut units = [0u16; 2];
-            for unit in c.encode_utf16(&mut units) {
-                cmap.push_str(&format!("{unit:04X}"));
+            for &unit in c.encode_utf16(&mut units).iter() {
+                hex_u16(&mut cmap, unit);
             }
-            cmap.push_str(">\n");
+            cmap.extend_from_slice(b">\n");
         }
-        cmap.push_str("endbfchar\n");
+        cmap.extend_from_slice(b"endbfchar\n");
     }
-    cmap.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-    cmap.into_bytes()
+    cmap.extend_from_slice(b"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    cmap
 }
 
 #[cfg(test)]

@@ -230,6 +230,17 @@ fn literal(out: &mut Vec<u8>, bytes: &[u8]) {
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
+/// A two-byte value as four hex digits, without brackets: glyph codes in text and in
+/// CMaps.
+pub fn hex_u16(out: &mut Vec<u8>, value: u16) {
+    out.extend_from_slice(&[
+        HEX[usize::from(value >> 12)],
+        HEX[usize::from((value >> 8) & 15)],
+        HEX[usize::from((value >> 4) & 15)],
+        HEX[usize::from(value & 15)],
+    ]);
+}
+
 pub fn hex(out: &mut Vec<u8>, bytes: &[u8]) {
     out.push(b'<');
     for &b in bytes {
