@@ -1,25 +1,25 @@
 //! What PDF/A-2a and PDF/UA-1 ask of a file beyond its tags: XMP metadata that repeats
 //! the document information and names both standards, and an sRGB output intent.
 
-use lopdf::{Dictionary, Object, Stream};
+use super::object::{Dictionary, Document, Object, ObjectId, Stream};
 
 use super::Info;
 
 /// Writes the XMP metadata stream and the sRGB output intent into the catalog.
-pub fn add(doc: &mut lopdf::Document, info: &Info) -> Result<(), String> {
+pub fn add(doc: &mut Document, catalog: ObjectId, info: &Info) -> Result<(), String> {
     let xmp = xmp(info)?;
     let mut dict = Dictionary::new();
-    dict.set("Type", Object::Name(b"Metadata".to_vec()));
-    dict.set("Subtype", Object::Name(b"XML".to_vec()));
+    dict.set("Type", Object::name("Metadata"));
+    dict.set("Subtype", Object::name("XML"));
     // Left uncompressed, as PDF/A recommends, so tools that scan for XMP find it.
-    let metadata = doc.add_object(Stream::new(dict, xmp.into_bytes()).with_compression(false));
+    let metadata = doc.add_object(Stream::new(dict, xmp.into_bytes()));
 
     let mut icc = Dictionary::new();
     icc.set("N", Object::Integer(3));
     let profile = doc.add_object(Stream::new(icc, SRGB_PROFILE.to_vec()));
     let mut intent = Dictionary::new();
-    intent.set("Type", Object::Name(b"OutputIntent".to_vec()));
-    intent.set("S", Object::Name(b"GTS_PDFA1".to_vec()));
+    intent.set("Type", Object::name("OutputIntent"));
+    intent.set("S", Object::name("GTS_PDFA1"));
     intent.set(
         "OutputConditionIdentifier",
         Object::string_literal("sRGB IEC61966-2.1"),
@@ -27,7 +27,9 @@ pub fn add(doc: &mut lopdf::Document, info: &Info) -> Result<(), String> {
     intent.set("Info", Object::string_literal("sRGB IEC61966-2.1"));
     intent.set("DestOutputProfile", Object::Reference(profile));
 
-    let catalog = doc.catalog_mut().map_err(|e| e.to_string())?;
+    let catalog = doc
+        .dictionary_mut(catalog)
+        .ok_or("the catalog is missing")?;
     catalog.set("Metadata", Object::Reference(metadata));
     catalog.set(
         "OutputIntents",

@@ -3,7 +3,7 @@
 //! encoding, exact widths and a ToUnicode map (so text can be searched, copied and
 //! read aloud).
 
-use lopdf::{Dictionary, Object, Stream};
+use super::object::{Dictionary, Document, Object, ObjectId, Stream};
 use subsetter::GlyphRemapper;
 
 use super::write::{hex_u16, integer};
@@ -50,7 +50,7 @@ impl FontUsage {
     }
 
     /// Writes every used face into `doc` and returns the font resource dictionary.
-    pub fn embed(&self, doc: &mut lopdf::Document, fonts: &Fonts) -> Result<Dictionary, Error> {
+    pub fn embed(&self, doc: &mut Document, fonts: &Fonts) -> Result<Dictionary, Error> {
         let mut resources = Dictionary::new();
         for face in Face::ALL {
             if let Some(used) = &self.faces[face as usize] {
@@ -63,7 +63,7 @@ impl FontUsage {
 }
 
 fn name(s: &str) -> Object {
-    Object::Name(s.as_bytes().to_vec())
+    Object::Name(s.to_string().into())
 }
 
 /// The subset tag: six capitals that differ between subsets of one face (PDF 32000
@@ -80,11 +80,11 @@ fn subset_tag(face: Face, used: &FaceUse) -> String {
 }
 
 fn embed_face(
-    doc: &mut lopdf::Document,
+    doc: &mut Document,
     fonts: &Fonts,
     face: Face,
     used: &FaceUse,
-) -> Result<lopdf::ObjectId, Error> {
+) -> Result<ObjectId, Error> {
     let program = subsetter::subset(face.bytes(), 0, &used.remapper)
         .map_err(|e| Error::Pdf(format!("cannot subset {}: {e}", face.name())))?;
     let data = fonts.face_data(face);
@@ -236,9 +236,14 @@ mod tests {
             let g = fonts.glyph(Face::Regular, c).unwrap();
             usage.use_glyph(fonts, Face::Regular, g.id, c);
         }
-        let mut doc = lopdf::Document::with_version("1.7");
+        let mut doc = Document::new();
         let resources = usage.embed(&mut doc, fonts).unwrap();
-        let font = resources.get(b"ATKREG").unwrap().as_reference().unwrap();
+        let Some(&Object::Reference(font)) = resources.get("ATKREG") else {
+            panic!("no Regular face among {resources:?}");
+        };
+        // Checked as a reader sees it: written, then read back by lopdf.
+        let doc = lopdf::Document::load_mem(&super::super::write::to_bytes(&doc))
+            .expect("lopdf reads the file");
         let font = doc.get_dictionary(font).unwrap();
         let cid = font.get(b"DescendantFonts").unwrap().as_array().unwrap()[0]
             .as_reference()

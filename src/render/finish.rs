@@ -2,23 +2,34 @@
 //! metadata) and writes it; dates are fixed, and `write` derives the trailer `/ID`
 //! from the content instead of a random one.
 
-use lopdf::{Dictionary, Object};
+use super::object::{Dictionary, Document, Object, ObjectId, StringFormat};
 
 use super::outline::text_string;
 use super::{Info, PageMarks};
 use crate::error::Error;
 
 pub fn finish(
-    mut doc: lopdf::Document,
+    mut doc: Document,
+    catalog: ObjectId,
+    pages: &[ObjectId],
     info: &Info,
     layout: &crate::layout::Document,
     marks: &[PageMarks],
 ) -> Result<Vec<u8>, Error> {
-    let info_id = doc.add_object(Object::Dictionary(information(info)?));
+    let info_id = doc.add_object(information(info)?);
     doc.trailer.set("Info", Object::Reference(info_id));
-    super::outline::add(&mut doc, &layout.outline, layout.height).map_err(Error::Pdf)?;
-    super::tags::add(&mut doc, &layout.structure, marks, &info.language).map_err(Error::Pdf)?;
-    super::archival::add(&mut doc, info).map_err(Error::Pdf)?;
+    super::outline::add(&mut doc, catalog, pages, &layout.outline, layout.height)
+        .map_err(Error::Pdf)?;
+    super::tags::add(
+        &mut doc,
+        catalog,
+        pages,
+        &layout.structure,
+        marks,
+        &info.language,
+    )
+    .map_err(Error::Pdf)?;
+    super::archival::add(&mut doc, catalog, info).map_err(Error::Pdf)?;
 
     Ok(super::write::to_bytes(&doc))
 }
@@ -55,7 +66,7 @@ fn information(info: &Info) -> Result<Dictionary, Error> {
     if let Some(inputs) = &info.inputs {
         dict.set(
             INPUTS_KEY,
-            Object::String(inputs.as_bytes().to_vec(), lopdf::StringFormat::Literal),
+            Object::String(inputs.as_bytes().to_vec(), StringFormat::Literal),
         );
     }
     Ok(dict)

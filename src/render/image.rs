@@ -6,7 +6,7 @@
 use std::io::Write;
 use std::sync::Arc;
 
-use lopdf::{Dictionary, Object, Stream};
+use super::object::{Dictionary, Document, Object, ObjectId, Stream};
 use printpdf::{RawImage, RawImageData, RawImageFormat};
 
 /// An image ready to embed. Cloning shares the encoded bytes.
@@ -85,27 +85,20 @@ impl EncodedImage {
     }
 
     /// Adds the image (and its mask) to `doc`; returns the image's object.
-    pub fn add_to(&self, doc: &mut lopdf::Document) -> lopdf::ObjectId {
+    pub fn add_to(&self, doc: &mut Document) -> ObjectId {
         let image = &self.0;
         let dict = |grey: bool| {
             let mut dict = Dictionary::new();
-            dict.set("Type", Object::Name(b"XObject".to_vec()));
-            dict.set("Subtype", Object::Name(b"Image".to_vec()));
+            dict.set("Type", Object::name("XObject"));
+            dict.set("Subtype", Object::name("Image"));
             dict.set("Width", Object::Integer(image.width as i64));
             dict.set("Height", Object::Integer(image.height as i64));
             dict.set(
                 "ColorSpace",
-                Object::Name(
-                    if grey {
-                        &b"DeviceGray"[..]
-                    } else {
-                        b"DeviceRGB"
-                    }
-                    .to_vec(),
-                ),
+                Object::name(if grey { "DeviceGray" } else { "DeviceRGB" }),
             );
             dict.set("BitsPerComponent", Object::Integer(8));
-            dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+            dict.set("Filter", Object::name("FlateDecode"));
             dict
         };
         let mut color = dict(image.grey);
@@ -154,10 +147,14 @@ mod tests {
         assert_eq!(inflate(&encoded.0.color), [10, 20, 30, 40, 50, 60]);
         assert_eq!(inflate(encoded.0.alpha.as_ref().unwrap()), [0, 255]);
 
-        let mut doc = lopdf::Document::with_version("1.7");
+        let mut doc = Document::new();
         let id = encoded.add_to(&mut doc);
-        let stream = doc.get_object(id).unwrap().as_stream().unwrap();
-        assert!(stream.dict.get(b"SMask").is_ok());
+        let written = super::super::write::to_bytes(&doc);
+        let read = lopdf::Document::load_mem(&written).expect("lopdf reads the file");
+        let stream = read.get_object(id).unwrap().as_stream().unwrap();
+        let mask = stream.dict.get(b"SMask").unwrap().as_reference().unwrap();
+        let mask = read.get_object(mask).unwrap().as_stream().unwrap();
+        assert_eq!(inflate(&mask.content), [0, 255]);
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod finish;
 #[cfg(test)]
 mod icc;
 mod image;
+mod object;
 mod outline;
 mod tags;
 mod write;
@@ -19,7 +20,7 @@ mod write;
 pub use finish::recorded_inputs;
 pub use image::EncodedImage;
 
-use lopdf::{Dictionary, Object};
+use object::{Dictionary, Document, Object, ObjectId, Stream};
 use printpdf::{
     Color, DictItem, FontId, Line, LinePoint, Op, PaintMode, PdfFontHandle, Point, Pt, TextItem,
     TextMatrix, WindingOrder, XObjectId, XObjectTransform,
@@ -85,8 +86,10 @@ fn color(c: Rgb) -> Color {
 }
 
 /// The resource name of the logo; fixed for the same reason as the fonts'.
+const LOGO: &str = "LOGO";
+
 fn logo_id() -> XObjectId {
-    XObjectId("LOGO".to_string())
+    XObjectId(LOGO.to_string())
 }
 
 /// Renders a laid-out document to PDF bytes. Same document and info, same bytes.
@@ -97,7 +100,7 @@ pub fn render(
     logo: Option<&EncodedImage>,
 ) -> Result<Vec<u8>, Error> {
     let fonts = Fonts::bundled();
-    let mut pdf = lopdf::Document::with_version("1.7");
+    let mut pdf = Document::new();
     let pages_id = pdf.new_object_id();
     let mut usage = embed::FontUsage::default();
     let mut marked = Vec::with_capacity(doc.pages.len());
@@ -127,7 +130,7 @@ pub fn render(
         let image =
             logo.ok_or_else(|| Error::Pdf("the layout places a logo but none was loaded".into()))?;
         let mut xobjects = Dictionary::new();
-        xobjects.set(logo_id().0, Object::Reference(image.add_to(&mut pdf)));
+        xobjects.set(LOGO, Object::Reference(image.add_to(&mut pdf)));
         resources.set("XObject", Object::Dictionary(xobjects));
     }
     let resources = pdf.add_object(Object::Dictionary(resources));
@@ -139,10 +142,11 @@ pub fn render(
         Object::Real(doc.height),
     ]);
     let mut kids = Vec::with_capacity(contents.len());
+    let mut page_ids = Vec::with_capacity(contents.len());
     for (content, links) in contents.into_iter().zip(annotations) {
-        let content = pdf.add_object(lopdf::Stream::new(Dictionary::new(), content));
+        let content = pdf.add_object(Stream::new(Dictionary::new(), content));
         let mut page = Dictionary::new();
-        page.set("Type", Object::Name(b"Page".to_vec()));
+        page.set("Type", Object::name("Page"));
         page.set("Parent", Object::Reference(pages_id));
         page.set("MediaBox", media_box.clone());
         page.set("Resources", Object::Reference(resources));
@@ -150,31 +154,33 @@ pub fn render(
         if !links.is_empty() {
             page.set("Annots", Object::Array(links));
         }
-        kids.push(Object::Reference(pdf.add_object(Object::Dictionary(page))));
+        let page = pdf.add_object(page);
+        page_ids.push(page);
+        kids.push(Object::Reference(page));
     }
     let mut pages = Dictionary::new();
-    pages.set("Type", Object::Name(b"Pages".to_vec()));
+    pages.set("Type", Object::name("Pages"));
     pages.set("Count", Object::Integer(kids.len() as i64));
     pages.set("Kids", Object::Array(kids));
-    pdf.objects.insert(pages_id, Object::Dictionary(pages));
+    pdf.set_object(pages_id, pages);
     let mut catalog = Dictionary::new();
-    catalog.set("Type", Object::Name(b"Catalog".to_vec()));
+    catalog.set("Type", Object::name("Catalog"));
     catalog.set("Pages", Object::Reference(pages_id));
-    let catalog = pdf.add_object(Object::Dictionary(catalog));
+    let catalog = pdf.add_object(catalog);
     pdf.trailer.set("Root", Object::Reference(catalog));
-    finish::finish(pdf, info, doc, &marked)
+    finish::finish(pdf, catalog, &page_ids, info, doc, &marked)
 }
 
 /// A link annotation: printable (PDF/A) and saying in words what it does (PDF/UA). Its
 /// place in the parent tree is added with the structure tree (`tags`).
 fn annotation(link: &layout::Link, page_height: f32) -> Object {
     let mut action = Dictionary::new();
-    action.set("S", Object::Name(b"URI".to_vec()));
+    action.set("S", Object::name("URI"));
     action.set("URI", Object::string_literal(link.url.as_bytes().to_vec()));
     let bottom = page_height - link.y - link.h;
     let mut dict = Dictionary::new();
-    dict.set("Type", Object::Name(b"Annot".to_vec()));
-    dict.set("Subtype", Object::Name(b"Link".to_vec()));
+    dict.set("Type", Object::name("Annot"));
+    dict.set("Subtype", Object::name("Link"));
     dict.set(
         "Rect",
         Object::Array(
@@ -196,7 +202,7 @@ fn annotation(link: &layout::Link, page_height: f32) -> Object {
 #[derive(Debug, Default)]
 pub(crate) struct PageMarks {
     pub mcids: Vec<NodeId>,
-    pub links: Vec<(NodeId, lopdf::ObjectId)>,
+    pub links: Vec<(NodeId, ObjectId)>,
 }
 
 /// Which running furniture an artifact is.

@@ -1,7 +1,7 @@
 //! The PDF outline (bookmarks): one entry per section, with its groups nested under it,
 //! each opening its page at the heading.
 
-use lopdf::{Dictionary, Object, ObjectId};
+use super::object::{Dictionary, Document, Object, ObjectId, StringFormat};
 
 use crate::layout::Bookmark;
 
@@ -11,19 +11,20 @@ pub(super) fn text_string(text: &str) -> Object {
     for unit in text.encode_utf16() {
         bytes.extend(unit.to_be_bytes());
     }
-    Object::String(bytes, lopdf::StringFormat::Hexadecimal)
+    Object::String(bytes, StringFormat::Hexadecimal)
 }
 
 /// Adds the outline to the document and makes viewers open with it showing.
 pub fn add(
-    doc: &mut lopdf::Document,
+    doc: &mut Document,
+    catalog: ObjectId,
+    pages: &[ObjectId],
     bookmarks: &[Bookmark],
     page_height: f32,
 ) -> Result<(), String> {
     if bookmarks.is_empty() {
         return Ok(());
     }
-    let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
     let root = doc.new_object_id();
     let ids: Vec<ObjectId> = bookmarks.iter().map(|_| doc.new_object_id()).collect();
 
@@ -67,27 +68,29 @@ pub fn add(
             "Dest",
             Object::Array(vec![
                 Object::Reference(page),
-                Object::Name(b"XYZ".to_vec()),
+                Object::name("XYZ"),
                 Object::Null,
                 Object::Real(page_height - mark.y + 4.0),
                 Object::Null,
             ]),
         );
-        doc.objects.insert(ids[i], Object::Dictionary(dict));
+        doc.set_object(ids[i], dict);
     }
 
     let top = children(None);
     let mut outlines = Dictionary::new();
-    outlines.set("Type", Object::Name(b"Outlines".to_vec()));
+    outlines.set("Type", Object::name("Outlines"));
     if let (Some(&first), Some(&last)) = (top.first(), top.last()) {
         outlines.set("First", Object::Reference(ids[first]));
         outlines.set("Last", Object::Reference(ids[last]));
     }
     outlines.set("Count", Object::Integer(bookmarks.len() as i64));
-    doc.objects.insert(root, Object::Dictionary(outlines));
+    doc.set_object(root, outlines);
 
-    let catalog = doc.catalog_mut().map_err(|e| e.to_string())?;
+    let catalog = doc
+        .dictionary_mut(catalog)
+        .ok_or("the catalog is missing")?;
     catalog.set("Outlines", Object::Reference(root));
-    catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+    catalog.set("PageMode", Object::name("UseOutlines"));
     Ok(())
 }

@@ -4,7 +4,7 @@
 //! element, and the catalog entries that declare the file tagged. See
 //! `docs/accessibility.md` for the design.
 
-use lopdf::{Dictionary, Object, ObjectId};
+use super::object::{Dictionary, Document, Object, ObjectId};
 
 use super::{outline::text_string, PageMarks};
 use crate::layout::{Numbering, Scope, Structure};
@@ -16,12 +16,12 @@ enum Kid {
     Annotation { page: ObjectId, id: ObjectId },
 }
 
-fn name(s: &str) -> Object {
-    Object::Name(s.as_bytes().to_vec())
+fn name(s: &'static str) -> Object {
+    Object::name(s)
 }
 
 /// A standard attribute (`/A`): one entry of the attribute owner `owner`.
-fn attribute(owner: &str, key: &str, value: &str) -> Object {
+fn attribute(owner: &'static str, key: &'static str, value: &'static str) -> Object {
     let mut attributes = Dictionary::new();
     attributes.set("O", name(owner));
     attributes.set(key, name(value));
@@ -30,12 +30,13 @@ fn attribute(owner: &str, key: &str, value: &str) -> Object {
 
 /// Adds the structure tree for `structure`, whose content the pages' `marks` describe.
 pub fn add(
-    doc: &mut lopdf::Document,
+    doc: &mut Document,
+    catalog: ObjectId,
+    pages: &[ObjectId],
     structure: &Structure,
     marks: &[PageMarks],
     language: &str,
 ) -> Result<(), String> {
-    let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
     if pages.len() != marks.len() {
         return Err(format!(
             "{} pages but marks for {}",
@@ -75,8 +76,8 @@ pub fn add(
         parent_tree.push(Object::Array(by_mcid));
 
         for &(node, id) in &page_marks.links {
-            doc.get_dictionary_mut(id)
-                .map_err(|e| e.to_string())?
+            doc.dictionary_mut(id)
+                .ok_or("a link annotation is missing")?
                 .set("StructParent", Object::Integer(next_key));
             content
                 .get_mut(node)
@@ -86,7 +87,7 @@ pub fn add(
             annotation_parents.push(element(node)?);
             next_key += 1;
         }
-        let page_dict = doc.get_dictionary_mut(page).map_err(|e| e.to_string())?;
+        let page_dict = doc.dictionary_mut(page).ok_or("a page is missing")?;
         page_dict.set("StructParents", Object::Integer(index as i64));
         // Tab through annotations in structure order.
         page_dict.set("Tabs", name("S"));
@@ -152,7 +153,7 @@ pub fn add(
             };
             dict.set("A", attribute("List", "ListNumbering", numbering));
         }
-        doc.objects.insert(*id, Object::Dictionary(dict));
+        doc.set_object(*id, dict);
     }
 
     let mut nums = Dictionary::new();
@@ -172,9 +173,11 @@ pub fn add(
     );
     root.set("ParentTree", Object::Reference(parent_tree_id));
     root.set("ParentTreeNextKey", Object::Integer(next_key));
-    doc.objects.insert(tree_root, Object::Dictionary(root));
+    doc.set_object(tree_root, root);
 
-    let catalog = doc.catalog_mut().map_err(|e| e.to_string())?;
+    let catalog = doc
+        .dictionary_mut(catalog)
+        .ok_or("the catalog is missing")?;
     catalog.set("StructTreeRoot", Object::Reference(tree_root));
     let mut mark_info = Dictionary::new();
     mark_info.set("Marked", Object::Boolean(true));

@@ -1,34 +1,31 @@
-//! Serializes a `lopdf::Document` to bytes: objects in id order, a classic
+//! Serializes a [`Document`] to bytes: objects in number order, a classic
 //! cross-reference table and the trailer.
 //!
-//! lopdf's own writer formats every token through `core::fmt`; this one appends bytes
+//! lopdf's writer formats every token through `core::fmt`; this one appends bytes
 //! directly, which makes it several times faster on our files, and it writes numbers
 //! the same way everywhere so output is reproducible to the byte.
 
-use lopdf::{Dictionary, Object, StringFormat};
+use super::object::{Dictionary, Document, Object, StringFormat};
 
 /// The whole file. Objects missing from the id range become free entries. The trailer's
 /// `/ID` (any the document sets is replaced) is a fingerprint of everything written
 /// before it: it only has to identify the content, and must not change between runs.
-pub fn to_bytes(doc: &lopdf::Document) -> Vec<u8> {
+pub fn to_bytes(doc: &Document) -> Vec<u8> {
     let content: usize = doc
-        .objects
-        .values()
-        .map(|o| match o {
+        .objects()
+        .map(|(_, o)| match o {
             Object::Stream(s) => s.content.len() + 128,
             _ => 96,
         })
         .sum();
-    let mut out = Vec::with_capacity(content + 20 * doc.objects.len() + 1024);
-    out.extend_from_slice(b"%PDF-");
-    out.extend_from_slice(doc.version.as_bytes());
+    let mut out = Vec::with_capacity(content + 20 * doc.len() + 1024);
     // A comment of bytes above 127 marks the file as binary to transfer tools, as
     // PDF/A asks.
-    out.extend_from_slice(b"\n%\xE2\xE3\xCF\xD3\n");
+    out.extend_from_slice(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n");
 
-    let max_id = doc.objects.keys().map(|id| id.0).max().unwrap_or(0);
+    let max_id = doc.objects().map(|(id, _)| id.0).max().unwrap_or(0);
     let mut offsets = vec![None; max_id as usize + 1];
-    for (&(id, generation), object) in &doc.objects {
+    for ((id, generation), object) in doc.objects() {
         offsets[id as usize] = Some((out.len(), generation));
         integer(&mut out, i64::from(id));
         out.push(b' ');
@@ -36,10 +33,12 @@ pub fn to_bytes(doc: &lopdf::Document) -> Vec<u8> {
         out.extend_from_slice(b" obj\n");
         match object {
             Object::Stream(stream) => {
-                let mut dict = stream.dict.clone();
-                dict.set("Length", Object::Integer(stream.content.len() as i64));
-                dictionary(&mut out, &dict);
-                out.extend_from_slice(b"\nstream\n");
+                out.extend_from_slice(b"<<");
+                entries(&mut out, &stream.dict);
+                name(&mut out, b"Length");
+                out.push(b' ');
+                integer(&mut out, stream.content.len() as i64);
+                out.extend_from_slice(b">>\nstream\n");
                 out.extend_from_slice(&stream.content);
                 out.extend_from_slice(b"\nendstream");
             }
@@ -95,7 +94,7 @@ pub fn value(out: &mut Vec<u8>, object: &Object) {
         Object::Boolean(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
         Object::Integer(i) => integer(out, *i),
         Object::Real(r) => real(out, *r),
-        Object::Name(n) => name(out, n),
+        Object::Name(n) => name(out, n.as_bytes()),
         Object::String(bytes, StringFormat::Literal) => literal(out, bytes),
         Object::String(bytes, StringFormat::Hexadecimal) => hex(out, bytes),
         Object::Array(items) => {
@@ -133,14 +132,18 @@ fn starts_with_delimiter(object: &Object) -> bool {
 
 fn dictionary(out: &mut Vec<u8>, dict: &Dictionary) {
     out.extend_from_slice(b"<<");
+    entries(out, dict);
+    out.extend_from_slice(b">>");
+}
+
+fn entries(out: &mut Vec<u8>, dict: &Dictionary) {
     for (key, item) in dict.iter() {
-        name(out, key);
+        name(out, key.as_bytes());
         if !starts_with_delimiter(item) {
             out.push(b' ');
         }
         value(out, item);
     }
-    out.extend_from_slice(b">>");
 }
 
 pub fn integer(out: &mut Vec<u8>, n: i64) {
@@ -252,6 +255,7 @@ pub fn hex(out: &mut Vec<u8>, bytes: &[u8]) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::object::Stream;
     use super::*;
 
     fn written(object: &Object) -> String {
@@ -274,7 +278,7 @@ mod tests {
 
     #[test]
     fn names_and_strings_escape_what_would_end_them() {
-        assert_eq!(written(&Object::Name(b"A B/C#".to_vec())), "/A#20B#2FC#23");
+        assert_eq!(written(&Object::name("A B/C#")), "/A#20B#2FC#23");
         assert_eq!(
             written(&Object::String(
                 b"a(b)\\c\n".to_vec(),
@@ -294,7 +298,7 @@ mod tests {
     #[test]
     fn arrays_and_dictionaries_separate_only_where_tokens_would_merge() {
         let mut dict = Dictionary::new();
-        dict.set("Type", Object::Name(b"Page".to_vec()));
+        dict.set("Type", Object::name("Page"));
         dict.set("Count", Object::Integer(2));
         dict.set(
             "Kids",
@@ -302,7 +306,7 @@ mod tests {
                 Object::Reference((3, 0)),
                 Object::Reference((4, 0)),
                 Object::Real(1.5),
-                Object::Name(b"XYZ".to_vec()),
+                Object::name("XYZ"),
                 Object::Null,
             ]),
         );
@@ -314,24 +318,27 @@ mod tests {
 
     #[test]
     fn the_file_reads_back_with_lopdf() {
-        let mut doc = lopdf::Document::with_version("1.7");
+        let mut doc = Document::new();
         let mut catalog = Dictionary::new();
-        catalog.set("Type", Object::Name(b"Catalog".to_vec()));
-        let root = doc.add_object(Object::Dictionary(catalog));
+        catalog.set("Type", Object::name("Catalog"));
+        let root = doc.add_object(catalog);
         doc.trailer.set("Root", Object::Reference(root));
-        let stream = doc.add_object(lopdf::Stream::new(Dictionary::new(), b"q Q".to_vec()));
+        let mut dict = Dictionary::new();
+        dict.set("N", Object::Integer(3));
+        let stream = doc.add_object(Stream::new(dict, b"q Q".to_vec()));
         let bytes = to_bytes(&doc);
         let read = lopdf::Document::load_mem(&bytes).expect("lopdf reads the file");
         let back = read.get_object(stream).unwrap().as_stream().unwrap();
         assert_eq!(back.content, b"q Q");
+        assert_eq!(back.dict.get(b"Length").unwrap().as_i64().unwrap(), 3);
         assert!(read.catalog().is_ok());
     }
 
     #[test]
     fn the_id_follows_the_content_and_only_the_content() {
         let file = |content: &[u8]| {
-            let mut doc = lopdf::Document::with_version("1.7");
-            doc.add_object(lopdf::Stream::new(Dictionary::new(), content.to_vec()));
+            let mut doc = Document::new();
+            doc.add_object(Stream::new(Dictionary::new(), content.to_vec()));
             let bytes = to_bytes(&doc);
             let read = lopdf::Document::load_mem(&bytes).expect("lopdf reads the file");
             let ids = read.trailer.get(b"ID").unwrap().as_array().unwrap().clone();
