@@ -147,7 +147,7 @@ fn wrong_type_and_duplicate_ids_are_reported() {
         common::stderr(&out)
     );
 
-    // A wrong type deep inside a block points at its own line, not the block's header.
+    // A wrong type deep inside a block points at the value itself, not the block's header.
     let typed = variant(
         &dir,
         "typed.toml",
@@ -158,10 +158,11 @@ fn wrong_type_and_duplicate_ids_are_reported() {
     assert_eq!(out.status.code(), Some(1));
     let text = std::fs::read_to_string(&typed).unwrap();
     let line = text.lines().position(|l| l == "dose = 200").unwrap() + 1;
+    let column = "dose = ".len() + 1;
     let err = common::stderr(&out);
     assert!(
         err.contains(&format!(
-            "typed.toml:{line}:1: invalid type: integer `200`, expected a string"
+            "typed.toml:{line}:{column}: invalid type: integer `200`, expected a string"
         )),
         "{err}"
     );

@@ -167,7 +167,7 @@ fn cases() -> Vec<Case> {
                 "items = [\"Walk every day.\", \"Rest when it hurts.\"]",
                 "items = \"Walk\"",
             ),
-            Refused(1, &["h.toml:20:1", "expected a sequence"]),
+            Refused(1, &["h.toml:20:9", "expected a sequence"]),
         ),
         build_case(
             "string where a date belongs",

@@ -1,6 +1,7 @@
 //! The handout as written in TOML: plain data types, parsed by serde with every unknown key
 //! refused, then checked by [`validate`] for what serde cannot express.
 
+mod block_de;
 mod parse;
 mod validate;
 
@@ -60,8 +61,9 @@ pub struct Section {
     pub blocks: Vec<Block>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
+/// A block of a section, named in TOML by its `type` (`paragraph`, `do-avoid`, ...), with
+/// its fields beside it. Read by hand in `block_de`: every unknown key is refused.
+#[derive(Debug, Clone)]
 pub enum Block {
     Paragraph {
         text: String,
@@ -89,17 +91,15 @@ pub enum Block {
         blocks: Vec<Block>,
     },
     DoAvoid {
-        #[serde(rename = "do")]
+        /// Written `do` in TOML.
         dos: Vec<String>,
         avoid: Vec<String>,
     },
     WarningSigns {
-        #[serde(default)]
         intro: Option<String>,
         signs: Vec<WarningSign>,
     },
     Note {
-        #[serde(default)]
         title: Option<String>,
         text: String,
     },
@@ -108,27 +108,23 @@ pub enum Block {
     },
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct Term {
     pub term: String,
     pub text: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct Medicine {
     pub name: String,
     pub class: String,
     pub dose: String,
     pub timing: String,
     pub side_effects: String,
-    #[serde(default)]
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct Supplement {
     pub name: String,
     pub dose: String,
@@ -136,8 +132,7 @@ pub struct Supplement {
     pub how_it_works: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct Procedure {
     pub name: String,
     pub what: String,
@@ -158,8 +153,7 @@ pub struct WarningSign {
     pub text: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct QuestionAnswer {
     pub question: String,
     pub answer: String,

@@ -92,10 +92,10 @@ impl fmt::Display for SourceError {
     }
 }
 
-/// Errors inside a typed block are reported by the parser at the block's table header,
-/// because serde reads tagged blocks through a buffer that has no positions. The line at
-/// fault can still be found after that header, before the next section: the line of an
-/// unknown key, or the line whose value has the wrong type.
+/// Mistakes found only once a whole block has been read (a key its type does not have,
+/// an item of the wrong kind) are reported by the parser at the block's table header. The
+/// line at fault can still be found after that header, before the next section: the line
+/// of an unknown key, or the line whose value has the wrong type.
 fn refine_offset(text: &str, span: std::ops::Range<usize>, message: &str) -> usize {
     let rest = text.get(span.start..).unwrap_or("");
     let region_end = rest
