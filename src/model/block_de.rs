@@ -54,76 +54,27 @@ impl Kind {
     }
 }
 
-/// A key of a block table.
-enum Key {
-    Type,
-    Text,
-    Items,
-    Title,
-    Blocks,
-    Do,
-    Avoid,
-    Intro,
-    Signs,
-    Unknown(String),
-}
-
-impl Key {
-    fn name(&self) -> &str {
-        match self {
-            Key::Type => "type",
-            Key::Text => "text",
-            Key::Items => "items",
-            Key::Title => "title",
-            Key::Blocks => "blocks",
-            Key::Do => "do",
-            Key::Avoid => "avoid",
-            Key::Intro => "intro",
-            Key::Signs => "signs",
-            Key::Unknown(name) => name,
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Key {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Key, D::Error> {
-        struct KeyVisitor;
-        impl Visitor<'_> for KeyVisitor {
-            type Value = Key;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a block key")
-            }
-            fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
-                Ok(match key {
-                    "type" => Key::Type,
-                    "text" => Key::Text,
-                    "items" => Key::Items,
-                    "title" => Key::Title,
-                    "blocks" => Key::Blocks,
-                    "do" => Key::Do,
-                    "avoid" => Key::Avoid,
-                    "intro" => Key::Intro,
-                    "signs" => Key::Signs,
-                    other => Key::Unknown(other.to_string()),
-                })
-            }
-        }
-        deserializer.deserialize_identifier(KeyVisitor)
-    }
-}
-
-/// A key of an item table: one of the item types' fields, or another.
+/// A key of a block or item table: one of the names blocks and items use, kept without
+/// allocating, or another, kept for the message that refuses it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum ItemKey {
+enum Key {
     Known(&'static str),
     Unknown(String),
 }
 
-impl ItemKey {
-    /// Every field of every item type.
-    const FIELDS: [&'static str; 14] = [
-        "term",
+impl Key {
+    /// Every key of every block type and item type.
+    const KNOWN: [&'static str; 22] = [
+        "type",
         "text",
+        "items",
+        "title",
+        "blocks",
+        "do",
+        "avoid",
+        "intro",
+        "signs",
+        "term",
         "name",
         "class",
         "dose",
@@ -140,35 +91,35 @@ impl ItemKey {
 
     fn name(&self) -> &str {
         match self {
-            ItemKey::Known(name) => name,
-            ItemKey::Unknown(name) => name,
+            Key::Known(name) => name,
+            Key::Unknown(name) => name,
         }
     }
 }
 
-impl<'de> Deserialize<'de> for ItemKey {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<ItemKey, D::Error> {
-        struct ItemKeyVisitor;
-        impl Visitor<'_> for ItemKeyVisitor {
-            type Value = ItemKey;
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Key, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = Key;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an item key")
+                f.write_str("a key")
             }
-            fn visit_str<E: de::Error>(self, key: &str) -> Result<ItemKey, E> {
-                Ok(match ItemKey::FIELDS.iter().find(|&&f| f == key) {
-                    Some(known) => ItemKey::Known(known),
-                    None => ItemKey::Unknown(key.to_string()),
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
+                Ok(match Key::KNOWN.iter().find(|&&k| k == key) {
+                    Some(known) => Key::Known(known),
+                    None => Key::Unknown(key.to_string()),
                 })
             }
         }
-        deserializer.deserialize_identifier(ItemKeyVisitor)
+        deserializer.deserialize_identifier(KeyVisitor)
     }
 }
 
 /// An entry of `items` before the block's type is known: text, or a table of text.
 enum RawItem {
     Text(String),
-    Table(Vec<(ItemKey, String)>),
+    Table(Vec<(Key, String)>),
 }
 
 impl<'de> Deserialize<'de> for RawItem {
@@ -187,7 +138,7 @@ impl<'de> Deserialize<'de> for RawItem {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawItem, A::Error> {
                 let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(4));
-                while let Some(entry) = map.next_entry::<ItemKey, String>()? {
+                while let Some(entry) = map.next_entry::<Key, String>()? {
                     entries.push(entry);
                 }
                 Ok(RawItem::Table(entries))
@@ -198,7 +149,7 @@ impl<'de> Deserialize<'de> for RawItem {
 }
 
 /// The entries of one item table, taken out by name as the item is built.
-struct Table(Vec<(ItemKey, String)>);
+struct Table(Vec<(Key, String)>);
 
 impl Table {
     /// Refuses a key that is not among `fields`: the first in key order, as serde does.
@@ -375,21 +326,22 @@ impl<'de> Deserialize<'de> for Block {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Block, A::Error> {
                 let mut fields = Fields::default();
                 while let Some(key) = map.next_key::<Key>()? {
-                    match &key {
-                        Key::Type => fields.kind = Some(map.next_value()?),
-                        Key::Text => fields.text = Some(map.next_value()?),
-                        Key::Items => fields.items = Some(map.next_value()?),
-                        Key::Title => fields.title = Some(map.next_value()?),
-                        Key::Blocks => fields.blocks = Some(map.next_value()?),
-                        Key::Do => fields.dos = Some(map.next_value()?),
-                        Key::Avoid => fields.avoid = Some(map.next_value()?),
-                        Key::Intro => fields.intro = Some(map.next_value()?),
-                        Key::Signs => fields.signs = Some(map.next_value()?),
-                        Key::Unknown(_) => {
+                    match key.name() {
+                        "type" => fields.kind = Some(map.next_value()?),
+                        "text" => fields.text = Some(map.next_value()?),
+                        "items" => fields.items = Some(map.next_value()?),
+                        "title" => fields.title = Some(map.next_value()?),
+                        "blocks" => fields.blocks = Some(map.next_value()?),
+                        "do" => fields.dos = Some(map.next_value()?),
+                        "avoid" => fields.avoid = Some(map.next_value()?),
+                        "intro" => fields.intro = Some(map.next_value()?),
+                        "signs" => fields.signs = Some(map.next_value()?),
+                        // Refused once the block's type is known, naming its keys.
+                        _ => {
                             map.next_value::<IgnoredAny>()?;
                         }
                     }
-                    if !matches!(key, Key::Type) {
+                    if key.name() != "type" {
                         fields.seen.push(key);
                     }
                 }
