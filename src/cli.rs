@@ -286,7 +286,7 @@ fn build(args: BuildArgs) -> Result<(), Error> {
     );
     // The process ends next and the kernel takes its memory back whole: freeing the
     // handout's and the layout's thousands of allocations one by one first would be
-    // about 3 % of a brief's run.
+    // about 1.5 % of a brief's instructions.
     std::mem::forget(built);
     std::mem::forget(handout);
     Ok(())
