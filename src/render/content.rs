@@ -7,7 +7,7 @@
 use printpdf::{Color, DictItem, LineCapStyle, LineJoinStyle, Op, PaintMode, TextItem, TextMatrix};
 
 use super::embed::FontUsage;
-use super::write::{hex, hex_u16, integer, name, real};
+use super::write::{hex, hex_u16, integer, name, real, reference};
 use crate::error::Error;
 use crate::fonts::{is_invisible_format, Face, Fonts};
 
@@ -201,12 +201,7 @@ fn dict_item(out: &mut Vec<u8>, item: &DictItem) {
             out.push(b']');
         }
         DictItem::String { data, .. } | DictItem::Bytes(data) => hex(out, data),
-        DictItem::Ref { obj, gen } => {
-            integer(out, i64::from(*obj));
-            out.push(b' ');
-            integer(out, i64::from(*gen));
-            out.extend_from_slice(b" R");
-        }
+        DictItem::Ref { obj, gen } => reference(out, *obj, *gen),
         DictItem::Null | DictItem::Stream { .. } => out.extend_from_slice(b"null"),
     }
 }

@@ -62,10 +62,6 @@ impl FontUsage {
     }
 }
 
-fn name(s: &str) -> Object {
-    Object::Name(s.to_string().into())
-}
-
 /// The subset tag: six capitals that differ between subsets of one face (PDF 32000
 /// 9.6.4), taken from a hash of the glyph list so the same glyphs give the same tag.
 fn subset_tag(face: Face, used: &FaceUse) -> String {
@@ -113,8 +109,8 @@ fn embed_face(
     let weight = f32::from(data.weight().to_number());
     let stem_v = 10.0 + 220.0 * ((weight - 50.0) / 900.0).powi(2);
     let mut descriptor = Dictionary::new();
-    descriptor.set("Type", name("FontDescriptor"));
-    descriptor.set("FontName", name(&base_font));
+    descriptor.set("Type", Object::name("FontDescriptor"));
+    descriptor.set("FontName", Object::Name(base_font.clone().into()));
     descriptor.set("Flags", Object::Integer(flags));
     descriptor.set(
         "FontBBox",
@@ -152,12 +148,12 @@ fn embed_face(
     system_info.set("Ordering", Object::string_literal("Identity"));
     system_info.set("Supplement", Object::Integer(0));
     let mut cid_font = Dictionary::new();
-    cid_font.set("Type", name("Font"));
-    cid_font.set("Subtype", name("CIDFontType2"));
-    cid_font.set("BaseFont", name(&base_font));
+    cid_font.set("Type", Object::name("Font"));
+    cid_font.set("Subtype", Object::name("CIDFontType2"));
+    cid_font.set("BaseFont", Object::Name(base_font.clone().into()));
     cid_font.set("CIDSystemInfo", Object::Dictionary(system_info));
     cid_font.set("FontDescriptor", Object::Reference(descriptor));
-    cid_font.set("CIDToGIDMap", name("Identity"));
+    cid_font.set("CIDToGIDMap", Object::name("Identity"));
     cid_font.set(
         "W",
         Object::Array(vec![Object::Integer(0), Object::Array(widths)]),
@@ -166,10 +162,10 @@ fn embed_face(
 
     let to_unicode = doc.add_object(Stream::new(Dictionary::new(), to_unicode(&used.unicode)));
     let mut font = Dictionary::new();
-    font.set("Type", name("Font"));
-    font.set("Subtype", name("Type0"));
-    font.set("BaseFont", name(&base_font));
-    font.set("Encoding", name("Identity-H"));
+    font.set("Type", Object::name("Font"));
+    font.set("Subtype", Object::name("Type0"));
+    font.set("BaseFont", Object::Name(base_font.into()));
+    font.set("Encoding", Object::name("Identity-H"));
     font.set(
         "DescendantFonts",
         Object::Array(vec![Object::Reference(cid_font)]),

@@ -2,7 +2,7 @@
 //! metadata) and writes it; dates are fixed, and `write` derives the trailer `/ID`
 //! from the content instead of a random one.
 
-use super::object::{Dictionary, Document, Object, ObjectId, StringFormat};
+use super::object::{Dictionary, Document, Object, ObjectId};
 
 use super::outline::text_string;
 use super::{Info, PageMarks};
@@ -64,10 +64,7 @@ fn information(info: &Info) -> Result<Dictionary, Error> {
     dict.set("CreationDate", Object::string_literal(date.clone()));
     dict.set("ModDate", Object::string_literal(date));
     if let Some(inputs) = &info.inputs {
-        dict.set(
-            INPUTS_KEY,
-            Object::String(inputs.as_bytes().to_vec(), StringFormat::Literal),
-        );
+        dict.set(INPUTS_KEY, Object::string_literal(inputs.as_bytes()));
     }
     Ok(dict)
 }

@@ -78,10 +78,6 @@ impl Dictionary {
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, &Object)> {
         self.0.iter().map(|(k, v)| (*k, v))
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
 }
 
 /// A stream: its dictionary and its bytes. `write` adds `/Length`.
@@ -130,12 +126,6 @@ impl Document {
         {
             *slot = Some(object.into());
         }
-    }
-
-    pub fn get(&self, id: ObjectId) -> Option<&Object> {
-        self.objects
-            .get((id.0 as usize).checked_sub(1)?)
-            .and_then(Option::as_ref)
     }
 
     pub fn dictionary_mut(&mut self, id: ObjectId) -> Option<&mut Dictionary> {
@@ -190,7 +180,10 @@ mod tests {
         assert!(doc.dictionary_mut(added).is_none());
         let ids: Vec<ObjectId> = doc.objects().map(|(id, _)| id).collect();
         assert_eq!(ids, vec![(1, 0), (2, 0)]);
-        assert_eq!(doc.get((3, 0)), None);
-        assert_eq!(doc.get((0, 0)), None);
+        // Numbers never handed out are nobody's.
+        assert!(doc.dictionary_mut((3, 0)).is_none());
+        assert!(doc.dictionary_mut((0, 0)).is_none());
+        doc.set_object((0, 0), Dictionary::new());
+        assert_eq!(doc.objects().count(), 2);
     }
 }

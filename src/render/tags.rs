@@ -16,15 +16,11 @@ enum Kid {
     Annotation { page: ObjectId, id: ObjectId },
 }
 
-fn name(s: &'static str) -> Object {
-    Object::name(s)
-}
-
 /// A standard attribute (`/A`): one entry of the attribute owner `owner`.
 fn attribute(owner: &'static str, key: &'static str, value: &'static str) -> Object {
     let mut attributes = Dictionary::new();
-    attributes.set("O", name(owner));
-    attributes.set(key, name(value));
+    attributes.set("O", Object::name(owner));
+    attributes.set(key, Object::name(value));
     Object::Dictionary(attributes)
 }
 
@@ -90,13 +86,13 @@ pub fn add(
         let page_dict = doc.dictionary_mut(page).ok_or("a page is missing")?;
         page_dict.set("StructParents", Object::Integer(index as i64));
         // Tab through annotations in structure order.
-        page_dict.set("Tabs", name("S"));
+        page_dict.set("Tabs", Object::name("S"));
     }
 
     for (node, (data, id)) in structure.nodes.iter().zip(&ids).enumerate() {
         let mut dict = Dictionary::new();
-        dict.set("Type", name("StructElem"));
-        dict.set("S", name(data.tag.name()));
+        dict.set("Type", Object::name("StructElem"));
+        dict.set("S", Object::name(data.tag.name()));
         dict.set(
             "P",
             Object::Reference(data.parent.map_or(tree_root, |p| ids[p])),
@@ -119,14 +115,14 @@ pub fn add(
                 Kid::Marked { page, mcid } if Some(page) == home => Object::Integer(mcid as i64),
                 Kid::Marked { page, mcid } => {
                     let mut mcr = Dictionary::new();
-                    mcr.set("Type", name("MCR"));
+                    mcr.set("Type", Object::name("MCR"));
                     mcr.set("Pg", Object::Reference(page));
                     mcr.set("MCID", Object::Integer(mcid as i64));
                     Object::Dictionary(mcr)
                 }
                 Kid::Annotation { page, id } => {
                     let mut objr = Dictionary::new();
-                    objr.set("Type", name("OBJR"));
+                    objr.set("Type", Object::name("OBJR"));
                     objr.set("Pg", Object::Reference(page));
                     objr.set("Obj", Object::Reference(id));
                     Object::Dictionary(objr)
@@ -161,7 +157,7 @@ pub fn add(
     nums.set("Nums", Object::Array(parent_tree));
     let parent_tree_id = doc.add_object(Object::Dictionary(nums));
     let mut root = Dictionary::new();
-    root.set("Type", name("StructTreeRoot"));
+    root.set("Type", Object::name("StructTreeRoot"));
     root.set(
         "K",
         Object::Array(

@@ -110,13 +110,16 @@ pub fn value(out: &mut Vec<u8>, object: &Object) {
         Object::Dictionary(dict) => dictionary(out, dict),
         // Streams are only ever indirect objects; `to_bytes` writes them.
         Object::Stream(stream) => dictionary(out, &stream.dict),
-        Object::Reference((id, generation)) => {
-            integer(out, i64::from(*id));
-            out.push(b' ');
-            integer(out, i64::from(*generation));
-            out.extend_from_slice(b" R");
-        }
+        Object::Reference((id, generation)) => reference(out, *id, *generation),
     }
+}
+
+/// An indirect reference: `12 0 R`.
+pub fn reference(out: &mut Vec<u8>, id: u32, generation: u16) {
+    integer(out, i64::from(id));
+    out.push(b' ');
+    integer(out, i64::from(generation));
+    out.extend_from_slice(b" R");
 }
 
 fn starts_with_delimiter(object: &Object) -> bool {
