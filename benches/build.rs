@@ -3,10 +3,10 @@
 use std::path::Path;
 
 use handout::labels::Labels;
-use handout::layout::Paper;
 use handout::model;
 use handout::pipeline::{self, Options};
 use handout::select::Selection;
+use handout::vocabulary::Paper;
 
 const BUNDLED: &str = "handouts/l3-l4-foraminal-narrowing.toml";
 

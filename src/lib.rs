@@ -1,9 +1,10 @@
 //! `handout`: TOML patient handouts to laid-out, printable PDF pages.
 //!
-//! The pipeline, one module per step:
-//! [`model`] (TOML types and validation) → [`select`] (which sections) →
-//! [`layout`] (pure: measure, wrap, paginate into positioned boxes) →
-//! [`render`] (boxes to PDF) → the `handout` binary's CLI.
+//! The pipeline, one module per step, each depending only on those before it:
+//! [`vocabulary`] (colours, paper, lengths) → [`model`], [`profile`], [`personal`]
+//! (the inputs) → [`select`] (which sections) → [`layout`] (pure: measure, wrap,
+//! paginate into positioned boxes) → [`render`] (boxes to PDF) → [`pipeline`] (the one
+//! way to build a handout) → [`batch`] and [`cli`].
 //!
 //! Building a handout from Rust:
 //!
@@ -44,5 +45,6 @@ pub mod profile;
 pub mod readability;
 pub mod render;
 pub mod select;
+pub mod vocabulary;
 
 pub use error::Error;

@@ -6,12 +6,13 @@ use std::path::{Path, PathBuf};
 use crate::error::Error;
 use crate::fonts::Fonts;
 use crate::labels::Labels;
-use crate::layout::{self, Branding, LayoutError, LogoBox, Origin, Paper, Theme, WebLink};
+use crate::layout::{self, Branding, LayoutError, LogoBox, Origin, Theme, WebLink};
 use crate::model::Handout;
 use crate::personal::Personal;
-use crate::profile::Profile;
+use crate::profile::{Logo, Profile};
 use crate::render;
 use crate::select::{self, Selection, FULL_PRESET};
+use crate::vocabulary::Paper;
 
 /// How to build one handout. Unset fields fall back to the profile, then to defaults.
 #[derive(Debug, Clone, Default)]
@@ -26,6 +27,10 @@ pub struct Options<'a> {
     pub timestamp: Option<i64>,
     /// The inputs' hash to record in the PDF (batch runs).
     pub inputs: Option<String>,
+    /// The profile's logo already encoded for PDF, for a caller that builds many
+    /// handouts with one profile (a batch encodes each logo once); without it, each
+    /// build encodes the logo itself.
+    pub encoded_logo: Option<&'a render::EncodedImage>,
 }
 
 impl Options<'_> {
@@ -116,12 +121,30 @@ pub fn build(handout: &Handout, path: &Path, options: &Options<'_>) -> Result<Ou
         inputs: options.inputs.clone(),
         language: meta.language.clone(),
     };
-    let logo = options
-        .profile
-        .and_then(|p| p.logo.as_ref())
-        .map(|l| &l.image);
+    let encoded;
+    let logo = match (
+        options.encoded_logo,
+        options.profile.and_then(|p| p.logo.as_ref()),
+    ) {
+        (Some(encoded), _) => Some(encoded),
+        (None, Some(logo)) => {
+            encoded = encode_logo(logo)?;
+            Some(&encoded)
+        }
+        (None, None) => None,
+    };
     let pdf = render::render(&doc, &info, logo)?;
     Ok(Output { layout: doc, pdf })
+}
+
+/// The logo as the PDF backend embeds it.
+pub fn encode_logo(logo: &Logo) -> Result<render::EncodedImage, Error> {
+    render::EncodedImage::new(&logo.pixels).map_err(|e| {
+        Error::Pdf(format!(
+            "the logo {} could not be encoded: {e}",
+            logo.path.display()
+        ))
+    })
 }
 
 /// Selects and lays out, without rendering.
@@ -147,8 +170,8 @@ pub fn lay_out(
         branding: Branding {
             clinic: profile.and_then(|p| p.clinic.as_ref()),
             logo: profile.and_then(|p| p.logo.as_ref()).map(|l| LogoBox {
-                width_px: l.width_px,
-                height_px: l.height_px,
+                width_px: l.pixels.width,
+                height_px: l.pixels.height,
                 alt: l.alt.clone(),
             }),
             footer_line: profile.and_then(|p| p.footer_line.as_deref()),

@@ -5,26 +5,7 @@ use std::path::Path;
 use crate::error::Error;
 use crate::model::{Handout, Section};
 
-pub use crate::model::FULL_PRESET;
-
-/// What the clinician asked for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Selection {
-    /// A named preset: `full` (built in) or one from the handout's `[presets]`.
-    Preset(String),
-    /// Section ids, printed in the order given.
-    Sections(Vec<String>),
-}
-
-impl Selection {
-    /// A short name for output files: the preset name, or `sections` for a custom list.
-    pub fn file_label(&self) -> &str {
-        match self {
-            Selection::Preset(name) => name,
-            Selection::Sections(_) => "sections",
-        }
-    }
-}
+pub use crate::model::{Selection, FULL_PRESET};
 
 /// The names a `--preset` may take for this handout: `full` first, then the handout's own.
 pub fn preset_names(handout: &Handout) -> Vec<String> {

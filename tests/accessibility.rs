@@ -218,7 +218,7 @@ fn structure_tree_reads_in_the_layouts_order() {
 
 #[test]
 fn structure_tree_holds_every_word_of_the_selected_sections_in_source_order() {
-    let (handout, out) = common::build(common::preset("full"), handout::layout::Paper::Letter);
+    let (handout, out) = common::build(common::preset("full"), handout::vocabulary::Paper::Letter);
     let tree: String = structure_text(&out.pdf, "words")
         .into_iter()
         .map(|t| t.text)
@@ -349,7 +349,7 @@ fn output_profile(pdf: &[u8]) -> Vec<u8> {
 
 #[test]
 fn the_srgb_profile_is_read_by_littlecms_as_srgb() {
-    let (_, out) = common::build(common::preset("brief"), handout::layout::Paper::Letter);
+    let (_, out) = common::build(common::preset("brief"), handout::vocabulary::Paper::Letter);
     let icc = output_profile(&out.pdf);
     assert!(icc.len() < 4096, "{} bytes", icc.len());
     let dir = common::scratch("icc");

@@ -6,9 +6,10 @@ mod common;
 
 use std::path::PathBuf;
 
-use handout::layout::{dump::dump, Paper};
+use handout::layout::dump::dump;
 use handout::pipeline::Options;
 use handout::select::Selection;
+use handout::vocabulary::Paper;
 use similar::TextDiff;
 
 fn golden_dir() -> PathBuf {

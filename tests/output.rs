@@ -4,9 +4,9 @@
 
 mod common;
 
-use handout::layout::Paper;
 use handout::model::Handout;
 use handout::select::Selection;
+use handout::vocabulary::Paper;
 
 /// The body text of each page, with the header (title) and footer (disclaimer and
 /// "Page X of Y") removed, asserting they are there.

@@ -3,10 +3,11 @@
 use std::path::Path;
 
 use handout::labels::Labels;
-use handout::layout::{Document, Item, Paper};
+use handout::layout::{Document, Item};
 use handout::model;
 use handout::pipeline::{self, Options};
 use handout::select::Selection;
+use handout::vocabulary::Paper;
 
 fn handout_with_filler(sentences: usize) -> String {
     let filler =

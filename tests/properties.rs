@@ -5,10 +5,11 @@ mod common;
 
 use std::path::Path;
 
-use handout::layout::{Item, Paper, Role};
+use handout::layout::{Item, Role};
 use handout::model;
 use handout::pipeline::{self, Options};
 use handout::select::Selection;
+use handout::vocabulary::Paper;
 use proptest::prelude::*;
 use toml::{Table, Value};
 

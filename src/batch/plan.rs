@@ -13,16 +13,20 @@ use super::names::pdf_name;
 use crate::error::Error;
 use crate::fonts::Face;
 use crate::hash::Fnv128;
-use crate::layout::Paper;
 use crate::personal::{self, Personal};
+use crate::pipeline;
 use crate::profile::{self, Profile};
+use crate::render::EncodedImage;
 use crate::select::{self, Selection, FULL_PRESET};
+use crate::vocabulary::Paper;
 
-/// A profile with the hash of its files (the TOML and the logo).
+/// A profile with the hash of its files (the TOML and the logo), and its logo encoded
+/// once for every job that uses it.
 #[derive(Debug)]
 pub struct LoadedProfile {
     pub profile: Profile,
     pub hash: [u8; 16],
+    pub encoded_logo: Option<EncodedImage>,
 }
 
 impl LoadedProfile {
@@ -33,9 +37,15 @@ impl LoadedProfile {
         if let Some(logo) = &profile.logo {
             hash.field(&std::fs::read(&logo.path).unwrap_or_default());
         }
+        let encoded_logo = profile
+            .logo
+            .as_ref()
+            .map(pipeline::encode_logo)
+            .transpose()?;
         Ok(Arc::new(LoadedProfile {
             profile,
             hash: hash.finish(),
+            encoded_logo,
         }))
     }
 }

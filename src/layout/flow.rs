@@ -3,8 +3,9 @@
 
 use super::structure::{NodeId, Structure};
 use super::text::{self, Line, Span};
-use super::{Item, Rect, Rgb, Role, Rule, Stroke, Text};
+use super::{Item, Rect, Role, Rule, Stroke, Text};
 use crate::fonts::Fonts;
+use crate::vocabulary::Rgb;
 
 /// A slice of content that is never split across pages: one line of text, a table row,
 /// a heading with its rule.

@@ -18,23 +18,14 @@ mod theme;
 pub use coverage::check_coverage;
 pub use structure::{NodeId, Numbering, Scope, Structure, Tag};
 pub use text::MissingGlyph;
-pub use theme::{Paper, Theme};
+pub use theme::Theme;
 
 use crate::fonts::{Face, Fonts};
 use crate::labels::Labels;
 use crate::model::{Handout, Section};
 use crate::personal::Personal;
 use crate::profile::Clinic;
-
-/// An sRGB colour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Rgb(pub u8, pub u8, pub u8);
-
-impl Rgb {
-    pub fn hex(self) -> String {
-        format!("#{:02X}{:02X}{:02X}", self.0, self.1, self.2)
-    }
-}
+use crate::vocabulary::Rgb;
 
 /// What a box is for: its look in the dump, and whether it is page furniture.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -4,8 +4,8 @@
 use textwrap::core::Fragment;
 use textwrap::wrap_algorithms::{wrap_first_fit, wrap_optimal_fit, Penalties};
 
-use super::Rgb;
 use crate::fonts::{is_invisible_format, Face, Fonts, Style};
+use crate::vocabulary::Rgb;
 
 /// A run of text in one style and colour, as written (not yet split into words).
 #[derive(Debug, Clone)]

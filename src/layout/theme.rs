@@ -1,23 +1,6 @@
 //! Page geometry, type sizes, spacing and colours.
 
-use super::Rgb;
-
-/// Paper sizes clinics print on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Paper {
-    Letter,
-    A4,
-}
-
-impl Paper {
-    /// Width and height in points.
-    pub fn size(self) -> (f32, f32) {
-        match self {
-            Paper::Letter => (612.0, 792.0),
-            Paper::A4 => (595.28, 841.89),
-        }
-    }
-}
+use crate::vocabulary::{mm_to_pt, Paper, Rgb};
 
 /// Everything about the look of a handout that is not its text.
 #[derive(Debug, Clone, PartialEq)]
@@ -166,18 +149,17 @@ impl Theme {
         left: Option<f32>,
         right: Option<f32>,
     ) -> Theme {
-        let pt = |mm: f32| mm * 72.0 / 25.4;
         if let Some(v) = top {
-            self.margin_top = pt(v);
+            self.margin_top = mm_to_pt(v);
         }
         if let Some(v) = bottom {
-            self.margin_bottom = pt(v);
+            self.margin_bottom = mm_to_pt(v);
         }
         if let Some(v) = left {
-            self.margin_left = pt(v);
+            self.margin_left = mm_to_pt(v);
         }
         if let Some(v) = right {
-            self.margin_right = pt(v);
+            self.margin_right = mm_to_pt(v);
         }
         self
     }

@@ -3,9 +3,11 @@
 
 mod block_de;
 mod parse;
+mod selection;
 mod validate;
 
-pub use parse::{load, parse, read_toml, toml_files, SourceError, MAX_INPUT_BYTES};
+pub use parse::{load, parse, read_toml, toml_files, MAX_INPUT_BYTES};
+pub use selection::Selection;
 pub use validate::{check_url, is_kebab_id, validate, Problem, FULL_PRESET};
 
 use serde::Deserialize;

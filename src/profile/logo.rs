@@ -1,24 +1,23 @@
 //! The clinic logo: a PNG or JPEG file, checked and decoded once.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use printpdf::RawImage;
+use printpdf::{RawImage, RawImageData, RawImageFormat};
 
-use crate::render::EncodedImage;
+use crate::vocabulary::Pixels;
 
 /// Pixel limits: a logo is printed a few centimetres wide, so anything larger is a
 /// mistake (a photo, a scan) that would only bloat every PDF.
 pub const MAX_SIDE_PX: u32 = 10_000;
 pub const MAX_PIXELS: u64 = 25_000_000;
 
-/// A decoded logo, ready to place and embed.
+/// A decoded logo, ready to place and for a backend to encode.
 #[derive(Debug, Clone)]
 pub struct Logo {
     pub path: PathBuf,
-    /// Encoded once here, so every handout of a batch embeds the same bytes.
-    pub image: EncodedImage,
-    pub width_px: u32,
-    pub height_px: u32,
+    /// Decoded once here; cloning shares it.
+    pub pixels: Arc<Pixels>,
     pub alt: String,
 }
 
@@ -110,14 +109,69 @@ pub fn load(path: &Path, alt: &str) -> Result<Logo, String> {
             path.display()
         )
     })?;
-    let encoded = EncodedImage::new(&image)
-        .map_err(|e| format!("the logo {} could not be encoded: {e}", path.display()))?;
+    let pixels = planes(&image)
+        .map_err(|e| format!("the logo {} could not be decoded: {e}", path.display()))?;
     Ok(Logo {
         path: path.to_path_buf(),
-        width_px: image.width as u32,
-        height_px: image.height as u32,
-        image: encoded,
+        pixels: Arc::new(pixels),
         alt: alt.to_string(),
+    })
+}
+
+/// Splits decoded pixels into 8-bit colour and alpha planes; an alpha plane that is
+/// opaque everywhere is dropped.
+fn planes(image: &RawImage) -> Result<Pixels, String> {
+    let samples: Vec<u8> = match &image.pixels {
+        RawImageData::U8(bytes) => bytes.clone(),
+        // 16-bit samples: the high byte is what paper can show.
+        RawImageData::U16(words) => words.iter().map(|w| (w >> 8) as u8).collect(),
+        RawImageData::F32(floats) => floats
+            .iter()
+            .map(|f| (f.clamp(0.0, 1.0) * 255.0).round() as u8)
+            .collect(),
+    };
+    let (channels, grey, has_alpha, bgr) = match image.data_format {
+        RawImageFormat::R8 | RawImageFormat::R16 => (1, true, false, false),
+        RawImageFormat::RG8 | RawImageFormat::RG16 => (2, true, true, false),
+        RawImageFormat::RGB8 | RawImageFormat::RGB16 | RawImageFormat::RGBF32 => {
+            (3, false, false, false)
+        }
+        RawImageFormat::RGBA8 | RawImageFormat::RGBA16 | RawImageFormat::RGBAF32 => {
+            (4, false, true, false)
+        }
+        RawImageFormat::BGR8 => (3, false, false, true),
+        RawImageFormat::BGRA8 => (4, false, true, true),
+    };
+    let pixels = image.width * image.height;
+    if samples.len() != pixels * channels {
+        return Err(format!(
+            "{} samples for {} x {} pixels of {channels} channels",
+            samples.len(),
+            image.width,
+            image.height
+        ));
+    }
+    let color_channels = if grey { 1 } else { 3 };
+    let mut color = Vec::with_capacity(pixels * color_channels);
+    let mut alpha = Vec::with_capacity(if has_alpha { pixels } else { 0 });
+    for pixel in samples.chunks_exact(channels) {
+        if bgr {
+            color.extend([pixel[2], pixel[1], pixel[0]]);
+        } else {
+            color.extend_from_slice(&pixel[..color_channels]);
+        }
+        if has_alpha {
+            alpha.push(pixel[channels - 1]);
+        }
+    }
+    let opaque = alpha.iter().all(|&a| a == 255);
+    let side = |v: usize| u32::try_from(v).map_err(|_| format!("{v} pixels on a side"));
+    Ok(Pixels {
+        width: side(image.width)?,
+        height: side(image.height)?,
+        grey,
+        color,
+        alpha: (has_alpha && !opaque).then_some(alpha),
     })
 }
 
@@ -141,5 +195,52 @@ mod tests {
         assert_eq!(format(&jpeg), Some(Format::Jpeg));
         assert_eq!(dimensions(&jpeg, Format::Jpeg), Some((40, 30)));
         assert_eq!(format(b"GIF89a"), None);
+    }
+
+    fn raw(samples: Vec<u8>, data_format: RawImageFormat) -> RawImage {
+        RawImage {
+            pixels: RawImageData::U8(samples),
+            width: 2,
+            height: 1,
+            data_format,
+            tag: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn rgba_splits_into_colour_and_alpha() {
+        let pixels = planes(&raw(
+            vec![10, 20, 30, 0, 40, 50, 60, 255],
+            RawImageFormat::RGBA8,
+        ))
+        .unwrap();
+        assert_eq!(pixels.color, [10, 20, 30, 40, 50, 60]);
+        assert_eq!(pixels.alpha.as_deref(), Some(&[0, 255][..]));
+        assert!(!pixels.grey);
+        let bgr = planes(&raw(vec![3, 2, 1, 6, 5, 4], RawImageFormat::BGR8)).unwrap();
+        assert_eq!(bgr.color, [1, 2, 3, 4, 5, 6]);
+    }
+
+    #[test]
+    fn opaque_alpha_is_dropped_and_a_short_buffer_is_an_error() {
+        let opaque = planes(&raw(vec![1, 255, 3, 255], RawImageFormat::RG8)).unwrap();
+        assert!(opaque.alpha.is_none());
+        assert!(opaque.grey);
+        assert_eq!(opaque.color, [1, 3]);
+        assert!(planes(&raw(vec![1, 2, 3], RawImageFormat::RGB8)).is_err());
+    }
+
+    #[test]
+    fn the_bundled_logo_decodes_to_its_header_size() {
+        let path = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/profiles/riverside-logo.png"
+        ));
+        let logo = load(path, "Riverside").unwrap();
+        assert_eq!((logo.pixels.width, logo.pixels.height), (240, 240));
+        assert_eq!(
+            logo.pixels.color.len(),
+            240 * 240 * if logo.pixels.grey { 1 } else { 3 }
+        );
     }
 }

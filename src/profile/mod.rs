@@ -1,10 +1,8 @@
 //! Clinic profiles: a clinic's name, logo, colours, paper, wording and default sections,
 //! from a TOML file. See `docs/profile-format.md`.
 
-mod color;
 mod logo;
 
-pub use color::{contrast_on_white, parse_hex, MIN_CONTRAST};
 pub use logo::{Logo, MAX_PIXELS, MAX_SIDE_PX};
 
 use std::collections::BTreeMap;
@@ -14,9 +12,8 @@ use serde::Deserialize;
 
 use crate::error::Error;
 use crate::labels::LabelValue;
-use crate::layout::{Paper, Rgb};
-use crate::model::check_url;
-use crate::select::Selection;
+use crate::model::{check_url, Selection};
+use crate::vocabulary::{contrast_on_white, parse_hex, Paper, Rgb, MIN_CONTRAST};
 
 /// The profile file as written.
 #[derive(Debug, Clone, Deserialize)]

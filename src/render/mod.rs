@@ -28,7 +28,8 @@ use printpdf::{
 
 use crate::error::Error;
 use crate::fonts::{Face, Fonts};
-use crate::layout::{self, Item, NodeId, Rgb};
+use crate::layout::{self, Item, NodeId};
+use crate::vocabulary::Rgb;
 
 /// The creating tool, as the information dictionary and the XMP both name it (PDF/A
 /// requires the two to agree).

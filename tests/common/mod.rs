@@ -4,10 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use handout::layout::Paper;
 use handout::model::{self, Handout};
 use handout::pipeline::{self, Options, Output};
 use handout::select::Selection;
+use handout::vocabulary::Paper;
 
 pub const BUNDLED: &str = "handouts/l3-l4-foraminal-narrowing.toml";
 pub const SPANISH: &str = "handouts/l3-l4-foraminal-narrowing.es.toml";

@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
-use crate::model::SourceError;
+mod source;
+
+pub use source::SourceError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

@@ -1,6 +1,15 @@
-//! Accent colours: parsing `#RRGGBB` and the WCAG contrast check against white paper.
+//! Colours: sRGB triples, parsing `#RRGGBB`, and the WCAG contrast check against white
+//! paper.
 
-use crate::layout::Rgb;
+/// An sRGB colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Rgb(pub u8, pub u8, pub u8);
+
+impl Rgb {
+    pub fn hex(self) -> String {
+        format!("#{:02X}{:02X}{:02X}", self.0, self.1, self.2)
+    }
+}
 
 /// Parses `#RRGGBB` (the `#` is optional).
 pub fn parse_hex(text: &str) -> Option<Rgb> {

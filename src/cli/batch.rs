@@ -1,0 +1,82 @@
+//! `handout batch`: many PDFs in one run.
+
+use std::path::PathBuf;
+
+use crate::batch;
+use crate::error::Error;
+
+pub(super) const BATCH_HELP: &str = "\
+Examples:
+  handout batch --csv today.csv --handouts handouts/ --out-dir out/ --profile profiles/riverside-spine.toml
+  handout batch library.toml --out-dir out/library -j 2 --report report.json
+  handout batch --csv all.csv --handouts handouts/ --out-dir /shared/out --shard 3/8
+
+CSV columns: patient and handout (a handout id) are required; preset or sections
+(ids separated by ;), date (YYYY-MM-DD), clinician, follow_up, note and language are
+optional. A row that fails is reported with its row number; the others still build.
+Outputs already built from the same inputs are skipped unless --force is given.
+Exit code 1 if any job failed or the run was interrupted.";
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["manifest", "csv"])))]
+pub(super) struct BatchArgs {
+    /// A manifest TOML: [[job]] tables with handouts (a file or glob), profile,
+    /// preset or sections, large_print, paper
+    manifest: Option<PathBuf>,
+    /// A patient list (CSV with a header row)
+    #[arg(long, requires = "handouts")]
+    csv: Option<PathBuf>,
+    /// The directory of handouts the CSV's handout column refers to
+    #[arg(long)]
+    handouts: Option<PathBuf>,
+    /// Where to write the PDFs (created if missing)
+    #[arg(long)]
+    out_dir: Option<PathBuf>,
+    /// A clinic profile for every job (overrides the manifest's)
+    #[arg(long)]
+    profile: Option<PathBuf>,
+    /// Worker threads [default: one per core]
+    #[arg(short = 'j', long = "jobs", value_name = "N")]
+    threads: Option<usize>,
+    /// No progress bar
+    #[arg(long)]
+    quiet: bool,
+    /// Write a JSON report: one entry per job with its output, status, error and input hash
+    #[arg(long, value_name = "FILE.json")]
+    report: Option<PathBuf>,
+    /// Rebuild outputs even when they are up to date
+    #[arg(long)]
+    force: bool,
+    /// Only the K-th of N parts of the jobs, e.g. 2/8, for splitting across machines
+    #[arg(long, value_name = "K/N")]
+    shard: Option<batch::Shard>,
+}
+
+pub(super) fn run(args: BatchArgs) -> Result<(), Error> {
+    let source = match (args.csv, args.manifest) {
+        (Some(list), _) => batch::Source::Csv {
+            list,
+            handouts: args.handouts.unwrap_or_else(|| PathBuf::from("handouts")),
+        },
+        (None, Some(manifest)) => batch::Source::Manifest(manifest),
+        (None, None) => return Err(Error::Usage("give a manifest or --csv".into())),
+    };
+    let settings = batch::Settings {
+        source,
+        out_dir: args.out_dir,
+        profile: args.profile,
+        threads: args.threads,
+        quiet: args.quiet,
+        report: args.report,
+        force: args.force,
+        shard: args.shard,
+    };
+    let summary = batch::run(&settings)?;
+    if summary.failed > 0 || summary.not_started > 0 {
+        return Err(Error::BatchIncomplete {
+            failed: summary.failed,
+            not_started: summary.not_started,
+        });
+    }
+    Ok(())
+}

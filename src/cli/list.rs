@@ -1,0 +1,172 @@
+//! `handout list`: what handouts there are, with their codes, review status and sections.
+
+use std::path::{Path, PathBuf};
+
+use super::{review_due, summary};
+use crate::dates::{self, Review};
+use crate::error::Error;
+use crate::model::{self, Handout};
+use crate::select::preset_names;
+
+#[derive(Debug, clap::Args)]
+pub(super) struct ListArgs {
+    /// A handout file, or a directory of them
+    #[arg(default_value = "handouts")]
+    path: PathBuf,
+    /// Only handouts for this ICD-10-CM code or any code under it (M48.06 finds M48.061)
+    #[arg(long)]
+    code: Option<String>,
+    /// Print JSON for scripts instead of text
+    #[arg(long)]
+    json: bool,
+}
+
+/// The handout files under `path`: the file itself, or the `.toml` files in a directory,
+/// sorted by name.
+fn handout_files(path: &Path) -> Result<Vec<PathBuf>, Error> {
+    if !path.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    model::toml_files(path)
+}
+
+pub(super) fn run(args: &ListArgs) -> Result<(), Error> {
+    let (path, code, json) = (args.path.as_path(), args.code.as_deref(), args.json);
+    let files = handout_files(path)?;
+    let mut found = Vec::new();
+    let mut failed = 0;
+    for file in &files {
+        match model::load(file) {
+            Ok((handout, _)) => {
+                if code.is_none_or(|c| matches_code(&handout, c)) {
+                    found.push((file.clone(), handout));
+                }
+            }
+            Err(err) => {
+                eprintln!("error: {err}");
+                failed += 1;
+            }
+        }
+    }
+    let today = dates::today();
+    let out = if json {
+        let entries: Vec<ListEntry> = found
+            .iter()
+            .map(|(file, h)| ListEntry::new(h, file, today))
+            .collect();
+        let mut text = serde_json::to_string_pretty(&entries)
+            .map_err(|e| Error::Pdf(format!("cannot write JSON: {e}")))?;
+        text.push('\n');
+        text
+    } else {
+        found
+            .iter()
+            .map(|(file, h)| describe(h, file, today))
+            .collect()
+    };
+    print!("{out}");
+    summary(failed, files.len())
+}
+
+/// ICD-10-CM codes nest by prefix: M48.06 covers M48.061 and M48.062. A handout
+/// matches when one of its codes is the code asked for, or under it, or above it.
+fn matches_code(handout: &Handout, wanted: &str) -> bool {
+    let norm = |c: &str| c.trim().to_ascii_uppercase().replace('.', "");
+    let wanted = norm(wanted);
+    !wanted.is_empty()
+        && handout.meta.codes.iter().any(|c| {
+            let c = norm(c);
+            c.starts_with(&wanted) || wanted.starts_with(&c)
+        })
+}
+
+fn review_text(handout: &Handout, today: i64) -> String {
+    let due = review_due(handout);
+    match Review::of(handout.meta.review_due.as_ref(), today) {
+        Review::Unscheduled => "no review date".to_string(),
+        Review::Due(_) => format!("current (review due {due})"),
+        Review::Overdue(days) => format!("OVERDUE by {days} days (was due {due})"),
+    }
+}
+
+/// One handout in `list --json`.
+#[derive(serde::Serialize)]
+struct ListEntry {
+    id: String,
+    title: String,
+    language: String,
+    file: String,
+    codes: Vec<String>,
+    presets: Vec<String>,
+    last_updated: String,
+    review_due: Option<String>,
+    review_overdue: bool,
+    sections: Vec<ListSection>,
+}
+
+#[derive(serde::Serialize)]
+struct ListSection {
+    id: String,
+    title: String,
+    items: usize,
+}
+
+impl ListEntry {
+    fn new(h: &Handout, file: &Path, today: i64) -> Self {
+        ListEntry {
+            id: h.meta.id.clone(),
+            title: h.meta.title.clone(),
+            language: h.meta.language.clone(),
+            file: file.display().to_string(),
+            codes: h.meta.codes.clone(),
+            presets: preset_names(h),
+            last_updated: dates::iso(&h.meta.last_updated),
+            review_due: h.meta.review_due.as_ref().map(dates::iso),
+            review_overdue: matches!(
+                Review::of(h.meta.review_due.as_ref(), today),
+                Review::Overdue(_)
+            ),
+            sections: h
+                .sections
+                .iter()
+                .map(|s| ListSection {
+                    id: s.id().to_string(),
+                    title: s.title.clone(),
+                    items: s.item_count(),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn describe(handout: &Handout, file: &Path, today: i64) -> String {
+    let meta = &handout.meta;
+    let mut s = format!("{}  {}\n", meta.id, meta.title);
+    s.push_str(&format!("  file:    {}\n", file.display()));
+    s.push_str(&format!("  review:  {}\n", review_text(handout, today)));
+    if !meta.codes.is_empty() {
+        s.push_str(&format!("  codes:   {}\n", meta.codes.join(", ")));
+    }
+    s.push_str(&format!(
+        "  presets: {}\n",
+        preset_names(handout).join(", ")
+    ));
+    s.push_str("  sections:\n");
+    let width = handout
+        .sections
+        .iter()
+        .map(|sec| sec.id().len())
+        .max()
+        .unwrap_or(0);
+    for section in &handout.sections {
+        let n = section.item_count();
+        s.push_str(&format!(
+            "    {:<width$}  {:>3} item{}  {}\n",
+            section.id(),
+            n,
+            if n == 1 { " " } else { "s" },
+            section.title
+        ));
+    }
+    s
+}

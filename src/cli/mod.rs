@@ -1,0 +1,97 @@
+//! The command line: parses arguments, runs the command, reports errors in one place.
+//! One module per command, each with its own arguments.
+
+mod batch;
+mod build;
+mod check;
+mod list;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::dates;
+use crate::error::Error;
+use crate::model::Handout;
+
+const AFTER_HELP: &str = "\
+Examples:
+  handout build handouts/l3-l4-foraminal-narrowing.toml --preset brief
+  handout build handouts/l3-l4-foraminal-narrowing.toml --sections warning-signs,do-and-avoid -o today.pdf
+  handout build handouts/l3-l4-foraminal-narrowing.toml --paper a4 --large-print
+  handout build handouts/l3-l4-foraminal-narrowing.toml --profile profiles/riverside-spine.toml \\
+      --patient \"Jane Doe\" --clinician \"Dr. Lee\" --follow-up \"In 2 weeks\" --note \"Walk 20 minutes a day.\"
+  handout list handouts/ --code M48.06
+  handout check handouts/*.toml
+
+Exit codes:
+  0  success
+  1  bad input (a handout with mistakes, an unknown section) or a failed build
+  2  usage error (an unknown option, a missing argument)";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "handout",
+    version,
+    about = "Turns TOML patient handouts into printable PDF handouts",
+    after_help = AFTER_HELP
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build a PDF from a handout, with the sections you choose
+    #[command(after_help = AFTER_HELP)]
+    Build(Box<build::BuildArgs>),
+    /// List handouts: id, title, codes, review status, and every section with its item count
+    List(list::ListArgs),
+    /// Build many handouts at once: from a patient list (--csv) or a manifest
+    #[command(after_help = batch::BATCH_HELP)]
+    Batch(batch::BatchArgs),
+    /// Check handouts for mistakes without writing anything
+    Check(check::CheckArgs),
+}
+
+/// Runs the CLI with the process's arguments and returns its exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            let _ = writeln!(std::io::stderr(), "error: {err}");
+            ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(1))
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Error> {
+    match cli.command {
+        Command::Build(args) => build::run(*args),
+        Command::List(args) => list::run(&args),
+        Command::Check(args) => check::run(&args),
+        Command::Batch(args) => batch::run(args),
+    }
+}
+
+/// The review date as YYYY-MM-DD, or empty when there is none.
+fn review_due(handout: &Handout) -> String {
+    handout
+        .meta
+        .review_due
+        .as_ref()
+        .map(dates::iso)
+        .unwrap_or_default()
+}
+
+/// One error for a run over several files whose own errors were already printed.
+fn summary(failed: usize, total: usize) -> Result<(), Error> {
+    if failed == 0 {
+        Ok(())
+    } else {
+        Err(Error::SomeFailed { failed, total })
+    }
+}
