@@ -37,6 +37,7 @@ pub mod fonts;
 pub mod hash;
 pub mod labels;
 pub mod layout;
+pub mod library;
 pub mod model;
 pub mod output;
 pub mod personal;

@@ -45,16 +45,7 @@ pub fn write_atomic_with(
             "it is a directory; give a file name such as out.pdf",
         ));
     }
-    let parent = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if !parent.is_dir() {
-        return Err(fail(
-            target,
-            format!("the directory {} does not exist", parent.display()),
-        ));
-    }
+    let temp = temporary_beside(target)?;
     if let Ok(out) = target.canonicalize() {
         for input in inputs {
             if input.canonicalize().is_ok_and(|i| i == out) {
@@ -65,17 +56,6 @@ pub fn write_atomic_with(
             }
         }
     }
-    let name = target
-        .file_name()
-        .ok_or_else(|| fail(target, "it has no file name"))?
-        .to_string_lossy()
-        .into_owned();
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let temp = parent.join(format!(
-        ".{name}.{}-{}.tmp",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
     let result = (|| {
         let mut file = fs::File::create(&temp)?;
         file.write_all(bytes)?;
@@ -87,6 +67,56 @@ pub fn write_atomic_with(
     result.map_err(|e| {
         let _ = fs::remove_file(&temp);
         fail(target, e.to_string())
+    })
+}
+
+/// A fresh temporary file name in `target`'s directory, which must exist: renaming or
+/// linking it into place then never crosses a file system.
+fn temporary_beside(target: &Path) -> Result<PathBuf, Error> {
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !parent.is_dir() {
+        return Err(fail(
+            target,
+            format!("the directory {} does not exist", parent.display()),
+        ));
+    }
+    let name = target
+        .file_name()
+        .ok_or_else(|| fail(target, "it has no file name"))?
+        .to_string_lossy()
+        .into_owned();
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    Ok(parent.join(format!(
+        ".{name}.{}-{}.tmp",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )))
+}
+
+/// Writes `bytes` to a new file `target`, refusing if anything is there already: the
+/// file appears whole or not at all (written to a temporary file, then linked into
+/// place, which fails rather than replace), so two runs cannot overwrite each other.
+pub fn write_new(target: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let exists = || {
+        fail(
+            target,
+            "it already exists; choose another name or move the file away first",
+        )
+    };
+    if target.symlink_metadata().is_ok() {
+        return Err(exists());
+    }
+    let temp = temporary_beside(target)?;
+    let result = fs::File::create(&temp)
+        .and_then(|mut file| file.write_all(bytes).and_then(|()| file.sync_all()))
+        .and_then(|()| fs::hard_link(&temp, target));
+    let _ = fs::remove_file(&temp);
+    result.map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => exists(),
+        _ => fail(target, e.to_string()),
     })
 }
 
@@ -128,6 +158,25 @@ mod tests {
             .contains("directory"));
         let missing = dir.join("no/such/dir/out.pdf");
         assert!(write_atomic(&missing, b"x", &[])
+            .unwrap_err()
+            .to_string()
+            .contains("does not exist"));
+    }
+
+    #[test]
+    fn a_new_file_never_replaces_one_that_is_there() {
+        let dir = scratch("new");
+        let target = dir.join("h.toml");
+        write_new(&target, b"first").unwrap();
+        let err = write_new(&target, b"second").unwrap_err().to_string();
+        assert!(err.contains("already exists"), "{err}");
+        assert_eq!(fs::read(&target).unwrap(), b"first");
+        assert_eq!(
+            fs::read_dir(&dir).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
+        assert!(write_new(&dir.join("no/such/h.toml"), b"x")
             .unwrap_err()
             .to_string()
             .contains("does not exist"));

@@ -24,7 +24,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "output",
         ],
     ),
-    ("inputs", &["model", "personal", "profile"]),
+    ("inputs", &["model", "personal", "profile", "library"]),
     ("select", &["select", "readability"]),
     ("layout", &["layout"]),
     ("backends", &["render"]),

@@ -1,11 +1,9 @@
 //! Batch runs: thousands of handouts from a patient list or a manifest, in parallel,
 //! resumable, each PDF written atomically, every job reported.
 
-mod library;
 mod names;
 mod plan;
 
-pub use library::Library;
 pub use names::{pdf_name, slug};
 pub use plan::{Job, Planned, Rejected, COLUMNS};
 
@@ -18,6 +16,7 @@ use rayon::prelude::*;
 
 use crate::error::Error;
 use crate::hash::Fnv128;
+use crate::library::Library;
 use crate::output::{write_atomic_with, Durability};
 use crate::pipeline::{self, Options};
 use crate::render::recorded_inputs;

@@ -8,11 +8,11 @@ use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
-use super::library::{Entry, Library};
 use super::names::pdf_name;
 use crate::error::Error;
 use crate::fonts::Face;
 use crate::hash::Fnv128;
+use crate::library::{Entry, Library};
 use crate::personal::{self, Personal};
 use crate::pipeline;
 use crate::profile::{self, Profile};

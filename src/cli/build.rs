@@ -1,6 +1,9 @@
-//! `handout build`: one handout to one PDF.
+//! `handout build`: one handout to one PDF, named by its file, by its id in a library
+//! directory, or read from standard input; written to a file or to standard output.
 
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use clap::ValueEnum;
 
@@ -8,25 +11,44 @@ use super::review_due;
 use crate::dates::{self, Review};
 use crate::error::Error;
 use crate::layout::dump;
+use crate::library::{self, Entry};
 use crate::model::{self, Handout};
 use crate::output::write_atomic;
 use crate::personal::{self, Personal};
 use crate::pipeline::{self, Options};
 use crate::profile;
-use crate::select::Selection;
+use crate::select::{self, Selection};
 use crate::vocabulary::Paper;
+
+/// What names standard input and output on the command line.
+const STDIO: &str = "-";
+/// How messages name a handout read from standard input.
+const STDIN_LABEL: &str = "<stdin>";
 
 #[derive(Debug, clap::Args)]
 pub(super) struct BuildArgs {
-    /// The handout TOML file
-    handout: PathBuf,
+    /// The handout: a TOML file, a handout id from the --handouts directory, or - to
+    /// read it from standard input
+    #[arg(value_name = "HANDOUT")]
+    handout: String,
+    /// The directory a handout id is looked up in
+    #[arg(long, value_name = "DIR", default_value = "handouts")]
+    handouts: PathBuf,
+    /// Build the handout's translation in this language (a BCP 47 tag such as es or
+    /// zh-Hans); without one, the handout's own language is used, with a warning
+    #[arg(long, value_name = "TAG")]
+    language: Option<String>,
+    /// Print one JSON object on standard output: path, pages, bytes, sections, warnings
+    #[arg(long)]
+    json: bool,
     /// A preset: `full` (every section) or one the handout defines, such as `brief`
     #[arg(long, conflicts_with = "sections")]
     preset: Option<String>,
     /// Section ids, comma-separated, printed in the order given
     #[arg(long, value_delimiter = ',')]
     sections: Option<Vec<String>>,
-    /// Where to write the PDF [default: <handout id>-<preset>.pdf]
+    /// Where to write the PDF, or - for standard output [default: <handout
+    /// id>-<preset>.pdf]
     #[arg(short, long)]
     output: Option<PathBuf>,
     /// Paper size [default: the profile's, else letter]
@@ -84,10 +106,44 @@ impl From<PaperArg> for Paper {
 }
 
 pub(super) fn run(args: BuildArgs) -> Result<(), Error> {
-    let (handout, _) = model::load(&args.handout)?;
+    let to_stdout = args.output.as_deref() == Some(Path::new(STDIO));
+    let dump_to_stdout = args.layout_dump.as_deref() == Some(Path::new(STDIO));
+    let wanting_stdout: Vec<&str> = [
+        (to_stdout, "-o -"),
+        (dump_to_stdout, "--layout-dump -"),
+        (args.json, "--json"),
+    ]
+    .into_iter()
+    .filter_map(|(wants, flag)| wants.then_some(flag))
+    .collect();
+    if wanting_stdout.len() > 1 {
+        return Err(Error::Usage(format!(
+            "{} {} want standard output; send all but one to a file",
+            wanting_stdout.join(" and "),
+            if wanting_stdout.len() == 2 {
+                "both"
+            } else {
+                "all"
+            }
+        )));
+    }
+    if to_stdout && std::io::stdout().is_terminal() {
+        return Err(Error::Usage(
+            "-o - writes the PDF to standard output, which is a terminal; pipe it \
+             (handout build ... -o - | lp) or redirect it (> handout.pdf)"
+                .into(),
+        ));
+    }
+    let mut warnings = Vec::new();
+    let found = find_handout(&args, &mut warnings)?;
+    let handout = &found.handout;
+    let path = found.path.as_path();
     let profile = args.profile.as_deref().map(profile::load).transpose()?;
     let personal = personal_details(&args)?;
-    review_gate(&handout, &args.handout, args.strict)?;
+    warnings.extend(review_gate(handout, path, args.strict)?);
+    for warning in &warnings {
+        eprintln!("warning: {warning}");
+    }
     let selection = match (args.sections, args.preset) {
         (Some(ids), _) => Some(Selection::Sections(
             ids.into_iter()
@@ -115,31 +171,111 @@ pub(super) fn run(args: BuildArgs) -> Result<(), Error> {
             options.selection().file_label()
         ))
     });
-    let built = pipeline::build(&handout, &args.handout, &options)?;
-    let mut inputs: Vec<&Path> = vec![&args.handout];
+    let built = pipeline::build(handout, path, &options)?;
+    let mut inputs: Vec<&Path> = Vec::new();
+    if path != Path::new(STDIN_LABEL) {
+        inputs.push(path);
+    }
     inputs.extend(args.profile.as_deref());
     inputs.extend(args.personal.as_deref());
-    write_atomic(&output, &built.pdf, &inputs)?;
-    if let Some(dump_path) = &args.layout_dump {
-        inputs.push(&output);
-        write_atomic(dump_path, dump::dump(&built.layout).as_bytes(), &inputs)?;
+    if to_stdout {
+        write_stdout(&built.pdf)?;
+    } else {
+        write_atomic(&output, &built.pdf, &inputs)?;
     }
-    eprintln!(
-        "wrote {} ({} page{})",
-        output.display(),
-        built.layout.pages.len(),
-        if built.layout.pages.len() == 1 {
-            ""
+    if let Some(dump_path) = &args.layout_dump {
+        let text = dump::dump(&built.layout);
+        if dump_to_stdout {
+            write_stdout(text.as_bytes())?;
         } else {
-            "s"
+            inputs.push(&output);
+            write_atomic(dump_path, text.as_bytes(), &inputs)?;
         }
+    }
+    let pages = built.layout.pages.len();
+    let shown = if to_stdout {
+        "standard output".to_string()
+    } else {
+        output.display().to_string()
+    };
+    eprintln!(
+        "wrote {shown} ({pages} page{})",
+        if pages == 1 { "" } else { "s" }
     );
+    if args.json {
+        let sections: Vec<String> = select::select(handout, path, &options.selection())?
+            .iter()
+            .map(|s| s.id().to_string())
+            .collect();
+        let report = serde_json::json!({
+            "path": output.display().to_string(),
+            "pages": pages,
+            "bytes": built.pdf.len(),
+            "sections": sections,
+            "warnings": warnings,
+        });
+        println!("{report}");
+    }
     // The process ends next and the kernel takes its memory back whole: freeing the
     // handout's and the layout's thousands of allocations one by one first would be
     // about 1.5 % of a brief's instructions.
     std::mem::forget(built);
-    std::mem::forget(handout);
+    std::mem::forget(found);
     Ok(())
+}
+
+/// The handout the command line names: `-` (standard input), an existing file, or else
+/// an id looked up in the `--handouts` directory. With `--language`, a handout in another
+/// language is swapped for its translation from the library it came from; without one,
+/// it is built in its own language and `warnings` says so.
+fn find_handout(args: &BuildArgs, warnings: &mut Vec<String>) -> Result<Arc<Entry>, Error> {
+    let language = args.language.as_deref();
+    let loaded = |path: PathBuf, (handout, text): (Handout, String)| {
+        Arc::new(Entry {
+            path,
+            hash: crate::hash::of(text.as_bytes()),
+            handout,
+        })
+    };
+    let named = Path::new(&args.handout);
+    let entry = if args.handout == STDIO {
+        let label = PathBuf::from(STDIN_LABEL);
+        let read = model::load_from(&label, std::io::stdin().lock())?;
+        loaded(label, read)
+    } else if named.is_file() || !model::is_kebab_id(&args.handout) {
+        loaded(named.to_path_buf(), model::load(named)?)
+    } else {
+        let (entry, warning) = library::find_in(&args.handouts, &args.handout, language)?;
+        warnings.extend(warning);
+        return Ok(entry);
+    };
+    let Some(language) = language.filter(|l| !library::is_in_language(&entry.handout, l)) else {
+        return Ok(entry);
+    };
+    let id = &entry.handout.meta.id;
+    // A file's translations sit beside it; standard input's, in --handouts.
+    let dir = match entry.path.parent() {
+        Some(dir) if args.handout != STDIO && !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        Some(_) if args.handout != STDIO => PathBuf::from("."),
+        _ => args.handouts.clone(),
+    };
+    match library::find_in(&dir, id, Some(language)) {
+        Ok((translation, None)) => Ok(translation),
+        _ => {
+            warnings.push(library::no_translation(&entry.handout, language));
+            Ok(entry)
+        }
+    }
+}
+
+fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(|e| Error::Output {
+            path: PathBuf::from("standard output"),
+            reason: e.to_string(),
+        })
 }
 
 /// The personal details from `--personal FILE` and the flags, flags winning.
@@ -164,8 +300,8 @@ fn personal_details(args: &BuildArgs) -> Result<Option<Personal>, Error> {
     Ok((!merged.is_empty()).then_some(merged))
 }
 
-/// Warns about a handout past its review date; with `--strict`, refuses it.
-fn review_gate(handout: &Handout, path: &Path, strict: bool) -> Result<(), Error> {
+/// The warning for a handout past its review date; with `--strict`, an error instead.
+fn review_gate(handout: &Handout, path: &Path, strict: bool) -> Result<Option<String>, Error> {
     if let Review::Overdue(days) = Review::of(handout.meta.review_due.as_ref(), dates::today()) {
         let due = review_due(handout);
         if strict {
@@ -175,13 +311,13 @@ fn review_gate(handout: &Handout, path: &Path, strict: bool) -> Result<(), Error
                 days,
             });
         }
-        eprintln!(
-            "warning: {}: review was due on {due} ({days} days ago); have the content reviewed \
+        return Ok(Some(format!(
+            "{}: review was due on {due} ({days} days ago); have the content reviewed \
              (--strict refuses overdue handouts)",
             path.display()
-        );
+        )));
     }
-    Ok(())
+    Ok(None)
 }
 
 /// `SOURCE_DATE_EPOCH`, the reproducible-builds convention for "the time to stamp".

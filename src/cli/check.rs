@@ -53,15 +53,8 @@ fn check(files: &[PathBuf], readability: Option<ReadabilityCheck>) -> Result<(),
     let mut failed = 0;
     let mut reports = Vec::new();
     for file in files {
-        match model::load(file).and_then(|(handout, _)| {
-            // Laying out every section also proves every character can be drawn.
-            let options = Options {
-                selection: Some(Selection::Preset(FULL_PRESET.into())),
-                ..Options::default()
-            };
-            let labels = options.labels(&handout)?;
-            pipeline::lay_out(&handout, file, &options, &labels).map(|_| handout)
-        }) {
+        match model::load(file).and_then(|(handout, _)| lays_out(&handout, file).map(|()| handout))
+        {
             Ok(handout) => {
                 let json = readability.is_some_and(|r| r.json);
                 let line = format!(
@@ -109,6 +102,17 @@ fn check(files: &[PathBuf], readability: Option<ReadabilityCheck>) -> Result<(),
         println!("{text}");
     }
     summary(failed, files.len())
+}
+
+/// Lays out every section, which proves that every character can be drawn. `path` is
+/// only used in messages.
+pub(super) fn lays_out(handout: &Handout, path: &Path) -> Result<(), Error> {
+    let options = Options {
+        selection: Some(Selection::Preset(FULL_PRESET.into())),
+        ..Options::default()
+    };
+    let labels = options.labels(handout)?;
+    pipeline::lay_out(handout, path, &options, &labels).map(drop)
 }
 
 /// Counts the sections above `max_grade` and warns about them on stderr.

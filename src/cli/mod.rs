@@ -4,7 +4,10 @@
 mod batch;
 mod build;
 mod check;
+mod completions;
 mod list;
+mod man;
+mod new;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -22,8 +25,11 @@ Examples:
   handout build handouts/l3-l4-foraminal-narrowing.toml --paper a4 --large-print
   handout build handouts/l3-l4-foraminal-narrowing.toml --profile profiles/riverside-spine.toml \\
       --patient \"Jane Doe\" --clinician \"Dr. Lee\" --follow-up \"In 2 weeks\" --note \"Walk 20 minutes a day.\"
+  handout build l3-l4-foraminal-narrowing --preset brief -o - | lp
+  handout build l3-l4-foraminal-narrowing --preset brief --language es
   handout list handouts/ --code M48.06
   handout check handouts/*.toml
+  handout new low-back-pain --title \"Low back pain\"
 
 Exit codes:
   0  success
@@ -54,6 +60,13 @@ enum Command {
     Batch(batch::BatchArgs),
     /// Check handouts for mistakes without writing anything
     Check(check::CheckArgs),
+    /// Write a starter handout to fill in: one example of every block type, every key
+    /// explained
+    New(new::NewArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page in roff, or write every page with --out-dir
+    Man(man::ManArgs),
 }
 
 /// Runs the CLI with the process's arguments and returns its exit code.
@@ -74,6 +87,12 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::List(args) => list::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Batch(args) => batch::run(args),
+        Command::New(args) => new::run(&args),
+        Command::Completions(args) => {
+            completions::run(&args);
+            Ok(())
+        }
+        Command::Man(args) => man::run(&args),
     }
 }
 

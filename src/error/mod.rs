@@ -39,6 +39,9 @@ pub enum Error {
         valid: Vec<String>,
     },
 
+    #[error("{}: {message}", dir.display())]
+    UnknownHandout { dir: PathBuf, message: String },
+
     #[error("section {id:?} is listed twice; list each section once")]
     DuplicateSection { id: String },
 
@@ -78,6 +81,13 @@ pub enum Error {
         size: u64,
         limit: u64,
     },
+
+    #[error(
+        "{}: more than the limit of {:.0} MiB arrived. Is it the right file?",
+        path.display(),
+        *limit as f64 / 1_048_576.0
+    )]
+    StreamTooLarge { path: PathBuf, limit: u64 },
 
     #[error(
         "{}: the handout would be {pages} pages; the limit is {limit}. Print fewer sections \

@@ -367,6 +367,28 @@ mod tests {
     }
 
     #[test]
+    fn the_published_type_names_are_the_ones_read() {
+        for name in super::super::BLOCK_TYPES {
+            let kind: Result<Kind, _> = Kind::deserialize(serde::de::value::StrDeserializer::<
+                serde::de::value::Error,
+            >::new(name));
+            assert!(kind.is_ok(), "{name} is not a block type the reader knows");
+        }
+        // An unknown type's message lists the types the reader knows: the same ones.
+        let err = block("[block]\ntype = \"poem\"").unwrap_err();
+        for name in super::super::BLOCK_TYPES {
+            assert!(
+                err.contains(&format!("`{name}`")),
+                "{name} missing from: {err}"
+            );
+        }
+        assert_eq!(
+            err.matches('`').count() / 2,
+            super::super::BLOCK_TYPES.len() + 1
+        );
+    }
+
+    #[test]
     fn every_type_reads_its_fields() {
         let read = |body: &str| block(&format!("[block]\n{body}")).unwrap();
         assert!(matches!(

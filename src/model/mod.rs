@@ -6,9 +6,9 @@ mod parse;
 mod selection;
 mod validate;
 
-pub use parse::{load, parse, read_toml, toml_files, MAX_INPUT_BYTES};
+pub use parse::{load, load_from, parse, read_toml, toml_files, MAX_INPUT_BYTES};
 pub use selection::Selection;
-pub use validate::{check_url, is_kebab_id, validate, Problem, FULL_PRESET};
+pub use validate::{check_url, is_kebab_id, is_language_tag, validate, Problem, FULL_PRESET};
 
 use serde::Deserialize;
 use toml::value::Datetime;
@@ -62,6 +62,22 @@ pub struct Section {
     pub title: String,
     pub blocks: Vec<Block>,
 }
+
+/// Every block type, as the TOML `type` key names it.
+pub const BLOCK_TYPES: [&str; 12] = [
+    "paragraph",
+    "bullets",
+    "numbered",
+    "terms",
+    "medicines",
+    "supplements",
+    "procedures",
+    "group",
+    "do-avoid",
+    "warning-signs",
+    "note",
+    "faq",
+];
 
 /// A block of a section, named in TOML by its `type` (`paragraph`, `do-avoid`, ...), with
 /// its fields beside it. Read by hand in `block_de`: every unknown key is refused.

@@ -1,3 +1,4 @@
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::Handout;
@@ -130,7 +131,30 @@ pub fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
 
 /// Reads and parses a handout file. See [`parse`].
 pub fn load(path: &Path) -> Result<(Handout, String), Error> {
-    let bytes = read_capped(path)?;
+    from_bytes(path, read_capped(path)?)
+}
+
+/// Reads and parses a handout from a stream (standard input), refusing one larger than
+/// [`MAX_INPUT_BYTES`] without reading past the limit. `label` names it in messages.
+pub fn load_from(label: &Path, reader: impl Read) -> Result<(Handout, String), Error> {
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| Error::Read {
+            path: label.to_path_buf(),
+            source,
+        })?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(Error::StreamTooLarge {
+            path: label.to_path_buf(),
+            limit: MAX_INPUT_BYTES,
+        });
+    }
+    from_bytes(label, bytes)
+}
+
+fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<(Handout, String), Error> {
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => {

@@ -253,7 +253,7 @@ pub fn is_kebab_id(id: &str) -> bool {
 }
 
 /// A pragmatic BCP 47 check: a 2–3 letter language, then alphanumeric subtags of 1–8.
-fn is_language_tag(tag: &str) -> bool {
+pub fn is_language_tag(tag: &str) -> bool {
     let mut parts = tag.split('-');
     let language_ok = parts
         .next()

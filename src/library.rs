@@ -1,0 +1,199 @@
+//! A library of handouts: the handout files of a directory, found by id and language,
+//! for a batch (which parses every file once) and for `handout build ID` (which reads as
+//! few files as it can).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::error::Error;
+use crate::model::{self, Handout};
+
+/// One handout file, parsed, with the hash of its bytes.
+#[derive(Debug)]
+pub struct Entry {
+    pub path: PathBuf,
+    pub handout: Handout,
+    pub hash: [u8; 16],
+}
+
+/// Handouts by id.
+#[derive(Debug, Default)]
+pub struct Library {
+    by_id: BTreeMap<String, Arc<Entry>>,
+}
+
+impl Library {
+    /// Loads every `.toml` file in `dir`. A file that does not load is an error: a
+    /// batch over a broken library would fail row by row for the same reason.
+    pub fn load_dir(dir: &Path) -> Result<Library, Error> {
+        let mut library = Library::default();
+        for file in model::toml_files(dir)? {
+            library.add(&file)?;
+        }
+        Ok(library)
+    }
+
+    /// Adds one handout file; two files with the same id are an error.
+    pub fn add(&mut self, path: &Path) -> Result<Arc<Entry>, Error> {
+        let (handout, text) = model::load(path)?;
+        let entry = Arc::new(Entry {
+            path: path.to_path_buf(),
+            hash: crate::hash::of(text.as_bytes()),
+            handout,
+        });
+        let id = entry.handout.meta.id.clone();
+        if let Some(other) = self.by_id.get(&id) {
+            return Err(Error::Usage(format!(
+                "two handouts have the id {id:?}: {} and {}",
+                other.path.display(),
+                path.display()
+            )));
+        }
+        self.by_id.insert(id, Arc::clone(&entry));
+        Ok(entry)
+    }
+
+    pub fn ids(&self) -> Vec<&str> {
+        self.by_id.keys().map(String::as_str).collect()
+    }
+
+    /// The handout `id` in `language`, or else in its own language, with a warning that
+    /// says so.
+    pub fn find_or_own_language(
+        &self,
+        id: &str,
+        language: Option<&str>,
+    ) -> Result<(Arc<Entry>, Option<String>), String> {
+        match (self.find(id, language), self.by_id.get(id)) {
+            (Ok(entry), _) => Ok((entry, None)),
+            (Err(_), Some(own)) => Ok((
+                Arc::clone(own),
+                Some(no_translation(&own.handout, language.unwrap_or(""))),
+            )),
+            (Err(why), None) => Err(why),
+        }
+    }
+
+    /// The handout `id` in `language` (a BCP 47 tag, matched on its primary language):
+    /// the handout with that id if its language fits, else a translation whose id is
+    /// `id` plus a suffix (`l3-l4-foraminal-narrowing-es`).
+    pub fn find(&self, id: &str, language: Option<&str>) -> Result<Arc<Entry>, String> {
+        let exact = self.by_id.get(id);
+        let Some(language) = language.map(str::trim).filter(|l| !l.is_empty()) else {
+            return exact.cloned().ok_or_else(|| self.unknown(id));
+        };
+        let fits = |e: &&Arc<Entry>| is_in_language(&e.handout, language);
+        if let Some(entry) = exact.filter(fits) {
+            return Ok(Arc::clone(entry));
+        }
+        let prefix = format!("{id}-");
+        self.by_id
+            .iter()
+            .filter(|(other, _)| other.starts_with(&prefix))
+            .map(|(_, e)| e)
+            .find(fits)
+            .cloned()
+            .ok_or_else(|| {
+                if exact.is_some() {
+                    format!("handout {id:?} has no version in language {language:?}")
+                } else {
+                    self.unknown(id)
+                }
+            })
+    }
+
+    fn unknown(&self, id: &str) -> String {
+        if self.by_id.is_empty() {
+            return format!("no handout with id {id:?}: the directory has no handouts");
+        }
+        format!(
+            "no handout with id {id:?}; known ids: {}",
+            self.ids().join(", ")
+        )
+    }
+}
+
+fn primary(tag: &str) -> String {
+    tag.split('-').next().unwrap_or("").to_ascii_lowercase()
+}
+
+/// Whether the handout is written in `language` (a BCP 47 tag), compared by primary
+/// language: `es-MX` asks for an `es` handout.
+pub fn is_in_language(handout: &Handout, language: &str) -> bool {
+    primary(&handout.meta.language) == primary(language)
+}
+
+/// The warning for a build that falls back to the handout's own language.
+pub fn no_translation(handout: &Handout, language: &str) -> String {
+    format!(
+        "handout {:?} has no version in language {language:?}; building it in its own \
+         language, {:?}",
+        handout.meta.id, handout.meta.language
+    )
+}
+
+/// Finds the handout `id` in `dir` for one build, in `language` when given (else in its
+/// own language, with a warning). Handouts are named after their id, translations with
+/// their language before `.toml` (`l3-l4-foraminal-narrowing.es.toml`), so those names
+/// are tried first; only when they miss is every handout in the directory read. A file
+/// named after the id that does not load is that error, with its `file:line:col`.
+pub fn find_in(
+    dir: &Path,
+    id: &str,
+    language: Option<&str>,
+) -> Result<(Arc<Entry>, Option<String>), Error> {
+    let unknown = |why: String| Error::UnknownHandout {
+        dir: dir.to_path_buf(),
+        message: why,
+    };
+    let language = language.map(str::trim).filter(|l| !l.is_empty());
+    let mut by_name = Library::default();
+    let mut names = Vec::new();
+    if let Some(language) = language {
+        names.push(format!("{id}.{language}.toml"));
+        names.push(format!("{id}.{}.toml", primary(language)));
+    }
+    names.push(format!("{id}.toml"));
+    for name in names {
+        let path = dir.join(&name);
+        if path.is_file() && !by_name.by_id.values().any(|e| e.path == path) {
+            by_name.add(&path)?;
+        }
+    }
+    if let Ok(entry) = by_name.find(id, language) {
+        return Ok((entry, None));
+    }
+    if !dir.is_dir() {
+        return Err(Error::Read {
+            path: dir.to_path_buf(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "no such directory of handouts (name one with --handouts DIR)",
+            ),
+        });
+    }
+    let mut library = Library::default();
+    let mut unreadable = 0;
+    for file in model::toml_files(dir)? {
+        let named_after_id = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.split('.').next() == Some(id));
+        match library.add(&file) {
+            Ok(_) => {}
+            Err(err) if named_after_id => return Err(err),
+            Err(_) => unreadable += 1,
+        }
+    }
+    library.find_or_own_language(id, language).map_err(|why| {
+        unknown(if unreadable > 0 {
+            format!(
+                "{why} ({unreadable} file(s) there could not be read: see `handout check {}`)",
+                dir.display()
+            )
+        } else {
+            why
+        })
+    })
+}
