@@ -136,8 +136,8 @@ pub(super) fn run(args: BuildArgs) -> Result<(), Error> {
     }
     let mut warnings = Vec::new();
     let found = find_handout(&args, &mut warnings)?;
-    let handout = &found.handout;
-    let path = found.path.as_path();
+    let handout = found.handout();
+    let path = found.path();
     let profile = args.profile.as_deref().map(profile::load).transpose()?;
     let personal = personal_details(&args)?;
     warnings.extend(review_gate(handout, path, args.strict)?);
@@ -228,42 +228,58 @@ pub(super) fn run(args: BuildArgs) -> Result<(), Error> {
 /// an id looked up in the `--handouts` directory. With `--language`, a handout in another
 /// language is swapped for its translation from the library it came from; without one,
 /// it is built in its own language and `warnings` says so.
-fn find_handout(args: &BuildArgs, warnings: &mut Vec<String>) -> Result<Arc<Entry>, Error> {
+fn find_handout(args: &BuildArgs, warnings: &mut Vec<String>) -> Result<Chosen, Error> {
     let language = args.language.as_deref();
-    let loaded = |path: PathBuf, (handout, text): (Handout, String)| {
-        Arc::new(Entry {
-            path,
-            hash: crate::hash::of(text.as_bytes()),
-            handout,
-        })
-    };
     let named = Path::new(&args.handout);
-    let entry = if args.handout == STDIO {
+    let (path, handout) = if args.handout == STDIO {
         let label = PathBuf::from(STDIN_LABEL);
-        let read = model::load_from(&label, std::io::stdin().lock())?;
-        loaded(label, read)
+        let (handout, _) = model::load_from(&label, std::io::stdin().lock())?;
+        (label, handout)
     } else if named.is_file() || !model::is_kebab_id(&args.handout) {
-        loaded(named.to_path_buf(), model::load(named)?)
+        (named.to_path_buf(), model::load(named)?.0)
     } else {
         let (entry, warning) = library::find_in(&args.handouts, &args.handout, language)?;
         warnings.extend(warning);
-        return Ok(entry);
+        return Ok(Chosen::FromLibrary(entry));
     };
-    let Some(language) = language.filter(|l| !library::is_in_language(&entry.handout, l)) else {
-        return Ok(entry);
+    let Some(language) = language.filter(|l| !library::is_in_language(&handout, l)) else {
+        return Ok(Chosen::Named(path, Box::new(handout)));
     };
-    let id = &entry.handout.meta.id;
+    let id = &handout.meta.id;
     // A file's translations sit beside it; standard input's, in --handouts.
-    let dir = match entry.path.parent() {
+    let dir = match path.parent() {
         Some(dir) if args.handout != STDIO && !dir.as_os_str().is_empty() => dir.to_path_buf(),
         Some(_) if args.handout != STDIO => PathBuf::from("."),
         _ => args.handouts.clone(),
     };
     match library::find_in(&dir, id, Some(language)) {
-        Ok((translation, None)) => Ok(translation),
+        Ok((translation, None)) => Ok(Chosen::FromLibrary(translation)),
         _ => {
-            warnings.push(library::no_translation(&entry.handout, language));
-            Ok(entry)
+            warnings.push(library::no_translation(&handout, language));
+            Ok(Chosen::Named(path, Box::new(handout)))
+        }
+    }
+}
+
+/// The handout to build: read from where the command line named it, or found in a
+/// library (shared with it, so not moved out).
+enum Chosen {
+    Named(PathBuf, Box<Handout>),
+    FromLibrary(Arc<Entry>),
+}
+
+impl Chosen {
+    fn path(&self) -> &Path {
+        match self {
+            Chosen::Named(path, _) => path,
+            Chosen::FromLibrary(entry) => &entry.path,
+        }
+    }
+
+    fn handout(&self) -> &Handout {
+        match self {
+            Chosen::Named(_, handout) => handout,
+            Chosen::FromLibrary(entry) => &entry.handout,
         }
     }
 }
