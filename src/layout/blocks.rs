@@ -1,12 +1,13 @@
 //! Turns the handout's title block and selected sections into a flow of elements.
 
-use super::flow::{line_items, wrap, Cell, Element, Flow, Frame, Marker, TextStyle};
-use super::structure::{NodeId, Numbering, Scope, Structure, Tag};
+use super::entries::Entry;
+use super::flow::{wrap, Element, Flow, Frame, Marker, TextStyle};
+use super::structure::{NodeId, Numbering, Structure, Tag};
 use super::text::{MissingGlyph, Span};
-use super::{Item, LayoutError, Mark, MarkKind, Rect, Request, Role, Stroke, Theme};
+use super::{Item, LayoutError, Request, Role, Stroke, Theme};
 use crate::fonts::{Fonts, Style};
 use crate::labels::Labels;
-use crate::model::{Block, Medicine, Procedure, Supplement, Urgency, WarningSign};
+use crate::model::{Block, Urgency, WarningSign};
 
 /// The built flow, with the boxes its elements are drawn in.
 pub struct Built {
@@ -217,28 +218,6 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    /// Entries (medicines, supplements, procedures) one after another, spaced apart.
-    /// They are a table to a screen reader: a row per entry, headed by its name, a
-    /// cell per fact.
-    fn entries(&mut self, entries: &[Entry<'_>], col: Column) -> Result<(), MissingGlyph> {
-        let columns = entries.iter().map(|e| e.facts.len()).max().unwrap_or(0);
-        self.flow.structure.open(Tag::Table);
-        for (i, entry) in entries.iter().enumerate() {
-            if i > 0 {
-                self.flow.space(self.theme.item_gap * 3.0);
-            }
-            self.flow.structure.open(Tag::TR);
-            self.entry(entry, col)?;
-            // Empty cells keep every row as wide as the widest.
-            for _ in entry.facts.len()..columns {
-                self.flow.structure.leaf(Tag::TD);
-            }
-            self.flow.structure.close();
-        }
-        self.flow.structure.close();
-        Ok(())
-    }
-
     fn block(&mut self, block: &Block, col: Column) -> Result<(), MissingGlyph> {
         let t = self.theme;
         match block {
@@ -325,7 +304,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Italic where the theme allows it (large print does not).
-    fn italic(&self) -> Style {
+    pub(super) fn italic(&self) -> Style {
         if self.theme.italics {
             Style::ITALIC
         } else {
@@ -409,239 +388,6 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    /// A named entry followed by labelled facts ("Dose: ..."), kept on one page: the
-    /// name heads the row, each fact is a cell.
-    fn entry(&mut self, entry: &Entry<'_>, col: Column) -> Result<(), MissingGlyph> {
-        let t = self.theme;
-        let first = self.flow.elements.len();
-        let mut spans = vec![Span::new(entry.name, Style::BOLD, t.text)];
-        let aside_text;
-        if let Some(aside) = entry.aside {
-            aside_text = format!(" – {aside}");
-            spans.push(Span::new(&aside_text, self.italic(), t.muted));
-        }
-        let name = self.flow.structure.header_cell(Scope::Row);
-        self.text_in(&spans, col, name)?;
-        let inner = col.indent(t.list_indent);
-        for (label, value) in &entry.facts {
-            let label = format!("{label}:");
-            let cell = self.flow.structure.leaf(Tag::TD);
-            self.text_in(
-                &[
-                    Span::new(&label, Style::BOLD, t.text),
-                    Span::new(" ", Style::REGULAR, t.text),
-                    Span::new(value, Style::REGULAR, t.text),
-                ],
-                inner,
-                cell,
-            )?;
-        }
-        keep_together(&mut self.flow.elements[first..]);
-        Ok(())
-    }
-
-    fn medicine<'m>(&self, m: &'m Medicine) -> Entry<'m>
-    where
-        'a: 'm,
-    {
-        let l = self.labels;
-        let mut facts = vec![
-            (l.dose.as_str(), m.dose.as_str()),
-            (&l.timing, &m.timing),
-            (&l.side_effects, &m.side_effects),
-        ];
-        if let Some(note) = &m.note {
-            facts.push((&l.note, note));
-        }
-        Entry {
-            name: &m.name,
-            aside: Some(&m.class),
-            facts,
-        }
-    }
-
-    fn supplement<'m>(&self, s: &'m Supplement) -> Entry<'m>
-    where
-        'a: 'm,
-    {
-        let l = self.labels;
-        Entry {
-            name: &s.name,
-            aside: None,
-            facts: vec![
-                (l.dose.as_str(), s.dose.as_str()),
-                (&l.purpose, &s.purpose),
-                (&l.how_it_works, &s.how_it_works),
-            ],
-        }
-    }
-
-    fn procedure<'m>(&self, p: &'m Procedure) -> Entry<'m>
-    where
-        'a: 'm,
-    {
-        let l = self.labels;
-        Entry {
-            name: &p.name,
-            aside: None,
-            facts: vec![
-                (l.what_is_done.as_str(), p.what.as_str()),
-                (&l.benefits, &p.benefits),
-            ],
-        }
-    }
-
-    /// Two columns side by side, ✓ Do and ✗ Avoid, one row per pair of items.
-    fn do_avoid(
-        &mut self,
-        dos: &[String],
-        avoid: &[String],
-        col: Column,
-    ) -> Result<(), MissingGlyph> {
-        let t = self.theme;
-        let gap = 12.0;
-        let pad = 6.0;
-        let cell_w = (col.width - gap) / 2.0;
-        let columns = [
-            (
-                col.x,
-                &self.labels.do_heading,
-                MarkKind::Check,
-                t.do_color,
-                t.do_fill,
-                dos,
-            ),
-            (
-                col.x + cell_w + gap,
-                &self.labels.avoid_heading,
-                MarkKind::Cross,
-                t.avoid_color,
-                t.avoid_fill,
-                avoid,
-            ),
-        ];
-        let style = self.body_style();
-        let first = self.flow.elements.len();
-        self.flow.structure.open(Tag::Table);
-        self.flow.structure.open(Tag::TR);
-
-        // Header row: each column's mark and title on a tinted band.
-        let header_h = t.body_leading + 8.0;
-        let mut header = Vec::new();
-        let mut bands = Vec::new();
-        for (x, title, mark, color, fill, _) in &columns {
-            let head_style = TextStyle {
-                size: t.body_size * 1.1,
-                leading: t.body_leading,
-                role: Role::Label,
-            };
-            let mark_w = self.mark_width(head_style.size);
-            let lines = wrap(
-                self.fonts,
-                &[Span::new(title, Style::BOLD, *color)],
-                head_style.size,
-                cell_w - 2.0 * pad - mark_w,
-            )?;
-            let height = lines.len() as f32 * t.body_leading;
-            header.push(self.mark(*mark, x + pad, 4.0, head_style, *color));
-            let cell = self.flow.structure.header_cell(Scope::Column);
-            for (i, line) in lines.iter().enumerate() {
-                header.extend(shift(
-                    line_items(self.fonts, line, x + pad + mark_w, head_style, Some(cell)),
-                    4.0 + i as f32 * t.body_leading,
-                ));
-            }
-            bands.push((
-                Rect {
-                    x: *x,
-                    y: 0.0,
-                    w: cell_w,
-                    h: height + 8.0,
-                    fill: Some(*fill),
-                    stroke: None,
-                    node: None,
-                },
-                height + 8.0,
-            ));
-        }
-        let header_h = bands.iter().map(|b| b.1).fold(header_h, f32::max);
-        let bands: Vec<Rect> = bands
-            .into_iter()
-            .map(|(r, _)| Rect { h: header_h, ..r })
-            .collect();
-        self.flow.row(vec![header], header_h, bands);
-        self.flow.keep_last_with_next();
-        self.flow.structure.close();
-
-        let rows = dos.len().max(avoid.len());
-        let indent = t.list_indent;
-        for row in 0..rows {
-            let mut cells = Vec::new();
-            self.flow.structure.open(Tag::TR);
-            for (x, _, mark, color, _, items) in &columns {
-                // A shorter column leaves an empty cell, so rows stay two cells wide.
-                let node = self.flow.structure.leaf(Tag::TD);
-                let Some(item) = items.get(row) else { continue };
-                let lines = wrap(
-                    self.fonts,
-                    &[Span::new(item, Style::REGULAR, t.text)],
-                    t.body_size,
-                    cell_w - indent - pad,
-                )?;
-                cells.push(Cell {
-                    first_line: vec![self.mark(*mark, x + pad, 0.0, style, *color)],
-                    lines: lines
-                        .iter()
-                        .map(|line| {
-                            line_items(self.fonts, line, x + pad + indent, style, Some(node))
-                        })
-                        .collect(),
-                });
-            }
-            self.flow.structure.close();
-            // A light line between rows helps the eye follow a pair across.
-            let mut rules = Vec::new();
-            if row + 1 < rows {
-                rules.push(Item::Rule(super::Rule {
-                    x1: col.x,
-                    y1: 0.0,
-                    x2: col.x + col.width,
-                    y2: 0.0,
-                    stroke: Stroke {
-                        color: t.rule,
-                        width: 0.5,
-                    },
-                }));
-            }
-            self.flow
-                .table_row(cells, t.body_leading, t.item_gap, rules);
-        }
-        self.flow.structure.close();
-        keep_together(&mut self.flow.elements[first..]);
-        Ok(())
-    }
-
-    /// Width taken by a ✓ or ✗ mark and the space after it, at a text size.
-    fn mark_width(&self, size: f32) -> f32 {
-        size * 0.95
-    }
-
-    /// A ✓ or ✗ drawn as lines, sitting on the baseline of a line of text whose top is
-    /// `top`: marks are drawn rather than set in a symbol font, which would have to be
-    /// parsed and embedded in nearly every handout for two glyphs.
-    fn mark(&self, kind: MarkKind, x: f32, top: f32, style: TextStyle, color: super::Rgb) -> Item {
-        let cap = self.fonts.cap_height_em(crate::fonts::Face::Bold) * style.size;
-        let baseline = top + (style.leading + cap) / 2.0;
-        let size = cap * 1.05;
-        Item::Mark(Mark {
-            kind,
-            x,
-            y: baseline - size,
-            size,
-            color,
-        })
-    }
-
     /// The "when to get help" callout: emergencies first, on a tinted band, then the
     /// signs that call for the doctor. Kept on one page.
     fn warning_signs(
@@ -721,14 +467,6 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// A medicine, supplement or procedure: its name, an aside (a medicine's class), and
-/// its labelled facts.
-struct Entry<'e> {
-    name: &'e str,
-    aside: Option<&'e str>,
-    facts: Vec<(&'e str, &'e str)>,
-}
-
 /// Adds a full stop after a term unless it already ends in punctuation.
 fn with_stop(term: &str) -> String {
     let term = term.trim_end();
@@ -740,13 +478,13 @@ fn with_stop(term: &str) -> String {
 }
 
 /// No page break anywhere inside these elements (a chain longer than a page still breaks).
-fn keep_together(elements: &mut [Element]) {
+pub(super) fn keep_together(elements: &mut [Element]) {
     let n = elements.len();
     for element in elements.iter_mut().take(n.saturating_sub(1)) {
         element.keep_with_next = true;
     }
 }
 
-fn shift(items: Vec<Item>, dy: f32) -> Vec<Item> {
+pub(super) fn shift(items: Vec<Item>, dy: f32) -> Vec<Item> {
     items.into_iter().map(|i| i.shifted(dy)).collect()
 }

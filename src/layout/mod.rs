@@ -7,11 +7,13 @@
 mod blocks;
 mod coverage;
 pub mod dump;
+mod entries;
 mod flow;
 mod front;
 mod page;
 mod paginate;
 pub mod structure;
+mod table;
 mod text;
 mod theme;
 
@@ -213,6 +215,9 @@ impl Item {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Page {
     pub items: Vec<Item>,
+    /// The height of the box (a warning-signs callout, a note) this page opens with,
+    /// when it opens with one: a box never splits, so the page before may end early.
+    pub opens_with_box: Option<f32>,
 }
 
 /// The laid-out handout.
@@ -221,6 +226,9 @@ pub struct Document {
     pub width: f32,
     pub height: f32,
     pub pages: Vec<Page>,
+    /// Where the body (between header and footer) starts and ends on every page.
+    pub body_top: f32,
+    pub body_bottom: f32,
     /// Section and group headings in reading order, for the PDF's bookmarks.
     pub outline: Vec<Bookmark>,
     /// The logical structure the boxes' nodes refer to, for the PDF's tags.
@@ -337,6 +345,8 @@ pub fn layout(request: &Request<'_>, fonts: &Fonts) -> Result<Document, LayoutEr
         width: theme.page_width,
         height: theme.page_height,
         pages,
+        body_top: body.top,
+        body_bottom: body.top + body.height,
         outline,
         structure: flow.structure,
     })

@@ -242,6 +242,16 @@ impl Furniture {
     }
 }
 
+/// The height of the box the page's first element opens, if it opens one.
+fn opening_box(built: &Built, on_page: &[Placed]) -> Option<f32> {
+    let first = on_page.first()?;
+    let frame = *built.elements[first.element].frames.first()?;
+    let opens = first.element == 0 || !built.elements[first.element - 1].frames.contains(&frame);
+    let inside = |p: &&Placed| built.elements[p.element].frames.contains(&frame);
+    let last = on_page.iter().take_while(inside).last()?;
+    opens.then(|| last.y + built.elements[last.element].height - first.y)
+}
+
 /// Puts the placed elements on their pages, draws boxes behind their contents, and adds
 /// header and footer.
 pub fn compose(
@@ -315,7 +325,10 @@ pub fn compose(
             (index + 1, pages),
             furniture.footer_nodes.filter(|_| last),
         ));
-        out.push(Page { items });
+        out.push(Page {
+            items,
+            opens_with_box: opening_box(built, on_page),
+        });
     }
     Ok((out, outline))
 }

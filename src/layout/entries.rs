@@ -1,0 +1,126 @@
+//! Medicines, supplements and procedures: each a named entry of labelled facts
+//! ("Dose: ..."), read by a screen reader as a table row headed by its name.
+
+use super::blocks::{keep_together, Builder, Column};
+use super::structure::{Scope, Tag};
+use super::text::{MissingGlyph, Span};
+use crate::fonts::Style;
+use crate::model::{Medicine, Procedure, Supplement};
+
+/// A medicine, supplement or procedure: its name, an aside (a medicine's class), and
+/// its labelled facts.
+pub(super) struct Entry<'e> {
+    name: &'e str,
+    aside: Option<&'e str>,
+    facts: Vec<(&'e str, &'e str)>,
+}
+
+impl<'a> Builder<'a> {
+    /// Entries (medicines, supplements, procedures) one after another, spaced apart.
+    /// They are a table to a screen reader: a row per entry, headed by its name, a
+    /// cell per fact.
+    pub(super) fn entries(
+        &mut self,
+        entries: &[Entry<'_>],
+        col: Column,
+    ) -> Result<(), MissingGlyph> {
+        let columns = entries.iter().map(|e| e.facts.len()).max().unwrap_or(0);
+        self.flow.structure.open(Tag::Table);
+        for (i, entry) in entries.iter().enumerate() {
+            if i > 0 {
+                self.flow.space(self.theme.item_gap * 3.0);
+            }
+            self.flow.structure.open(Tag::TR);
+            self.entry(entry, col)?;
+            // Empty cells keep every row as wide as the widest.
+            for _ in entry.facts.len()..columns {
+                self.flow.structure.leaf(Tag::TD);
+            }
+            self.flow.structure.close();
+        }
+        self.flow.structure.close();
+        Ok(())
+    }
+
+    /// A named entry followed by labelled facts ("Dose: ..."), kept on one page: the
+    /// name heads the row, each fact is a cell.
+    fn entry(&mut self, entry: &Entry<'_>, col: Column) -> Result<(), MissingGlyph> {
+        let t = self.theme;
+        let first = self.flow.elements.len();
+        let mut spans = vec![Span::new(entry.name, Style::BOLD, t.text)];
+        let aside_text;
+        if let Some(aside) = entry.aside {
+            aside_text = format!(" – {aside}");
+            spans.push(Span::new(&aside_text, self.italic(), t.muted));
+        }
+        let name = self.flow.structure.header_cell(Scope::Row);
+        self.text_in(&spans, col, name)?;
+        let inner = col.indent(t.list_indent);
+        for (label, value) in &entry.facts {
+            let label = format!("{label}:");
+            let cell = self.flow.structure.leaf(Tag::TD);
+            self.text_in(
+                &[
+                    Span::new(&label, Style::BOLD, t.text),
+                    Span::new(" ", Style::REGULAR, t.text),
+                    Span::new(value, Style::REGULAR, t.text),
+                ],
+                inner,
+                cell,
+            )?;
+        }
+        keep_together(&mut self.flow.elements[first..]);
+        Ok(())
+    }
+
+    pub(super) fn medicine<'m>(&self, m: &'m Medicine) -> Entry<'m>
+    where
+        'a: 'm,
+    {
+        let l = self.labels;
+        let mut facts = vec![
+            (l.dose.as_str(), m.dose.as_str()),
+            (&l.timing, &m.timing),
+            (&l.side_effects, &m.side_effects),
+        ];
+        if let Some(note) = &m.note {
+            facts.push((&l.note, note));
+        }
+        Entry {
+            name: &m.name,
+            aside: Some(&m.class),
+            facts,
+        }
+    }
+
+    pub(super) fn supplement<'m>(&self, s: &'m Supplement) -> Entry<'m>
+    where
+        'a: 'm,
+    {
+        let l = self.labels;
+        Entry {
+            name: &s.name,
+            aside: None,
+            facts: vec![
+                (l.dose.as_str(), s.dose.as_str()),
+                (&l.purpose, &s.purpose),
+                (&l.how_it_works, &s.how_it_works),
+            ],
+        }
+    }
+
+    pub(super) fn procedure<'m>(&self, p: &'m Procedure) -> Entry<'m>
+    where
+        'a: 'm,
+    {
+        let l = self.labels;
+        Entry {
+            name: &p.name,
+            aside: None,
+            facts: vec![
+                (l.what_is_done.as_str(), p.what.as_str()),
+                (&l.benefits, &p.benefits),
+            ],
+        }
+    }
+}
