@@ -2,6 +2,7 @@
 
 use super::entries::Entry;
 use super::flow::{wrap, Element, Flow, Frame, Marker, TextStyle};
+use super::page::BodyArea;
 use super::structure::{NodeId, Numbering, Structure, Tag};
 use super::text::{MissingGlyph, Span};
 use super::{Item, LayoutError, Request, Role, Stroke, Theme};
@@ -24,6 +25,8 @@ pub(super) struct Builder<'a> {
     /// Left edge and width of the body column.
     pub(super) x: f32,
     pub(super) width: f32,
+    /// How tall the body of a page is: what decides which entries may break.
+    pub(super) body_height: f32,
 }
 
 /// One horizontal band of the body: where text starts and how wide it may run.
@@ -42,7 +45,7 @@ impl Column {
     }
 }
 
-pub fn build(request: &Request<'_>, fonts: &Fonts, width: f32) -> Result<Built, LayoutError> {
+pub fn build(request: &Request<'_>, fonts: &Fonts, body: &BodyArea) -> Result<Built, LayoutError> {
     let theme = &request.theme;
     let mut b = Builder {
         fonts,
@@ -50,7 +53,8 @@ pub fn build(request: &Request<'_>, fonts: &Fonts, width: f32) -> Result<Built, 
         labels: request.labels,
         flow: Flow::new(),
         x: theme.margin_left,
-        width,
+        width: body.width,
+        body_height: body.height,
     };
     let in_front = |ch: MissingGlyph| LayoutError::MissingGlyph {
         origin: super::Origin::Handout,
@@ -282,8 +286,7 @@ impl<'a> Builder<'a> {
                     }
                     let first = self.flow.elements.len();
                     self.text(&[Span::new(&qa.question, Style::BOLD, t.text)], col)?;
-                    keep_together(&mut self.flow.elements[first..]);
-                    self.flow.keep_last_with_next();
+                    self.flow.mark_leading(first);
                     self.flow.space(1.0);
                     let answer_start = self.flow.elements.len();
                     self.text(&[Span::new(&qa.answer, Style::REGULAR, t.text)], col)?;
@@ -340,8 +343,9 @@ impl<'a> Builder<'a> {
             .into_iter()
             .fold(0.0, f32::max);
         let indent = t.list_indent.max(widest + t.body_size * 0.5);
-        let first = self.flow.elements.len();
         self.flow.structure.open_list(numbering);
+        // Where the last item's lines start, and how many there are.
+        let mut last_item = (0, 0);
         for (i, (item, marker)) in items.iter().zip(&markers).enumerate() {
             if i > 0 {
                 self.flow.space(t.item_gap);
@@ -351,7 +355,7 @@ impl<'a> Builder<'a> {
             let label = self.flow.structure.leaf(Tag::Lbl);
             let body = self.flow.structure.leaf(Tag::LBody);
             self.flow.structure.close();
-            self.flow.paragraph(
+            let lines = self.flow.paragraph(
                 self.fonts,
                 &[Span::new(item, Style::REGULAR, t.text)],
                 style,
@@ -366,25 +370,21 @@ impl<'a> Builder<'a> {
                     col.x,
                 )),
             )?;
-            // The last item never stands alone at the top of a page: it keeps the one
-            // before it company.
-            if i + 2 == items.len() {
+            // No single line of a list stands alone on a page, away from the rest: a
+            // one-line first item keeps the second company, and a one-line last item
+            // the one before it. Longer items stand on their own two lines.
+            if i == 0 && lines == 1 && items.len() > 1 {
                 self.flow.keep_last_with_next();
+            }
+            last_item = (self.flow.elements.len() - lines, lines);
+            self.flow.elements[last_item.0].starts_unit = true;
+        }
+        if let (last_start, 1) = last_item {
+            if items.len() > 1 {
+                self.flow.elements[last_start - 1].keep_with_next = true;
             }
         }
         self.flow.structure.close();
-        // A short list (a fifth of a page or less, like a handout's sources) is never
-        // split: its last lines alone on a page, away from their heading, read as
-        // stray text.
-        let list = &mut self.flow.elements[first..];
-        let height: f32 = list.iter().map(|e| e.space_before + e.height).sum();
-        if height <= t.page_height / 5.0 {
-            if let Some((_, kept)) = list.split_last_mut() {
-                for element in kept {
-                    element.keep_with_next = true;
-                }
-            }
-        }
         Ok(())
     }
 

@@ -42,8 +42,10 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    /// A named entry followed by labelled facts ("Dose: ..."), kept on one page: the
-    /// name heads the row, each fact is a cell.
+    /// A named entry followed by labelled facts ("Dose: ..."): the name heads the row,
+    /// each fact is a cell. An entry up to a sixth of the body tall stays on one page; a
+    /// taller one may break between its facts, keeping its name with the first and at
+    /// least two lines on each side of the break.
     fn entry(&mut self, entry: &Entry<'_>, col: Column) -> Result<(), MissingGlyph> {
         let t = self.theme;
         let first = self.flow.elements.len();
@@ -55,8 +57,11 @@ impl<'a> Builder<'a> {
         }
         let name = self.flow.structure.header_cell(Scope::Row);
         self.text_in(&spans, col, name)?;
+        self.flow.mark_leading(first);
         let inner = col.indent(t.list_indent);
+        let mut fact_starts = Vec::with_capacity(entry.facts.len());
         for (label, value) in &entry.facts {
+            fact_starts.push(self.flow.elements.len());
             let label = format!("{label}:");
             let cell = self.flow.structure.leaf(Tag::TD);
             self.text_in(
@@ -69,7 +74,22 @@ impl<'a> Builder<'a> {
                 cell,
             )?;
         }
-        keep_together(&mut self.flow.elements[first..]);
+        let elements = &mut self.flow.elements;
+        let end = elements.len();
+        let height: f32 = elements[first..]
+            .iter()
+            .map(|e| e.space_before + e.height)
+            .sum();
+        keep_together(&mut elements[first..]);
+        if height > self.body_height / 6.0 {
+            // Each fact's lines are one line of text each; a break may come before any
+            // fact but the first that leaves two lines or more after it.
+            for &start in fact_starts.iter().skip(1) {
+                if end - start >= 2 {
+                    elements[start - 1].keep_with_next = false;
+                }
+            }
+        }
         Ok(())
     }
 

@@ -22,6 +22,14 @@ pub struct Element {
     pub frames: Vec<usize>,
     /// A heading that starts here gets an entry in the PDF's outline (bookmarks).
     pub outline: Option<(String, u8)>,
+    /// The header row of the table this element belongs to: when a page starts here,
+    /// the header is drawn again above it.
+    pub table_header: Option<usize>,
+    /// The start of a unit the page breaker never splits (a heading with the lines it
+    /// keeps, an entry's name with its first fact, a question with the start of its
+    /// answer, a table row, a list item with its first two lines): the page before it
+    /// may end short of it.
+    pub starts_unit: bool,
 }
 
 /// The look of a box drawn around consecutive elements; its height comes from the
@@ -193,9 +201,7 @@ impl Flow {
     ) -> Result<(), text::MissingGlyph> {
         let first = self.elements.len();
         self.paragraph(fonts, spans, style, x, width, node, None)?;
-        for element in &mut self.elements[first..] {
-            element.keep_with_next = true;
-        }
+        self.mark_leading(first);
         if let (Some(stroke), Some(last)) = (underline, self.elements.last_mut()) {
             let y = last.height + 2.0;
             last.items.push(Item::Rule(Rule {
@@ -208,6 +214,15 @@ impl Flow {
             last.height += 4.0;
         }
         Ok(())
+    }
+
+    /// Marks the elements from `first` on as leading what follows: kept with it, each
+    /// the start of a unit that is never split.
+    pub fn mark_leading(&mut self, first: usize) {
+        for element in self.elements.get_mut(first..).into_iter().flatten() {
+            element.keep_with_next = true;
+            element.starts_unit = true;
+        }
     }
 
     /// Marks the element after a heading to keep with its successor too, so a heading
@@ -275,6 +290,7 @@ impl Flow {
                 height,
                 items,
                 keep_with_next: i + 1 < count,
+                starts_unit: i == 0,
                 ..Element::default()
             });
         }

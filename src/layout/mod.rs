@@ -50,6 +50,8 @@ pub enum Role {
     Marker,
     /// Boxes and rules that only decorate.
     Decoration,
+    /// A table's header row drawn again at the top of a page the table continues onto.
+    RepeatedHeader,
 }
 
 impl Role {
@@ -67,6 +69,7 @@ impl Role {
             Role::Label => "label",
             Role::Marker => "marker",
             Role::Decoration => "decoration",
+            Role::RepeatedHeader => "repeated-header",
         }
     }
 
@@ -74,7 +77,11 @@ impl Role {
     pub fn is_artifact(self) -> bool {
         matches!(
             self,
-            Role::Header | Role::Footer | Role::PageNumber | Role::Decoration
+            Role::Header
+                | Role::Footer
+                | Role::PageNumber
+                | Role::Decoration
+                | Role::RepeatedHeader
         )
     }
 }
@@ -195,6 +202,23 @@ pub enum Item {
 }
 
 impl Item {
+    /// The same box, belonging to no structure element: page furniture to a screen
+    /// reader, as a table header repeated on a later page is.
+    fn into_artifact(mut self) -> Item {
+        match &mut self {
+            Item::Text(t) => {
+                t.node = None;
+                t.role = Role::RepeatedHeader;
+            }
+            Item::Rect(r) => r.node = None,
+            Item::Image(i) => i.node = None,
+            Item::Rule(_) | Item::Mark(_) => {}
+            // A link is content wherever it is; tables hold none.
+            Item::Link(_) => {}
+        }
+        self
+    }
+
     fn shifted(mut self, dy: f32) -> Item {
         match &mut self {
             Item::Text(t) => t.y += dy,
@@ -215,9 +239,12 @@ impl Item {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Page {
     pub items: Vec<Item>,
-    /// The height of the box (a warning-signs callout, a note) this page opens with,
-    /// when it opens with one: a box never splits, so the page before may end early.
-    pub opens_with_box: Option<f32>,
+    /// When the page opens with a box or another unit that is never split (a heading,
+    /// an entry's name, a question, a table row): the room that what the keep rules hold
+    /// together from its top needed, and the page before did not have.
+    pub opens_unbreakably: Option<f32>,
+    /// The bottom of the last line or box of the body, in layout coordinates.
+    pub body_end: f32,
 }
 
 /// The laid-out handout.
@@ -323,7 +350,7 @@ pub fn layout(request: &Request<'_>, fonts: &Fonts) -> Result<Document, LayoutEr
     let theme = &request.theme;
     let furniture = page::Furniture::new(request, fonts)?;
     let body = furniture.body_area(theme);
-    let mut flow = blocks::build(request, fonts, body.width)?;
+    let mut flow = blocks::build(request, fonts, &body)?;
     let mut furniture = furniture;
     furniture.tag_footer(&mut flow.structure);
     let placed = paginate::paginate(&flow.elements, body.height);

@@ -242,14 +242,25 @@ impl Furniture {
     }
 }
 
-/// The height of the box the page's first element opens, if it opens one.
-fn opening_box(built: &Built, on_page: &[Placed]) -> Option<f32> {
-    let first = on_page.first()?;
-    let frame = *built.elements[first.element].frames.first()?;
-    let opens = first.element == 0 || !built.elements[first.element - 1].frames.contains(&frame);
-    let inside = |p: &&Placed| built.elements[p.element].frames.contains(&frame);
-    let last = on_page.iter().take_while(inside).last()?;
-    opens.then(|| last.y + built.elements[last.element].height - first.y)
+/// When the page opens with a box (warning signs, a note) or another unit the page
+/// breaker never splits (a heading, an entry's name, a question, a table row): the room
+/// that what the keep rules hold together from its top (a box whole; a heading with at
+/// least two lines, or a table's header and first row; a name with its first fact, a
+/// short entry whole; a question with the start of its answer; a row whole) would have
+/// needed at the foot of the page before, the space above it included.
+fn unbreakable_opening(built: &Built, on_page: &[Placed]) -> Option<f32> {
+    let element = |p: &Placed| &built.elements[p.element];
+    let first = on_page.iter().find(|p| !p.repeat)?;
+    if element(first).frames.is_empty() && !element(first).starts_unit {
+        return None;
+    }
+    let chain_end = on_page
+        .iter()
+        .skip_while(|p| p.repeat)
+        .find(|p| !element(p).keep_with_next)
+        .or(on_page.last())?;
+    // On the page before it would have needed the space above it too.
+    Some(element(first).space_before + chain_end.y + element(chain_end).height - on_page[0].y)
 }
 
 /// Puts the placed elements on their pages, draws boxes behind their contents, and adds
@@ -301,6 +312,16 @@ pub fn compose(
                     body: body.height,
                 });
             }
+            if p.repeat {
+                items.extend(
+                    element
+                        .items
+                        .iter()
+                        .cloned()
+                        .map(|i| i.into_artifact().shifted(body.top + p.y)),
+                );
+                continue;
+            }
             if let Some((title, level)) = &element.outline {
                 outline.push(Bookmark {
                     title: title.clone(),
@@ -327,7 +348,11 @@ pub fn compose(
         ));
         out.push(Page {
             items,
-            opens_with_box: opening_box(built, on_page),
+            opens_unbreakably: unbreakable_opening(built, on_page),
+            body_end: body.top
+                + on_page
+                    .last()
+                    .map_or(0.0, |p| p.y + built.elements[p.element].height),
         });
     }
     Ok((out, outline))

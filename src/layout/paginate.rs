@@ -1,5 +1,6 @@
 //! Breaks the flow into pages: fill each page, and when an element does not fit, break
-//! before the start of the chain of kept-together elements it belongs to.
+//! before the start of the chain of kept-together elements it belongs to. A page that
+//! starts inside a table starts with the table's header row again.
 
 use super::flow::Element;
 
@@ -8,37 +9,59 @@ use super::flow::Element;
 pub struct Placed {
     pub element: usize,
     pub y: f32,
+    /// A table header drawn again at the top of a page: page furniture, not content, so
+    /// a screen reader reads the header once.
+    pub repeat: bool,
 }
 
 /// Rounding slack, so a page filled exactly to the last point is not broken early.
 const EPSILON: f32 = 0.01;
 
-/// Assigns every element to a page. Each element appears exactly once, in order.
+/// Assigns every element to a page. Each element appears exactly once, in order; a
+/// repeated table header, marked `repeat`, is the only element placed twice.
 pub fn paginate(elements: &[Element], body_height: f32) -> Vec<Vec<Placed>> {
     let mut pages = Vec::new();
     let mut start = 0;
     while start < elements.len() {
+        let header = repeated_header(elements, start);
         let end = page_end(elements, start, body_height);
+        let mut page = Vec::with_capacity(end - start + 1);
         let mut y = 0.0;
-        let page = (start..end)
-            .map(|i| {
-                if i > start {
-                    y += elements[i].space_before;
-                }
-                let placed = Placed { element: i, y };
-                y += elements[i].height;
-                placed
-            })
-            .collect();
+        if let Some(header) = header {
+            page.push(Placed {
+                element: header,
+                y,
+                repeat: true,
+            });
+            y += elements[header].height;
+        }
+        for (i, element) in elements.iter().enumerate().take(end).skip(start) {
+            if i > start {
+                y += element.space_before;
+            }
+            page.push(Placed {
+                element: i,
+                y,
+                repeat: false,
+            });
+            y += element.height;
+        }
         pages.push(page);
         start = end;
     }
     pages
 }
 
+/// The header row to draw again when a page starts at `start`, inside a table.
+fn repeated_header(elements: &[Element], start: usize) -> Option<usize> {
+    elements[start]
+        .table_header
+        .filter(|&header| header < start)
+}
+
 /// The index of the first element that goes on the next page.
 fn page_end(elements: &[Element], start: usize, body_height: f32) -> usize {
-    let mut y = 0.0;
+    let mut y = repeated_header(elements, start).map_or(0.0, |h| elements[h].height);
     for i in start..elements.len() {
         let gap = if i > start {
             elements[i].space_before
@@ -111,6 +134,43 @@ mod tests {
         let pages = paginate(&elements, 35.0);
         assert_eq!(pages.iter().map(Vec::len).sum::<usize>(), 10);
         assert!(pages.iter().all(|p| !p.is_empty()));
+    }
+
+    #[test]
+    fn a_page_that_starts_inside_a_table_repeats_its_header() {
+        // A header and six rows of 10; a page holds 35.
+        let mut elements = vec![el(10.0, true)];
+        for row in 0..6 {
+            let mut e = el(10.0, row == 0);
+            e.table_header = Some(0);
+            elements.push(e);
+        }
+        let pages = paginate(&elements, 35.0);
+        let shown: Vec<Vec<(usize, bool)>> = pages
+            .iter()
+            .map(|p| p.iter().map(|pl| (pl.element, pl.repeat)).collect())
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                vec![(0, false), (1, false), (2, false)],
+                vec![(0, true), (3, false), (4, false)],
+                vec![(0, true), (5, false), (6, false)],
+            ]
+        );
+        // The repeat takes room: rows start below it.
+        assert_eq!(pages[1][1].y, 10.0);
+        let content: Vec<usize> = pages
+            .iter()
+            .flatten()
+            .filter(|p| !p.repeat)
+            .map(|p| p.element)
+            .collect();
+        assert_eq!(
+            content,
+            (0..7).collect::<Vec<_>>(),
+            "every element once, in order"
+        );
     }
 
     #[test]

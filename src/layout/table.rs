@@ -1,6 +1,6 @@
 //! The do/avoid table: two columns, marked ✓ and ✗, side by side.
 
-use super::blocks::{keep_together, shift, Builder, Column};
+use super::blocks::{shift, Builder, Column};
 use super::flow::{line_items, wrap, Cell, TextStyle};
 use super::structure::{Scope, Tag};
 use super::text::{MissingGlyph, Span};
@@ -38,7 +38,6 @@ impl Builder<'_> {
             ),
         ];
         let style = self.body_style();
-        let first = self.flow.elements.len();
         self.flow.structure.open(Tag::Table);
         self.flow.structure.open(Tag::TR);
 
@@ -86,11 +85,14 @@ impl Builder<'_> {
             .into_iter()
             .map(|(r, _)| Rect { h: header_h, ..r })
             .collect();
+        let header_at = self.flow.elements.len();
         self.flow.row(vec![header], header_h, bands);
-        self.flow.keep_last_with_next();
+        self.flow.mark_leading(header_at);
         self.flow.structure.close();
 
         let rows = dos.len().max(avoid.len());
+        // The last element of each row: where the table may break.
+        let mut row_ends = Vec::with_capacity(rows);
         let indent = t.list_indent;
         for row in 0..rows {
             let mut cells = Vec::new();
@@ -132,9 +134,20 @@ impl Builder<'_> {
             }
             self.flow
                 .table_row(cells, t.body_leading, t.item_gap, rules);
+            row_ends.push(self.flow.elements.len() - 1);
         }
         self.flow.structure.close();
-        keep_together(&mut self.flow.elements[first..]);
+        // The table breaks between rows, and only where its header and two rows stand
+        // before the break (or one row of two lines or more: a header is kept with two
+        // lines, as a heading is); the next page repeats the header.
+        for element in &mut self.flow.elements[header_at + 1..] {
+            element.table_header = Some(header_at);
+        }
+        if let [first_row_end, _, ..] = row_ends[..] {
+            if first_row_end - header_at < 2 {
+                self.flow.elements[first_row_end].keep_with_next = true;
+            }
+        }
         Ok(())
     }
 

@@ -212,6 +212,8 @@ enum Furniture {
     Header,
     /// The footer, page number included.
     Footer,
+    /// A table's header row drawn again on a page the table continues onto.
+    RepeatedHeader,
 }
 
 /// What a drawn box is to a screen reader: part of a structure node, or an artifact
@@ -240,6 +242,7 @@ fn content_of(item: &Item) -> Result<Content, Error> {
         (None, Item::Text(t)) => match t.role {
             Role::Header => Content::Pagination(Furniture::Header),
             Role::Footer | Role::PageNumber => Content::Pagination(Furniture::Footer),
+            Role::RepeatedHeader => Content::Pagination(Furniture::RepeatedHeader),
             role => {
                 return Err(Error::Pdf(format!(
                     "the {} text {:?} belongs to no structure element",
@@ -311,16 +314,16 @@ impl Marking<'_> {
                     },
                 });
             }
-            Content::Pagination(part) => self.ops.push(artifact(vec![
-                ("Type", "Pagination"),
-                (
-                    "Subtype",
-                    match part {
-                        Furniture::Header => "Header",
-                        Furniture::Footer => "Footer",
-                    },
-                ),
-            ])),
+            Content::Pagination(part) => {
+                let mut properties = vec![("Type", "Pagination")];
+                match part {
+                    Furniture::Header => properties.push(("Subtype", "Header")),
+                    Furniture::Footer => properties.push(("Subtype", "Footer")),
+                    // PDF's subtypes are the page's own header, footer and watermark.
+                    Furniture::RepeatedHeader => {}
+                }
+                self.ops.push(artifact(properties))
+            }
             Content::Layout => self.ops.push(artifact(vec![("Type", "Layout")])),
         }
         self.open = Some(content);

@@ -1,0 +1,266 @@
+//! Page economy: no page but the last is left more than 15 % empty at its foot, unless
+//! the next page opens with a box (warning signs, a note) that does not fit in the space
+//! left. Measured from the laid-out boxes, for the bundled handouts in standard and large
+//! print on Letter and A4. `cargo test --test page_economy -- --nocapture` prints the
+//! figures the README quotes.
+
+mod common;
+
+use std::path::Path;
+
+use handout::layout::{Document, Item, Role};
+use handout::model;
+use handout::pipeline::{self, Options};
+use handout::select::Selection;
+use handout::vocabulary::Paper;
+use proptest::prelude::*;
+
+/// The most of a page's body that may stay empty at its foot.
+pub const MAX_EMPTY_SHARE: f32 = 0.15;
+
+/// The lowest point any body box reaches on a page, in layout coordinates.
+fn lowest_body_point(doc: &Document, page: usize) -> f32 {
+    let inside = |y: f32| y >= doc.body_top - 1.0 && y <= doc.body_bottom + 1.0;
+    doc.pages[page]
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Text(t) if !matches!(t.role, Role::Header | Role::Footer | Role::PageNumber) => {
+                // The baseline plus the deepest descender of the body faces.
+                Some(t.y + 0.25 * t.size)
+            }
+            Item::Text(_) => None,
+            Item::Rect(r) => Some(r.y + r.h),
+            Item::Rule(l) => Some(l.y1.max(l.y2)),
+            Item::Image(i) => Some(i.y + i.h),
+            Item::Link(_) => None,
+            Item::Mark(m) => Some(m.y + m.size),
+        })
+        .filter(|&y| inside(y))
+        .fold(doc.body_top, f32::max)
+}
+
+/// For each page but the last: the share of the body left empty at its foot, and whether
+/// it is excused (the next page opens with a box or a heading whose kept-together run is
+/// taller than that space).
+pub fn foot_gaps(doc: &Document) -> Vec<(f32, bool)> {
+    let body = doc.body_bottom - doc.body_top;
+    (0..doc.pages.len().saturating_sub(1))
+        .map(|page| {
+            let empty = doc.body_bottom - lowest_body_point(doc, page);
+            // The room left as the page breaker saw it: below the last line's box, a
+            // little less than below its ink.
+            let room = doc.body_bottom - doc.pages[page].body_end;
+            assert!(
+                room <= empty + 0.01,
+                "page {}: the boxes end below the ink",
+                page + 1
+            );
+            let excused = doc.pages[page + 1]
+                .opens_unbreakably
+                .is_some_and(|height| height > room);
+            (empty / body, excused)
+        })
+        .collect()
+}
+
+/// The largest unexcused gap and its page (1-based), and the largest of all.
+fn worst(doc: &Document) -> (f32, usize, f32) {
+    let gaps = foot_gaps(doc);
+    let (page, share) = gaps
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, excused))| !excused)
+        .map(|(i, (share, _))| (i + 1, *share))
+        .fold(
+            (0, 0.0),
+            |best, next| if next.1 > best.1 { next } else { best },
+        );
+    let any = gaps.iter().map(|g| g.0).fold(0.0, f32::max);
+    (share, page, any)
+}
+
+#[test]
+fn no_page_of_the_bundled_handouts_is_left_more_than_15_percent_empty() {
+    let mut report = Vec::new();
+    let mut failures = Vec::new();
+    for file in [common::BUNDLED, common::SPANISH] {
+        let handout = common::load(file);
+        for (paper, paper_name) in [(Paper::Letter, "Letter"), (Paper::A4, "A4")] {
+            for large_print in [false, true] {
+                let options = Options {
+                    paper: Some(paper),
+                    large_print,
+                    ..Options::default()
+                };
+                let labels = options.labels(&handout).unwrap();
+                let doc = pipeline::lay_out(&handout, Path::new(file), &options, &labels)
+                    .expect("lays out");
+                let (share, page, any) = worst(&doc);
+                let name = format!(
+                    "{file} {paper_name}{}",
+                    if large_print { " large print" } else { "" }
+                );
+                report.push(format!(
+                    "{name}: {} pages, largest empty foot {:.1} % (page {page}), {:.1} % counting excused pages",
+                    doc.pages.len(),
+                    share * 100.0,
+                    any * 100.0
+                ));
+                if share > MAX_EMPTY_SHARE {
+                    failures.push(format!(
+                        "{name}: page {page} is {:.1} % empty",
+                        share * 100.0
+                    ));
+                }
+            }
+        }
+    }
+    println!("{}", report.join("\n"));
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A sentence of plain words, `1..max` of them.
+fn words(max: usize) -> impl Strategy<Value = String> {
+    prop::collection::vec("[a-z]{1,11}", 1..max).prop_map(|w| w.join(" "))
+}
+
+fn quoted(text: &str) -> String {
+    toml::Value::String(text.to_string()).to_string()
+}
+
+fn quoted_list(items: &[String]) -> String {
+    let items: Vec<String> = items.iter().map(|i| quoted(i)).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// One block of any kind that paginates by its own rules: tables, entries, lists, FAQs,
+/// terms, paragraphs, groups, notes and warning signs, as TOML.
+fn any_block() -> impl Strategy<Value = String> {
+    prop_oneof![
+        words(90).prop_map(|t| format!("type = \"paragraph\"\ntext = {}\n", quoted(&t))),
+        prop::collection::vec(words(20), 1..14)
+            .prop_map(|items| format!("type = \"bullets\"\nitems = {}\n", quoted_list(&items))),
+        (prop::collection::vec(words(14), 1..16), prop::collection::vec(words(14), 1..16))
+            .prop_map(|(dos, avoid)| format!(
+                "type = \"do-avoid\"\ndo = {}\navoid = {}\n",
+                quoted_list(&dos),
+                quoted_list(&avoid)
+            )),
+        prop::collection::vec((words(4), words(6), words(30), words(12), words(20)), 1..5)
+            .prop_map(|items| {
+                let mut block = "type = \"medicines\"\n".to_string();
+                for (name, class, dose, timing, effects) in items {
+                    block.push_str(&format!(
+                        "[[sections.blocks.items]]\nname = {}\nclass = {}\ndose = {}\ntiming = {}\nside_effects = {}\n",
+                        quoted(&name), quoted(&class), quoted(&dose), quoted(&timing), quoted(&effects)
+                    ));
+                }
+                block
+            }),
+        prop::collection::vec((words(12), words(50)), 1..5).prop_map(|items| {
+            let mut block = "type = \"faq\"\n".to_string();
+            for (q, a) in items {
+                block.push_str(&format!(
+                    "[[sections.blocks.items]]\nquestion = {}\nanswer = {}\n",
+                    quoted(&q),
+                    quoted(&a)
+                ));
+            }
+            block
+        }),
+        words(40).prop_map(|t| format!("type = \"note\"\ntitle = \"Good to know\"\ntext = {}\n", quoted(&t))),
+        prop::collection::vec((any::<bool>(), words(14)), 1..7).prop_map(|signs| {
+            let mut block = "type = \"warning-signs\"\n".to_string();
+            for (emergency, text) in signs {
+                block.push_str(&format!(
+                    "[[sections.blocks.signs]]\nurgency = \"{}\"\ntext = {}\n",
+                    if emergency { "emergency" } else { "soon" },
+                    quoted(&text)
+                ));
+            }
+            block
+        }),
+    ]
+}
+
+fn any_handout() -> impl Strategy<Value = String> {
+    prop::collection::vec((words(5), prop::collection::vec(any_block(), 1..4)), 1..7).prop_map(
+        |sections| {
+            let mut text =
+                "disclaimer = \"General information only.\"\n\n[meta]\nid = \"economy\"\n\
+                title = \"Page economy\"\nlanguage = \"en-US\"\nreviewed_by = \"Tests\"\n\
+                last_updated = 2025-05-20\n"
+                    .to_string();
+            for (i, (title, blocks)) in sections.iter().enumerate() {
+                text.push_str(&format!(
+                    "\n[[sections]]\nid = \"s{i}\"\ntitle = {}\n",
+                    quoted(title)
+                ));
+                for block in blocks {
+                    text.push_str(&format!("\n[[sections.blocks]]\n{block}"));
+                }
+            }
+            text
+        },
+    )
+}
+
+/// How often each letter occurs in `text`.
+fn letter_counts(text: &str) -> std::collections::BTreeMap<char, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        *counts.entry(c).or_insert(0) += 1;
+    }
+    counts
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+
+    #[test]
+    fn generated_handouts_leave_no_page_more_than_15_percent_empty(
+        source in any_handout(),
+        a4 in any::<bool>(),
+        large_print in any::<bool>(),
+    ) {
+        let path = Path::new("economy.toml");
+        let handout = model::parse(path, &source).expect("generated handouts are valid");
+        let options = Options {
+            selection: Some(Selection::Preset("full".into())),
+            paper: Some(if a4 { Paper::A4 } else { Paper::Letter }),
+            large_print,
+            ..Options::default()
+        };
+        let labels = options.labels(&handout).unwrap();
+        let doc = pipeline::lay_out(&handout, path, &options, &labels).expect("lays out");
+        for (page, (share, excused)) in foot_gaps(&doc).into_iter().enumerate() {
+            prop_assert!(
+                excused || share <= MAX_EMPTY_SHARE,
+                "page {} of {} is {:.1} % empty", page + 1, doc.pages.len(), share * 100.0
+            );
+        }
+        // Nothing lost, and what is drawn twice (a repeated table header) is furniture.
+        let mut drawn = String::new();
+        for page in &doc.pages {
+            for item in &page.items {
+                if let Item::Text(t) = item {
+                    if t.role == Role::RepeatedHeader {
+                        prop_assert!(t.node.is_none());
+                    } else if t.node.is_some() {
+                        drawn.push_str(&t.text);
+                    }
+                }
+            }
+        }
+        let mut written = String::new();
+        for section in &handout.sections {
+            section.texts(|_, text| written.push_str(text));
+        }
+        let drawn = letter_counts(&drawn);
+        for (letter, count) in letter_counts(&written) {
+            let on_pages = drawn.get(&letter).copied().unwrap_or(0);
+            prop_assert!(on_pages >= count, "{:?}: {} written, {} drawn", letter, count, on_pages);
+        }
+    }
+}
