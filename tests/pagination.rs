@@ -9,39 +9,16 @@ use handout::pipeline::{self, Options};
 use handout::select::Selection;
 use handout::vocabulary::Paper;
 
+/// The filler, then a group "Sources" holding a list of four one-line items.
 fn handout_with_filler(sentences: usize) -> String {
-    let filler =
-        "Walking a little every day keeps the back moving and the nerves calm. ".repeat(sentences);
-    format!(
-        r#"
-disclaimer = "General information only."
-
-[meta]
-id = "pages"
-title = "Page breaks"
-language = "en-US"
-last_updated = 2025-05-20
-reviewed_by = "Tests"
-
-[presets]
-brief = ["one"]
-
-[[sections]]
-id = "one"
-title = "One"
-
-[[sections.blocks]]
-type = "paragraph"
-text = "{filler}"
-
-[[sections.blocks]]
-type = "group"
+    filler_then(
+        sentences,
+        r#"type = "group"
 title = "Sources"
 
 [[sections.blocks.blocks]]
 type = "bullets"
-items = ["Source item one", "Source item two", "Source item three", "Source item four"]
-"#
+items = ["Source item one", "Source item two", "Source item three", "Source item four"]"#,
     )
 }
 
