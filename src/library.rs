@@ -143,6 +143,12 @@ pub fn find_in(
     id: &str,
     language: Option<&str>,
 ) -> Result<(Arc<Entry>, Option<String>), Error> {
+    if !model::is_kebab_id(id) {
+        return Err(Error::UnknownHandout {
+            dir: dir.to_path_buf(),
+            message: format!("{id:?} is not a handout id (lowercase letters, digits and dashes)"),
+        });
+    }
     let unknown = |why: String| Error::UnknownHandout {
         dir: dir.to_path_buf(),
         message: why,
@@ -150,7 +156,9 @@ pub fn find_in(
     let language = language.map(str::trim).filter(|l| !l.is_empty());
     let mut by_name = Library::default();
     let mut names = Vec::new();
-    if let Some(language) = language {
+    // Only a well-formed tag becomes part of a file name: nothing else of what was asked
+    // for can reach outside the directory.
+    if let Some(language) = language.filter(|l| model::is_language_tag(l)) {
         names.push(format!("{id}.{language}.toml"));
         names.push(format!("{id}.{}.toml", primary(language)));
     }
@@ -196,4 +204,72 @@ pub fn find_in(
             why
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A directory holding the bundled handouts, and a file outside it that a language
+    /// tag spliced into a file name could reach.
+    fn library_dir(name: &str) -> PathBuf {
+        let root =
+            std::env::temp_dir().join(format!("handout-library-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let dir = root.join("handouts");
+        std::fs::create_dir_all(&dir).unwrap();
+        for file in [
+            "l3-l4-foraminal-narrowing.toml",
+            "l3-l4-foraminal-narrowing.es.toml",
+        ] {
+            let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("handouts")
+                .join(file);
+            std::fs::copy(from, dir.join(file)).unwrap();
+        }
+        // With this directory, "l3-l4-foraminal-narrowing./../../outside.toml" names a
+        // file outside the library.
+        std::fs::create_dir_all(dir.join("l3-l4-foraminal-narrowing.")).unwrap();
+        std::fs::write(root.join("outside.toml"), "not a handout").unwrap();
+        dir
+    }
+
+    const ID: &str = "l3-l4-foraminal-narrowing";
+
+    #[test]
+    fn finds_by_id_and_language_with_a_warning_when_it_falls_back() {
+        let dir = library_dir("find");
+        let (entry, warning) = find_in(&dir, ID, None).unwrap();
+        assert_eq!(
+            (entry.handout.meta.language.as_str(), warning),
+            ("en-US", None)
+        );
+        let (entry, warning) = find_in(&dir, ID, Some("es-MX")).unwrap();
+        assert_eq!(entry.handout.meta.id, "l3-l4-foraminal-narrowing-es");
+        assert_eq!(warning, None);
+        let (entry, warning) = find_in(&dir, ID, Some("vi")).unwrap();
+        assert_eq!(entry.handout.meta.language, "en-US");
+        assert!(warning.unwrap().contains("no version in language \"vi\""));
+    }
+
+    #[test]
+    fn names_from_the_request_never_leave_the_directory() {
+        let dir = library_dir("escape");
+        let (entry, warning) = find_in(&dir, ID, Some("/../../outside")).unwrap();
+        assert_eq!(entry.path, dir.join(format!("{ID}.toml")));
+        assert!(warning.is_some());
+        for id in [
+            "../handouts/l3-l4-foraminal-narrowing",
+            "/etc/passwd",
+            "A B",
+        ] {
+            let err = find_in(&dir, id, None).unwrap_err().to_string();
+            assert!(err.contains("is not a handout id"), "{err}");
+        }
+        let err = find_in(&dir, "no-such", None).unwrap_err().to_string();
+        assert!(
+            err.contains("known ids: l3-l4-foraminal-narrowing, l3-l4-foraminal-narrowing-es"),
+            "{err}"
+        );
+    }
 }
