@@ -30,6 +30,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod batch;
+pub mod catalog;
 pub mod cli;
 pub mod dates;
 pub mod error;
@@ -46,6 +47,7 @@ pub mod profile;
 pub mod readability;
 pub mod render;
 pub mod select;
+pub mod serve;
 pub mod vocabulary;
 
 pub use error::Error;

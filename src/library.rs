@@ -54,6 +54,11 @@ impl Library {
         Ok(entry)
     }
 
+    /// Every handout, by id.
+    pub fn entries(&self) -> impl Iterator<Item = &Arc<Entry>> {
+        self.by_id.values()
+    }
+
     pub fn ids(&self) -> Vec<&str> {
         self.by_id.keys().map(String::as_str).collect()
     }

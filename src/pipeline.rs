@@ -147,6 +147,17 @@ pub fn encode_logo(logo: &Logo) -> Result<render::EncodedImage, Error> {
     })
 }
 
+/// Lays out every section of the handout, which proves that every character can be
+/// drawn, and renders nothing. `path` is only used in messages.
+pub fn check(handout: &Handout, path: &Path) -> Result<(), Error> {
+    let options = Options {
+        selection: Some(Selection::Preset(FULL_PRESET.into())),
+        ..Options::default()
+    };
+    let labels = options.labels(handout)?;
+    lay_out(handout, path, &options, &labels).map(drop)
+}
+
 /// Selects and lays out, without rendering.
 pub fn lay_out(
     handout: &Handout,

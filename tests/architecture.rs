@@ -25,7 +25,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         ],
     ),
     ("inputs", &["model", "personal", "profile", "library"]),
-    ("select", &["select", "readability"]),
+    ("select", &["select", "readability", "catalog"]),
     ("layout", &["layout"]),
     ("backends", &["render"]),
     ("pipeline", &["pipeline"]),

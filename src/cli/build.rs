@@ -337,7 +337,7 @@ fn review_gate(handout: &Handout, path: &Path, strict: bool) -> Result<Option<St
 }
 
 /// `SOURCE_DATE_EPOCH`, the reproducible-builds convention for "the time to stamp".
-fn source_date_epoch() -> Result<Option<i64>, Error> {
+pub(super) fn source_date_epoch() -> Result<Option<i64>, Error> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(value) => value
             .trim()

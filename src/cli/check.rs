@@ -6,9 +6,8 @@ use std::path::{Path, PathBuf};
 use super::summary;
 use crate::error::Error;
 use crate::model::{self, Handout};
-use crate::pipeline::{self, Options};
+use crate::pipeline;
 use crate::readability;
-use crate::select::{Selection, FULL_PRESET};
 
 #[derive(Debug, clap::Args)]
 pub(super) struct CheckArgs {
@@ -53,7 +52,8 @@ fn check(files: &[PathBuf], readability: Option<ReadabilityCheck>) -> Result<(),
     let mut failed = 0;
     let mut reports = Vec::new();
     for file in files {
-        match model::load(file).and_then(|(handout, _)| lays_out(&handout, file).map(|()| handout))
+        match model::load(file)
+            .and_then(|(handout, _)| pipeline::check(&handout, file).map(|()| handout))
         {
             Ok(handout) => {
                 let json = readability.is_some_and(|r| r.json);
@@ -102,17 +102,6 @@ fn check(files: &[PathBuf], readability: Option<ReadabilityCheck>) -> Result<(),
         println!("{text}");
     }
     summary(failed, files.len())
-}
-
-/// Lays out every section, which proves that every character can be drawn. `path` is
-/// only used in messages.
-pub(super) fn lays_out(handout: &Handout, path: &Path) -> Result<(), Error> {
-    let options = Options {
-        selection: Some(Selection::Preset(FULL_PRESET.into())),
-        ..Options::default()
-    };
-    let labels = options.labels(handout)?;
-    pipeline::lay_out(handout, path, &options, &labels).map(drop)
 }
 
 /// Counts the sections above `max_grade` and warns about them on stderr.

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{review_due, summary};
+use crate::catalog::{matches_code, ListEntry};
 use crate::dates::{self, Review};
 use crate::error::Error;
 use crate::model::{self, Handout};
@@ -68,74 +69,12 @@ pub(super) fn run(args: &ListArgs) -> Result<(), Error> {
     summary(failed, files.len())
 }
 
-/// ICD-10-CM codes nest by prefix: M48.06 covers M48.061 and M48.062. A handout
-/// matches when one of its codes is the code asked for, or under it, or above it.
-fn matches_code(handout: &Handout, wanted: &str) -> bool {
-    let norm = |c: &str| c.trim().to_ascii_uppercase().replace('.', "");
-    let wanted = norm(wanted);
-    !wanted.is_empty()
-        && handout.meta.codes.iter().any(|c| {
-            let c = norm(c);
-            c.starts_with(&wanted) || wanted.starts_with(&c)
-        })
-}
-
 fn review_text(handout: &Handout, today: i64) -> String {
     let due = review_due(handout);
     match Review::of(handout.meta.review_due.as_ref(), today) {
         Review::Unscheduled => "no review date".to_string(),
         Review::Due(_) => format!("current (review due {due})"),
         Review::Overdue(days) => format!("OVERDUE by {days} days (was due {due})"),
-    }
-}
-
-/// One handout in `list --json`.
-#[derive(serde::Serialize)]
-struct ListEntry {
-    id: String,
-    title: String,
-    language: String,
-    file: String,
-    codes: Vec<String>,
-    presets: Vec<String>,
-    last_updated: String,
-    review_due: Option<String>,
-    review_overdue: bool,
-    sections: Vec<ListSection>,
-}
-
-#[derive(serde::Serialize)]
-struct ListSection {
-    id: String,
-    title: String,
-    items: usize,
-}
-
-impl ListEntry {
-    fn new(h: &Handout, file: &Path, today: i64) -> Self {
-        ListEntry {
-            id: h.meta.id.clone(),
-            title: h.meta.title.clone(),
-            language: h.meta.language.clone(),
-            file: file.display().to_string(),
-            codes: h.meta.codes.clone(),
-            presets: preset_names(h),
-            last_updated: dates::iso(&h.meta.last_updated),
-            review_due: h.meta.review_due.as_ref().map(dates::iso),
-            review_overdue: matches!(
-                Review::of(h.meta.review_due.as_ref(), today),
-                Review::Overdue(_)
-            ),
-            sections: h
-                .sections
-                .iter()
-                .map(|s| ListSection {
-                    id: s.id().to_string(),
-                    title: s.title.clone(),
-                    items: s.item_count(),
-                })
-                .collect(),
-        }
     }
 }
 

@@ -8,6 +8,7 @@ mod completions;
 mod list;
 mod man;
 mod new;
+mod serve;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -63,6 +64,8 @@ enum Command {
     /// Write a starter handout to fill in: one example of every block type, every key
     /// explained
     New(new::NewArgs),
+    /// Serve the handout desk to browsers and a JSON API to the EHR, on this machine
+    Serve(serve::ServeArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     Completions(completions::CompletionsArgs),
     /// Print the manual page in roff, or write every page with --out-dir
@@ -88,6 +91,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Check(args) => check::run(&args),
         Command::Batch(args) => batch::run(args),
         Command::New(args) => new::run(&args),
+        Command::Serve(args) => serve::run(args),
         Command::Completions(args) => {
             completions::run(&args);
             Ok(())

@@ -59,7 +59,7 @@ pub(super) fn run(args: &NewArgs) -> Result<(), Error> {
     });
     // Whatever was typed must still make a handout that checks: a title with a
     // character no font has, say, is refused here, not when it is first built.
-    super::check::lays_out(&model::parse(&output, &text)?, &output)?;
+    crate::pipeline::check(&model::parse(&output, &text)?, &output)?;
     if output == Path::new("-") {
         let mut out = std::io::stdout().lock();
         return out

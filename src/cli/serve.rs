@@ -1,0 +1,41 @@
+//! `handout serve`: the handout desk in a browser and the JSON API, on this machine.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+
+use crate::error::Error;
+use crate::serve::{self, Settings};
+
+#[derive(Debug, clap::Args)]
+pub(super) struct ServeArgs {
+    /// The directory of handouts to serve
+    #[arg(long, value_name = "DIR", default_value = "handouts")]
+    handouts: PathBuf,
+    /// A directory of clinic profiles (each served by its file name without .toml)
+    #[arg(long, value_name = "DIR")]
+    profiles: Option<PathBuf>,
+    /// The address and port to listen on; anything but loopback needs --token-file
+    #[arg(long, value_name = "ADDR:PORT", default_value_t = SocketAddr::from((Ipv4Addr::LOCALHOST, serve::DEFAULT_PORT)))]
+    bind: SocketAddr,
+    /// A file holding the secret that requests with patient details must carry
+    #[arg(long, value_name = "FILE")]
+    token_file: Option<PathBuf>,
+    /// Another host name the server is reached by (a reverse proxy's); repeat for more
+    #[arg(long = "allow-host", value_name = "NAME")]
+    allow_hosts: Vec<String>,
+    /// No access log on standard error
+    #[arg(long)]
+    quiet: bool,
+}
+
+pub(super) fn run(args: ServeArgs) -> Result<(), Error> {
+    serve::run(Settings {
+        handouts: args.handouts,
+        profiles: args.profiles,
+        bind: args.bind,
+        token_file: args.token_file,
+        allow_hosts: args.allow_hosts,
+        timestamp: super::build::source_date_epoch()?,
+        quiet: args.quiet,
+    })
+}

@@ -1,0 +1,239 @@
+// The handout desk: find a handout, choose its sections and options, see the pages the
+// PDF will have, print. Everything goes to this server only; nothing is stored.
+
+const $ = (id) => document.getElementById(id);
+let handouts = [];
+let chosen = null;
+let preset = "full";
+let previewTimer = 0;
+let previewRun = 0;
+
+async function getJson(url) {
+  const response = await fetch(url, { headers: { Accept: "application/json" } });
+  if (!response.ok) throw new Error(await problemText(response));
+  return response.json();
+}
+
+async function problemText(response) {
+  try {
+    const problem = await response.json();
+    const choices = problem.choices ? `\nValid choices: ${problem.choices.join(", ")}` : "";
+    return `${problem.detail || problem.title}${choices}`;
+  } catch {
+    return `${response.status} ${response.statusText}`;
+  }
+}
+
+function looksLikeCode(text) {
+  return /^[A-Za-z][0-9][0-9A-Za-z]?(\.[0-9A-Za-z]{0,4})?$/.test(text.trim());
+}
+
+async function search() {
+  const query = $("query").value.trim();
+  const language = $("language").value;
+  let found = handouts;
+  if (query && looksLikeCode(query)) {
+    const params = new URLSearchParams({ code: query });
+    found = await getJson(`/api/v1/handouts?${params}`);
+  } else if (query) {
+    const words = query.toLowerCase().split(/\s+/);
+    found = handouts.filter((h) => words.every((w) => h.title.toLowerCase().includes(w) || h.id.includes(w)));
+  }
+  if (language) found = found.filter((h) => h.language.split("-")[0] === language);
+  const list = $("results");
+  list.replaceChildren();
+  for (const h of found) {
+    const item = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.dataset.id = h.id;
+    button.append(h.title);
+    const details = document.createElement("small");
+    details.textContent = `${h.language} · ${h.codes.join(", ") || "no codes"}`;
+    button.append(details);
+    if (chosen && chosen.id === h.id) button.setAttribute("aria-current", "true");
+    button.addEventListener("click", () => choose(h));
+    item.append(button);
+    list.append(item);
+  }
+  $("result-count").textContent = `${found.length} handout${found.length === 1 ? "" : "s"} found`;
+}
+
+function choose(handout) {
+  chosen = handout;
+  preset = "full";
+  $("options").hidden = false;
+  $("chosen-title").textContent = handout.title;
+  for (const b of $("results").querySelectorAll("button")) {
+    b.toggleAttribute("aria-current", b.dataset.id === handout.id);
+    if (b.dataset.id === handout.id) b.setAttribute("aria-current", "true");
+  }
+  const presets = $("presets");
+  presets.replaceChildren();
+  for (const name of handout.presets) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = name[0].toUpperCase() + name.slice(1);
+    button.setAttribute("aria-pressed", String(name === preset));
+    button.dataset.preset = name;
+    button.addEventListener("click", () => pickPreset(name));
+    presets.append(button);
+  }
+  const sections = $("sections");
+  sections.replaceChildren();
+  for (const s of handout.sections) {
+    const row = document.createElement("div");
+    row.className = "check";
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.id = `section-${s.id}`;
+    box.value = s.id;
+    box.checked = true;
+    box.addEventListener("change", () => { preset = null; markPresets(); schedulePreview(); });
+    const label = document.createElement("label");
+    label.htmlFor = box.id;
+    label.textContent = s.title;
+    row.append(box, label);
+    sections.append(row);
+  }
+  $("options").focus();
+  schedulePreview();
+}
+
+function markPresets() {
+  for (const b of $("presets").querySelectorAll("button")) {
+    b.setAttribute("aria-pressed", String(b.dataset.preset === preset));
+  }
+}
+
+async function pickPreset(name) {
+  preset = name;
+  markPresets();
+  // The preset's sections, ticked, so the checkboxes show what will print.
+  const wanted = name === "full" ? null : (chosen.preset_sections || {})[name];
+  for (const box of $("sections").querySelectorAll("input")) {
+    box.checked = wanted ? wanted.includes(box.value) : name === "full";
+  }
+  schedulePreview();
+}
+
+function options() {
+  const body = { handout: chosen.id };
+  if (preset) {
+    body.preset = preset;
+  } else {
+    body.sections = [...$("sections").querySelectorAll("input:checked")].map((b) => b.value);
+  }
+  for (const key of ["profile", "paper", "patient", "date", "clinician", "follow_up"]) {
+    const value = $(key).value.trim();
+    if (value) body[key] = value;
+  }
+  body.notes = $("notes").value.split("\n").map((n) => n.trim()).filter(Boolean);
+  body.large_print = $("large_print").checked;
+  body.notes_area = $("notes_area").checked;
+  return body;
+}
+
+function post(url, body) {
+  return fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
+function showProblem(text) {
+  const box = $("problem");
+  box.textContent = text || "";
+  box.hidden = !text;
+}
+
+function schedulePreview() {
+  clearTimeout(previewTimer);
+  previewTimer = setTimeout(preview, 60);
+}
+
+async function preview() {
+  if (!chosen) return;
+  const run = ++previewRun;
+  const response = await post("/api/v1/preview", options());
+  if (run !== previewRun) return;
+  if (!response.ok) {
+    showProblem(await problemText(response));
+    return;
+  }
+  showProblem("");
+  const result = await response.json();
+  const pages = $("pages");
+  // The server escapes every text it puts into the SVG.
+  pages.innerHTML = result.svg.join("");
+  $("page-count").textContent = `${result.pages} page${result.pages === 1 ? "" : "s"}`;
+}
+
+async function pdf() {
+  const response = await post("/api/v1/pdf", options());
+  if (!response.ok) {
+    showProblem(await problemText(response));
+    return null;
+  }
+  showProblem("");
+  const name = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
+  return { blob: await response.blob(), name: name ? name[1] : "handout.pdf" };
+}
+
+async function print() {
+  const file = await pdf();
+  if (!file) return;
+  const url = URL.createObjectURL(file.blob);
+  window.open(url, "_blank", "noopener");
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+async function download() {
+  const file = await pdf();
+  if (!file) return;
+  const url = URL.createObjectURL(file.blob);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = file.name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+async function start() {
+  try {
+    handouts = await getJson("/api/v1/handouts");
+    const profiles = await getJson("/api/v1/profiles");
+    for (const p of profiles) {
+      const option = document.createElement("option");
+      option.value = p.id;
+      option.textContent = p.clinic ? `${p.clinic} (${p.id})` : p.id;
+      $("profile").append(option);
+    }
+    const languages = [...new Set(handouts.map((h) => h.language.split("-")[0]))].sort();
+    const names = new Intl.DisplayNames(["en"], { type: "language" });
+    for (const l of languages) {
+      const option = document.createElement("option");
+      option.value = l;
+      option.textContent = names.of(l) || l;
+      $("language").append(option);
+    }
+  } catch (error) {
+    showProblem(String(error.message || error));
+  }
+  $("search").addEventListener("submit", (e) => { e.preventDefault(); search(); });
+  $("query").addEventListener("input", search);
+  $("language").addEventListener("change", search);
+  $("build").addEventListener("input", schedulePreview);
+  $("build").addEventListener("change", schedulePreview);
+  $("print").addEventListener("click", print);
+  $("download").addEventListener("click", download);
+  const chosenId = new URLSearchParams(location.search).get("handout");
+  await search();
+  const wanted = handouts.find((h) => h.id === chosenId);
+  if (wanted) choose(wanted);
+}
+
+start();

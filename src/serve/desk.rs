@@ -1,0 +1,247 @@
+//! What the server serves: every handout and clinic profile, loaded and checked once at
+//! start, and how a request's options become the pipeline's.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use crate::error::Error;
+use crate::library::{Entry, Library};
+use crate::model;
+use crate::personal::{self, Personal};
+use crate::pipeline::{self, Options};
+use crate::profile::{self, Profile};
+use crate::render::EncodedImage;
+use crate::select::Selection;
+use crate::vocabulary::Paper;
+
+/// A clinic profile with its logo encoded once for every PDF that uses it.
+pub struct LoadedProfile {
+    pub profile: Profile,
+    pub encoded_logo: Option<EncodedImage>,
+}
+
+/// The handouts and profiles, checked: every handout lays out in full, so every
+/// character can be drawn.
+pub struct Desk {
+    pub library: Library,
+    /// By the file's stem: `profiles/riverside-spine.toml` is `riverside-spine`.
+    pub profiles: BTreeMap<String, LoadedProfile>,
+    /// `SOURCE_DATE_EPOCH` when the server started, as `handout build` reads it.
+    pub timestamp: Option<i64>,
+}
+
+impl Desk {
+    /// Loads every handout in `handouts` and profile in `profiles`. Every mistake in
+    /// any of them is listed, as `handout check` lists them, and none is served.
+    pub fn load(
+        handouts: &Path,
+        profiles: Option<&Path>,
+        timestamp: Option<i64>,
+    ) -> Result<Desk, Vec<Error>> {
+        let mut errors = Vec::new();
+        let mut library = Library::default();
+        match model::toml_files(handouts) {
+            Ok(files) => {
+                for file in files {
+                    if let Err(err) = library
+                        .add(&file)
+                        .and_then(|entry| pipeline::check(&entry.handout, &entry.path))
+                    {
+                        errors.push(err);
+                    }
+                }
+            }
+            Err(err) => errors.push(err),
+        }
+        let mut loaded = BTreeMap::new();
+        if let Some(dir) = profiles {
+            match model::toml_files(dir) {
+                Ok(files) => {
+                    for file in files {
+                        match load_profile(&file) {
+                            Ok((id, profile)) => {
+                                loaded.insert(id, profile);
+                            }
+                            Err(err) => errors.push(err),
+                        }
+                    }
+                }
+                Err(err) => errors.push(err),
+            }
+        }
+        if library.ids().is_empty() && errors.is_empty() {
+            errors.push(Error::Usage(format!(
+                "{} has no handouts (.toml files) to serve",
+                handouts.display()
+            )));
+        }
+        if errors.is_empty() {
+            Ok(Desk {
+                library,
+                profiles: loaded,
+                timestamp,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+
+    pub fn handout(&self, id: &str) -> Result<Arc<Entry>, Error> {
+        self.library
+            .find(id, None)
+            .map_err(|message| Error::UnknownHandout {
+                dir: PathBuf::from("the server's handouts"),
+                message,
+            })
+    }
+
+    fn profile(&self, id: &str) -> Result<&LoadedProfile, Error> {
+        self.profiles.get(id).ok_or_else(|| {
+            let known: Vec<&str> = self.profiles.keys().map(String::as_str).collect();
+            Error::Usage(format!(
+                "no clinic profile {id:?}; profiles: {}",
+                if known.is_empty() {
+                    "none (the server was started without --profiles)".to_string()
+                } else {
+                    known.join(", ")
+                }
+            ))
+        })
+    }
+
+    /// Builds the PDF a request asks for: the same bytes as `handout build` with the
+    /// same options.
+    pub fn pdf(&self, request: &BuildRequest) -> Result<pipeline::Output, Error> {
+        let entry = self.handout(&request.handout)?;
+        let personal = request.personal()?;
+        let profile = request
+            .profile
+            .as_deref()
+            .map(|id| self.profile(id))
+            .transpose()?;
+        let options = Options {
+            selection: request.selection()?,
+            paper: request.paper.map(Paper::from),
+            large_print: request.large_print,
+            profile: profile.map(|p| &p.profile),
+            personal: personal.as_ref(),
+            timestamp: self.timestamp,
+            inputs: None,
+            encoded_logo: profile.and_then(|p| p.encoded_logo.as_ref()),
+        };
+        pipeline::build(&entry.handout, &entry.path, &options)
+    }
+}
+
+fn load_profile(file: &Path) -> Result<(String, LoadedProfile), Error> {
+    let profile = profile::load(file)?;
+    let encoded_logo = profile
+        .logo
+        .as_ref()
+        .map(pipeline::encode_logo)
+        .transpose()?;
+    let id = file
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default()
+        .to_string();
+    Ok((
+        id,
+        LoadedProfile {
+            profile,
+            encoded_logo,
+        },
+    ))
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum PaperName {
+    Letter,
+    A4,
+}
+
+impl From<PaperName> for Paper {
+    fn from(p: PaperName) -> Paper {
+        match p {
+            PaperName::Letter => Paper::Letter,
+            PaperName::A4 => Paper::A4,
+        }
+    }
+}
+
+/// What `POST /api/v1/pdf` and `/api/v1/preview` take: the names of `handout build`'s
+/// flags and of the personal-details file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuildRequest {
+    pub handout: String,
+    #[serde(default)]
+    pub preset: Option<String>,
+    #[serde(default)]
+    pub sections: Option<Vec<String>>,
+    #[serde(default)]
+    pub paper: Option<PaperName>,
+    #[serde(default)]
+    pub large_print: bool,
+    #[serde(default)]
+    pub profile: Option<String>,
+    #[serde(default)]
+    pub patient: Option<String>,
+    #[serde(default)]
+    pub date: Option<String>,
+    #[serde(default)]
+    pub clinician: Option<String>,
+    #[serde(default)]
+    pub follow_up: Option<String>,
+    #[serde(default)]
+    pub notes: Vec<String>,
+    #[serde(default)]
+    pub notes_area: bool,
+}
+
+impl BuildRequest {
+    fn selection(&self) -> Result<Option<Selection>, Error> {
+        match (&self.sections, &self.preset) {
+            (Some(_), Some(_)) => Err(Error::Usage(
+                "give preset or sections, not both".to_string(),
+            )),
+            (Some(ids), None) => Ok(Some(Selection::Sections(
+                ids.iter()
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+            ))),
+            (None, Some(preset)) => Ok(Some(Selection::Preset(preset.clone()))),
+            (None, None) => Ok(None),
+        }
+    }
+
+    fn personal(&self) -> Result<Option<Personal>, Error> {
+        // Empty form fields mean "not given", as a missing flag does.
+        let given = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+        let date = given(&self.date)
+            .as_deref()
+            .map(personal::parse_date)
+            .transpose()
+            .map_err(|why| Error::Usage(why.replacen("--date", "date", 1)))?;
+        let personal = Personal {
+            patient: given(&self.patient),
+            date,
+            clinician: given(&self.clinician),
+            follow_up: given(&self.follow_up),
+            notes: self
+                .notes
+                .iter()
+                .filter(|n| !n.trim().is_empty())
+                .cloned()
+                .collect(),
+            notes_area: self.notes_area,
+        };
+        personal.check().map_err(Error::Usage)?;
+        Ok((!personal.is_empty()).then_some(personal))
+    }
+}

@@ -1,0 +1,280 @@
+//! The routes: the clinician's page and its assets, the JSON API, and PDFs by link.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+use super::desk::{BuildRequest, PaperName};
+use super::guard::{self, SESSION_COOKIE};
+use super::problem::Problem;
+use super::App;
+use crate::catalog::{matches_code, ListEntry};
+use crate::fonts::Face;
+use crate::library;
+
+/// The largest request body taken: a request holds options and a few notes.
+pub const MAX_BODY: usize = 256 * 1024;
+
+const INDEX: &str = include_str!("assets/index.html");
+const SCRIPT: &str = include_str!("assets/app.js");
+const STYLE: &str = include_str!("assets/app.css");
+const OPENAPI: &str = include_str!("assets/openapi.json");
+
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/", get(index))
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/assets/{file}", get(asset))
+        .route("/api/openapi.json", get(openapi))
+        .route("/api/v1/handouts", get(handouts))
+        .route("/api/v1/profiles", get(profiles))
+        .route("/api/v1/pdf", post(pdf))
+        .route("/handouts/{file}", get(linked_pdf))
+        .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, "no such page") })
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&app),
+            guard::guard,
+        ))
+        .with_state(app)
+}
+
+fn with_type(body: impl Into<Body>, content_type: &'static str) -> Response {
+    let mut response = Response::new(body.into());
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
+/// The clinician's page. In token mode, the start address `/?token=…` sets the session
+/// cookie and sends the browser on to `/`, so the token leaves the address bar.
+async fn index(
+    State(app): State<Arc<App>>,
+    Query(query): Query<BTreeMap<String, String>>,
+) -> Response {
+    if let (Some(token), Some(given)) = (&app.token, query.get("token")) {
+        if !guard::same(given.as_bytes(), token.as_bytes()) {
+            return Problem::new(StatusCode::UNAUTHORIZED, "that start address is not valid")
+                .into_response();
+        }
+        let cookie = format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict");
+        let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response();
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().insert(header::SET_COOKIE, value);
+        }
+        return response;
+    }
+    with_type(INDEX, "text/html; charset=utf-8")
+}
+
+async fn asset(Path(file): Path<String>) -> Response {
+    let mut response = match file.as_str() {
+        "app.js" => with_type(SCRIPT, "text/javascript; charset=utf-8"),
+        "app.css" => with_type(STYLE, "text/css; charset=utf-8"),
+        name => {
+            // Only the bundled faces, by their own names: nothing in a URL is a path.
+            let face = Face::ALL
+                .into_iter()
+                .find(|f| name.strip_suffix(".ttf") == Some(f.name()));
+            match face {
+                Some(face) => with_type(face.bytes(), "font/ttf"),
+                None => {
+                    return Problem::new(StatusCode::NOT_FOUND, "no such asset").into_response()
+                }
+            }
+        }
+    };
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    response
+}
+
+async fn openapi() -> Response {
+    with_type(OPENAPI, "application/json")
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HandoutQuery {
+    code: Option<String>,
+    language: Option<String>,
+}
+
+/// What `handout list --json` gives, for the handouts that match.
+async fn handouts(
+    State(app): State<Arc<App>>,
+    query: Result<Query<HandoutQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Ok(Query(query)) = query else {
+        return Problem::new(
+            StatusCode::BAD_REQUEST,
+            "the handout list takes code and language, nothing else",
+        )
+        .into_response();
+    };
+    let today = crate::dates::today();
+    let entries: Vec<ListEntry> = app
+        .desk
+        .library
+        .entries()
+        .filter(|e| {
+            query
+                .code
+                .as_deref()
+                .is_none_or(|c| matches_code(&e.handout, c))
+        })
+        .filter(|e| {
+            query
+                .language
+                .as_deref()
+                .is_none_or(|l| library::is_in_language(&e.handout, l))
+        })
+        .map(|e| ListEntry::new(&e.handout, &e.path, today))
+        .collect();
+    json(&entries)
+}
+
+async fn profiles(State(app): State<Arc<App>>) -> Response {
+    let list: Vec<serde_json::Value> = app
+        .desk
+        .profiles
+        .iter()
+        .map(|(id, p)| {
+            serde_json::json!({
+                "id": id,
+                "clinic": p.profile.clinic.as_ref().map(|c| c.name.clone()),
+            })
+        })
+        .collect();
+    json(&list)
+}
+
+fn json(value: &impl serde::Serialize) -> Response {
+    match serde_json::to_string(value) {
+        Ok(text) => with_type(text, "application/json"),
+        Err(e) => Problem::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
+}
+
+/// Reads a JSON build request, at most [`MAX_BODY`] bytes.
+async fn build_request(headers: &HeaderMap, request: Request) -> Result<BuildRequest, Problem> {
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|t| t.trim() == "application/json")
+        });
+    if !is_json {
+        return Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "send the options as application/json",
+        ));
+    }
+    let body: Bytes = axum::body::to_bytes(request.into_body(), MAX_BODY)
+        .await
+        .map_err(|_| {
+            Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("the request is larger than {} KiB", MAX_BODY / 1024),
+            )
+        })?;
+    serde_json::from_slice(&body).map_err(|e| {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            format!("the request is not valid: {e}"),
+        )
+    })
+}
+
+fn pdf_response(pdf: Vec<u8>, file_name: &str) -> Response {
+    let mut response = with_type(pdf, "application/pdf");
+    // Inline, for the browser's print; the name carries no patient data.
+    if let Ok(value) = HeaderValue::from_str(&format!("inline; filename=\"{file_name}\"")) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+/// The file name a download gets: the handout's id and preset, as `handout build` names it.
+fn file_name(request: &BuildRequest) -> String {
+    let label = match (&request.sections, &request.preset) {
+        (Some(_), _) => "sections",
+        (None, Some(preset)) => preset.as_str(),
+        (None, None) => "full",
+    };
+    let safe = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect::<String>()
+    };
+    format!("{}-{}.pdf", safe(&request.handout), safe(label))
+}
+
+async fn pdf(State(app): State<Arc<App>>, headers: HeaderMap, request: Request) -> Response {
+    let request = match build_request(&headers, request).await {
+        Ok(r) => r,
+        Err(problem) => return problem.into_response(),
+    };
+    match app.desk.pdf(&request) {
+        Ok(built) => pdf_response(built.pdf, &file_name(&request)),
+        Err(err) => Problem::from(err).into_response(),
+    }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LinkQuery {
+    preset: Option<String>,
+    sections: Option<String>,
+    paper: Option<PaperName>,
+    #[serde(default)]
+    large_print: bool,
+    profile: Option<String>,
+}
+
+/// `GET /handouts/<id>.pdf?preset=brief`: a handout by link, as an EHR's infobutton
+/// opens it. A link carries no patient details, so none are taken.
+async fn linked_pdf(
+    State(app): State<Arc<App>>,
+    Path(file): Path<String>,
+    query: Result<Query<LinkQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Some(id) = file.strip_suffix(".pdf") else {
+        return Problem::new(StatusCode::NOT_FOUND, "handouts are at /handouts/<id>.pdf")
+            .into_response();
+    };
+    let Ok(Query(query)) = query else {
+        return Problem::new(
+            StatusCode::BAD_REQUEST,
+            "a handout link takes preset or sections, paper, large_print and profile",
+        )
+        .into_response();
+    };
+    let request = BuildRequest {
+        handout: id.to_string(),
+        preset: query.preset,
+        sections: query
+            .sections
+            .map(|s| s.split(',').map(str::to_string).collect()),
+        paper: query.paper,
+        large_print: query.large_print,
+        profile: query.profile,
+        ..BuildRequest::default()
+    };
+    match app.desk.pdf(&request) {
+        Ok(built) => pdf_response(built.pdf, &file_name(&request)),
+        Err(err) => Problem::from(err).into_response(),
+    }
+}

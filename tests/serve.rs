@@ -1,0 +1,619 @@
+//! `handout serve` through real HTTP on an ephemeral loopback port: the API, PDFs byte
+//! for byte the CLI's, problems with the CLI's words, and each security rule.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const ID: &str = "l3-l4-foraminal-narrowing";
+
+/// A running server, stopped (SIGTERM) when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    log: std::sync::mpsc::Receiver<String>,
+}
+
+impl Server {
+    fn start(extra: &[&str]) -> Server {
+        let root = common::root();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_handout"))
+            .current_dir(&root)
+            .args(["serve", "--bind", "127.0.0.1:0", "--profiles", "profiles"])
+            .args(extra)
+            .env_remove("SOURCE_DATE_EPOCH")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start handout serve");
+        let stderr = child.stderr.take().expect("stderr");
+        let (send, log) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if send.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let line = log
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the server says where it listens");
+        let port = line
+            .split("http://127.0.0.1:")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("no port in {line:?}"));
+        Server { child, port, log }
+    }
+
+    fn host(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    /// Sends one request (with `Host` naming the server unless `headers` give one) and
+    /// reads the whole response.
+    fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        let mut head = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
+        if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+            head.push_str(&format!("Host: {}\r\n", self.host()));
+        }
+        for (k, v) in headers {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+        head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+        stream.write_all(head.as_bytes()).unwrap();
+        stream.write_all(body).unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).expect("read the response");
+        Reply::parse(&raw)
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        self.request("GET", path, &[], b"")
+    }
+
+    fn post_json(&self, path: &str, body: &serde_json::Value) -> Reply {
+        self.request(
+            "POST",
+            path,
+            &[("Content-Type", "application/json")],
+            body.to_string().as_bytes(),
+        )
+    }
+
+    /// Stops the server as systemd would and returns its exit status and log.
+    fn stop(mut self) -> (std::process::ExitStatus, Vec<String>) {
+        terminate(&self.child);
+        let status = self.child.wait().expect("wait");
+        let log: Vec<String> = self.log.try_iter().collect();
+        std::mem::forget(self);
+        (status, log)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn terminate(child: &Child) {
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+}
+
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn parse(raw: &[u8]) -> Reply {
+        let split = raw
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("a complete response head");
+        let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+        let mut lines = head.split("\r\n");
+        let status = lines
+            .next()
+            .and_then(|l| l.split(' ').nth(1))
+            .and_then(|s| s.parse().ok())
+            .expect("a status line");
+        let headers: Vec<(String, String)> = lines
+            .filter_map(|l| l.split_once(": "))
+            .map(|(k, v)| (k.to_ascii_lowercase(), v.to_string()))
+            .collect();
+        let mut body = raw[split + 4..].to_vec();
+        let chunked = headers
+            .iter()
+            .any(|(k, v)| k == "transfer-encoding" && v.contains("chunked"));
+        if chunked {
+            body = dechunk(&body);
+        }
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+fn dechunk(mut body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let line_end = body.windows(2).position(|w| w == b"\r\n").unwrap();
+        let size =
+            usize::from_str_radix(std::str::from_utf8(&body[..line_end]).unwrap().trim(), 16)
+                .unwrap();
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&body[line_end + 2..line_end + 2 + size]);
+        body = &body[line_end + 2 + size + 2..];
+    }
+}
+
+/// The problem a reply carries: its status matches the reply's, and its detail.
+fn problem(reply: &Reply, status: u16) -> serde_json::Value {
+    assert_eq!(reply.status, status, "{}", reply.text());
+    assert_eq!(
+        reply.header("content-type"),
+        Some("application/problem+json")
+    );
+    let problem = reply.json();
+    assert_eq!(problem["status"], status);
+    problem
+}
+
+/// What `handout build` writes with these arguments.
+fn cli_pdf(args: &[&str]) -> Vec<u8> {
+    let dir = common::scratch(&format!("serve-cli-{}", args.len()));
+    let out = dir.join("cli.pdf");
+    let status = Command::new(env!("CARGO_BIN_EXE_handout"))
+        .current_dir(common::root())
+        .arg("build")
+        .args(args)
+        .arg("-o")
+        .arg(&out)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("handout build");
+    assert!(status.status.success(), "{}", common::stderr(&status));
+    std::fs::read(out).unwrap()
+}
+
+#[test]
+fn the_api_lists_handouts_and_builds_the_clis_pdf_byte_for_byte() {
+    let server = Server::start(&[]);
+    let all = server.get("/api/v1/handouts").json();
+    assert_eq!(all.as_array().unwrap().len(), 2);
+    let spanish = server.get("/api/v1/handouts?language=es").json();
+    assert_eq!(spanish[0]["id"], "l3-l4-foraminal-narrowing-es");
+    assert_eq!(spanish.as_array().unwrap().len(), 1);
+    let by_code = server.get("/api/v1/handouts?code=M48.06").json();
+    assert_eq!(by_code.as_array().unwrap().len(), 2);
+    assert_eq!(
+        server.get("/api/v1/handouts?code=Z99").json(),
+        serde_json::json!([])
+    );
+    problem(&server.get("/api/v1/handouts?colour=red"), 400);
+
+    let reply = server.post_json(
+        "/api/v1/pdf",
+        &serde_json::json!({
+            "handout": ID, "preset": "brief", "profile": "riverside-spine",
+            "patient": "Jane Doe", "date": "2026-11-25", "clinician": "Dr. Maria Lee",
+            "follow_up": "In 2 weeks", "notes": ["Walk 20 minutes every day."], "notes_area": true
+        }),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(reply.header("content-type"), Some("application/pdf"));
+    assert_eq!(reply.header("cache-control"), Some("no-store"));
+    let disposition = reply.header("content-disposition").unwrap();
+    assert_eq!(disposition, format!("inline; filename=\"{ID}-brief.pdf\""));
+    let cli = cli_pdf(&[
+        common::BUNDLED,
+        "--preset",
+        "brief",
+        "--profile",
+        "profiles/riverside-spine.toml",
+        "--patient",
+        "Jane Doe",
+        "--date",
+        "2026-11-25",
+        "--clinician",
+        "Dr. Maria Lee",
+        "--follow-up",
+        "In 2 weeks",
+        "--note",
+        "Walk 20 minutes every day.",
+        "--notes-area",
+    ]);
+    assert!(reply.body == cli, "the API's PDF differs from the CLI's");
+
+    // A link, as an infobutton opens it: no patient details, the CLI's brief.
+    let linked = server.get(&format!("/handouts/{ID}.pdf?preset=brief"));
+    assert_eq!(linked.status, 200, "{}", linked.text());
+    assert!(linked.body == cli_pdf(&[common::BUNDLED, "--preset", "brief"]));
+    problem(&server.get("/handouts/no-such.pdf"), 404);
+
+    let (status, log) = server.stop();
+    assert!(status.success(), "SIGTERM stops it cleanly: {status:?}");
+    assert!(log.iter().any(|l| l == "handout serve: stopped"), "{log:?}");
+    let joined = log.join("\n");
+    assert!(joined.contains("POST /api/v1/pdf 200 "), "{joined}");
+    assert!(joined.contains("GET /handouts/{file} 200 "), "{joined}");
+    for private in ["Jane", "Doe", "Maria", "2026-11-25", "Walk"] {
+        assert!(
+            !joined.contains(private),
+            "the log names {private:?}: {joined}"
+        );
+    }
+}
+
+#[test]
+fn mistakes_are_problems_with_the_clis_words() {
+    let server = Server::start(&[]);
+    let p = problem(
+        &server.post_json(
+            "/api/v1/pdf",
+            &serde_json::json!({"handout": ID, "preset": "long"}),
+        ),
+        422,
+    );
+    assert!(p["detail"]
+        .as_str()
+        .unwrap()
+        .contains("has no preset \"long\"; valid presets: full, brief"));
+    assert_eq!(p["choices"], serde_json::json!(["full", "brief"]));
+    let p = problem(
+        &server.post_json(
+            "/api/v1/pdf",
+            &serde_json::json!({"handout": ID, "sections": ["faq", "nope"]}),
+        ),
+        422,
+    );
+    assert!(p["detail"]
+        .as_str()
+        .unwrap()
+        .contains("has no section \"nope\"; valid section ids: overview"));
+    assert!(p["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c == "warning-signs"));
+    let p = problem(
+        &server.post_json("/api/v1/pdf", &serde_json::json!({"handout": "nope"})),
+        404,
+    );
+    assert!(p["detail"]
+        .as_str()
+        .unwrap()
+        .contains("known ids: l3-l4-foraminal-narrowing"));
+    let p = problem(
+        &server.post_json(
+            "/api/v1/pdf",
+            &serde_json::json!({"handout": ID, "date": "25/11/2026"}),
+        ),
+        422,
+    );
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("give the date as YYYY-MM-DD"),
+        "{p}"
+    );
+    let p = problem(
+        &server.post_json(
+            "/api/v1/pdf",
+            &serde_json::json!({"handout": ID, "patient": "Jane 😀"}),
+        ),
+        422,
+    );
+    assert!(p["detail"].as_str().unwrap().contains("U+1F600"), "{p}");
+    let p = problem(
+        &server.post_json(
+            "/api/v1/pdf",
+            &serde_json::json!({"handout": ID, "colour": "red"}),
+        ),
+        400,
+    );
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("unknown field `colour`"),
+        "{p}"
+    );
+    problem(
+        &server.request(
+            "POST",
+            "/api/v1/pdf",
+            &[("Content-Type", "application/json")],
+            b"{",
+        ),
+        400,
+    );
+    problem(
+        &server.request(
+            "POST",
+            "/api/v1/pdf",
+            &[("Content-Type", "text/plain")],
+            b"{}",
+        ),
+        415,
+    );
+    let big = format!(
+        r#"{{"handout": "{ID}", "notes": ["{}"]}}"#,
+        "a".repeat(300 * 1024)
+    );
+    problem(
+        &server.request(
+            "POST",
+            "/api/v1/pdf",
+            &[("Content-Type", "application/json")],
+            big.as_bytes(),
+        ),
+        413,
+    );
+    problem(&server.get("/no/such/page"), 404);
+}
+
+#[test]
+fn requests_that_do_not_name_the_server_or_come_from_other_sites_are_refused() {
+    let server = Server::start(&[]);
+    let brief = serde_json::json!({"handout": ID, "preset": "brief"}).to_string();
+    let json = ("Content-Type", "application/json");
+    // DNS rebinding: a page on another name that resolves here.
+    problem(
+        &server.request(
+            "GET",
+            "/api/v1/handouts",
+            &[("Host", "attacker.example:8470")],
+            b"",
+        ),
+        421,
+    );
+    problem(
+        &server.request("GET", "/", &[("Host", "attacker.example")], b""),
+        421,
+    );
+    // Cross-site requests that build.
+    let p = problem(
+        &server.request(
+            "POST",
+            "/api/v1/pdf",
+            &[json, ("Origin", "http://attacker.example")],
+            brief.as_bytes(),
+        ),
+        403,
+    );
+    assert!(p["detail"].as_str().unwrap().contains("other sites"));
+    problem(
+        &server.request(
+            "POST",
+            "/api/v1/pdf",
+            &[json, ("Sec-Fetch-Site", "cross-site")],
+            brief.as_bytes(),
+        ),
+        403,
+    );
+    // The server's own page may.
+    let origin = format!("http://{}", server.host());
+    let own = server.request(
+        "POST",
+        "/api/v1/pdf",
+        &[json, ("Origin", &origin), ("Sec-Fetch-Site", "same-origin")],
+        brief.as_bytes(),
+    );
+    assert_eq!(own.status, 200, "{}", own.text());
+    // No CORS, strict headers on everything.
+    for reply in [own, server.get("/"), server.get("/api/v1/handouts")] {
+        assert!(reply.header("access-control-allow-origin").is_none());
+        assert_eq!(reply.header("referrer-policy"), Some("no-referrer"));
+        assert_eq!(reply.header("x-content-type-options"), Some("nosniff"));
+        let csp = reply.header("content-security-policy").unwrap();
+        assert!(
+            csp.contains("default-src 'none'") && csp.contains("script-src 'self'"),
+            "{csp}"
+        );
+    }
+    // Nothing in a URL becomes a file path.
+    for path in [
+        "/assets/../Cargo.toml",
+        "/assets/..%2f..%2fCargo.toml",
+        "/assets/Cargo.toml",
+        "/handouts/..%2fCargo.toml.pdf",
+        "/handouts/%2e%2e%2fhandouts%2fl3-l4-foraminal-narrowing.pdf",
+    ] {
+        let reply = server.get(path);
+        assert!(
+            reply.status == 404 || reply.status == 400,
+            "{path}: {}",
+            reply.status
+        );
+        assert!(!reply.text().contains("[package]"), "{path}");
+    }
+    assert_eq!(server.get("/assets/Atkinson-Regular.ttf").status, 200);
+}
+
+#[test]
+fn a_client_that_sends_its_headers_slowly_is_cut_off() {
+    let server = Server::start(&[]);
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream
+        .write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        .unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(40)))
+        .unwrap();
+    let started = Instant::now();
+    let mut rest = Vec::new();
+    let _ = stream.read_to_end(&mut rest);
+    let waited = started.elapsed();
+    assert!(
+        waited < Duration::from_secs(31),
+        "still open after {waited:?}"
+    );
+    assert!(!String::from_utf8_lossy(&rest).contains("200 OK"));
+    // And the server still serves others.
+    assert_eq!(server.get("/healthz").status, 200);
+}
+
+#[test]
+fn another_address_needs_a_token_and_the_token_guards_patient_details() {
+    let out = Command::new(env!("CARGO_BIN_EXE_handout"))
+        .current_dir(common::root())
+        .args(["serve", "--bind", "0.0.0.0:0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        common::stderr(&out).contains("give --token-file FILE"),
+        "{}",
+        common::stderr(&out)
+    );
+
+    let dir = common::scratch("serve-token");
+    let token = "s3cret-token-for-tests-0123456789abcdef";
+    let file = dir.join("token");
+    std::fs::write(&file, format!("{token}\n")).unwrap();
+    let server = Server::start(&["--token-file", file.to_str().unwrap()]);
+    let brief =
+        serde_json::json!({"handout": ID, "preset": "brief", "patient": "Jane Doe"}).to_string();
+    let json = ("Content-Type", "application/json");
+    problem(
+        &server.request("POST", "/api/v1/pdf", &[json], brief.as_bytes()),
+        401,
+    );
+    problem(
+        &server.request(
+            "POST",
+            "/api/v1/pdf",
+            &[json, ("Authorization", "Bearer wrong")],
+            brief.as_bytes(),
+        ),
+        401,
+    );
+    let bearer = format!("Bearer {token}");
+    let ok = server.request(
+        "POST",
+        "/api/v1/pdf",
+        &[json, ("Authorization", &bearer)],
+        brief.as_bytes(),
+    );
+    assert_eq!(ok.status, 200, "{}", ok.text());
+    problem(&server.get("/"), 401);
+    // The start address sets a strict session cookie and leaves the token behind.
+    let start = server.get(&format!("/?token={token}"));
+    assert_eq!(start.status, 303);
+    assert_eq!(start.header("location"), Some("/"));
+    let cookie = start.header("set-cookie").unwrap();
+    assert!(
+        cookie.contains("SameSite=Strict") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+    let session = cookie.split(';').next().unwrap();
+    let page = server.request("GET", "/", &[("Cookie", session)], b"");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("Handout desk"));
+    let by_cookie = server.request(
+        "POST",
+        "/api/v1/pdf",
+        &[json, ("Cookie", session)],
+        brief.as_bytes(),
+    );
+    assert_eq!(by_cookie.status, 200);
+    problem(&server.get("/?token=wrong"), 401);
+    // What carries no patient details still works without it, as an infobutton link must.
+    assert_eq!(server.get("/api/v1/handouts").status, 200);
+    assert_eq!(
+        server
+            .get(&format!("/handouts/{ID}.pdf?preset=brief"))
+            .status,
+        200
+    );
+    assert_eq!(server.get("/healthz").status, 200);
+
+    std::fs::write(&file, "short").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_handout"))
+        .current_dir(common::root())
+        .args([
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--token-file",
+            file.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(common::stderr(&out).contains("32 or more printable characters"));
+}
+
+#[test]
+fn it_refuses_to_start_with_a_broken_handout_and_lists_every_mistake() {
+    let dir = common::scratch("serve-broken");
+    let text = std::fs::read_to_string(common::bundled_arg()).unwrap();
+    std::fs::write(
+        dir.join("a.toml"),
+        text.replacen("title = \"", "title = ", 1),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("b.toml"),
+        text.replacen("id = \"l3-l4-foraminal-narrowing\"", "id = \"b\"", 1)
+            .replacen("Walk", "Walk \u{1F6B6}", 1),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_handout"))
+        .current_dir(common::root())
+        .args(["serve", "--bind", "127.0.0.1:0", "--handouts"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let err = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{}:10:9:",
+            Path::new(&dir).join("a.toml").display()
+        )),
+        "{err}"
+    );
+    assert!(err.contains("U+1F6B6"), "{err}");
+    assert!(!err.contains("open http"), "{err}");
+}
