@@ -14,6 +14,7 @@ mod icc;
 mod image;
 mod object;
 mod outline;
+pub mod svg;
 mod tags;
 mod write;
 
