@@ -349,6 +349,7 @@ fn man_pages_render() {
             "handout-list.1",
             "handout-man.1",
             "handout-new.1",
+            "handout-serve.1",
             "handout.1"
         ]
     );

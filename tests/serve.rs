@@ -284,6 +284,47 @@ fn the_api_lists_handouts_and_builds_the_clis_pdf_byte_for_byte() {
 }
 
 #[test]
+fn the_preview_draws_the_pdfs_pages_from_the_same_layout() {
+    let server = Server::start(&[]);
+    for (preset, large_print) in [("brief", false), ("full", false), ("brief", true)] {
+        let body = serde_json::json!({
+            "handout": ID, "preset": preset, "large_print": large_print,
+            "patient": "Jane <b>Doe</b> & \"Co\""
+        });
+        let reply = server.post_json("/api/v1/preview", &body);
+        assert_eq!(reply.status, 200, "{}", reply.text());
+        assert_eq!(reply.header("cache-control"), Some("no-store"));
+        let preview = reply.json();
+        let svgs = preview["svg"].as_array().unwrap();
+        assert_eq!(preview["pages"], svgs.len());
+        let pdf = server.post_json("/api/v1/pdf", &body);
+        let dir = common::scratch("serve-preview");
+        let file = dir.join(format!("{preset}-{large_print}.pdf"));
+        std::fs::write(&file, &pdf.body).unwrap();
+        assert_eq!(
+            svgs.len(),
+            common::page_count(&file),
+            "{preset}: preview and PDF page counts"
+        );
+        let first = svgs[0].as_str().unwrap();
+        assert!(first.starts_with("<svg"), "{first:.80}");
+        assert!(
+            first.contains("Jane &lt;b&gt;Doe&lt;/b&gt; &amp; &quot;Co&quot;"),
+            "the name, escaped"
+        );
+        assert!(!first.contains("<b>"));
+    }
+    let p = problem(
+        &server.post_json(
+            "/api/v1/preview",
+            &serde_json::json!({"handout": ID, "preset": "long"}),
+        ),
+        422,
+    );
+    assert_eq!(p["choices"], serde_json::json!(["full", "brief"]));
+}
+
+#[test]
 fn mistakes_are_problems_with_the_clis_words() {
     let server = Server::start(&[]);
     let p = problem(

@@ -13,7 +13,7 @@ use crate::model;
 use crate::personal::{self, Personal};
 use crate::pipeline::{self, Options};
 use crate::profile::{self, Profile};
-use crate::render::EncodedImage;
+use crate::render::{svg, EncodedImage};
 use crate::select::Selection;
 use crate::vocabulary::Paper;
 
@@ -115,6 +115,30 @@ impl Desk {
     /// Builds the PDF a request asks for: the same bytes as `handout build` with the
     /// same options.
     pub fn pdf(&self, request: &BuildRequest) -> Result<pipeline::Output, Error> {
+        self.with_options(request, |entry, options| {
+            pipeline::build(&entry.handout, &entry.path, options)
+        })
+    }
+
+    /// The pages the PDF of a request would have, as SVG drawn from the same layout.
+    /// Fonts are left to the page showing them (the desk's stylesheet names them).
+    pub fn preview(&self, request: &BuildRequest) -> Result<Vec<String>, Error> {
+        self.with_options(request, |entry, options| {
+            let labels = options.labels(&entry.handout)?;
+            let doc = pipeline::lay_out(&entry.handout, &entry.path, options, &labels)?;
+            Ok((0..doc.pages.len())
+                .map(|page| svg::page(&doc, page, svg::FontSource::None))
+                .collect())
+        })
+    }
+
+    /// Runs `f` with the pipeline's options for a request, as `handout build` would
+    /// make them from the same flags.
+    fn with_options<T>(
+        &self,
+        request: &BuildRequest,
+        f: impl FnOnce(&Entry, &Options<'_>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
         let entry = self.handout(&request.handout)?;
         let personal = request.personal()?;
         let profile = request
@@ -132,7 +156,7 @@ impl Desk {
             inputs: None,
             encoded_logo: profile.and_then(|p| p.encoded_logo.as_ref()),
         };
-        pipeline::build(&entry.handout, &entry.path, &options)
+        f(&entry, &options)
     }
 }
 

@@ -35,6 +35,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/v1/handouts", get(handouts))
         .route("/api/v1/profiles", get(profiles))
         .route("/api/v1/pdf", post(pdf))
+        .route("/api/v1/preview", post(preview))
         .route("/handouts/{file}", get(linked_pdf))
         .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, "no such page") })
         .layer(axum::middleware::from_fn_with_state(
@@ -229,6 +230,17 @@ async fn pdf(State(app): State<Arc<App>>, headers: HeaderMap, request: Request) 
     };
     match app.desk.pdf(&request) {
         Ok(built) => pdf_response(built.pdf, &file_name(&request)),
+        Err(err) => Problem::from(err).into_response(),
+    }
+}
+
+async fn preview(State(app): State<Arc<App>>, headers: HeaderMap, request: Request) -> Response {
+    let request = match build_request(&headers, request).await {
+        Ok(r) => r,
+        Err(problem) => return problem.into_response(),
+    };
+    match app.desk.preview(&request) {
+        Ok(pages) => json(&serde_json::json!({ "pages": pages.len(), "svg": pages })),
         Err(err) => Problem::from(err).into_response(),
     }
 }
