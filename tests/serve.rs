@@ -658,3 +658,32 @@ fn it_refuses_to_start_with_a_broken_handout_and_lists_every_mistake() {
     assert!(err.contains("U+1F6B6"), "{err}");
     assert!(!err.contains("open http"), "{err}");
 }
+
+#[test]
+fn a_clinician_uses_the_desk_in_a_real_browser() {
+    // tests/browser/desk.mjs drives headless Chromium with playwright-core: search by
+    // code, pick the handout and the brief, type a name and see it in the preview,
+    // download and read the PDF, then the same with the keyboard alone, and axe-core.
+    let browser = common::root().join("tests/browser");
+    assert!(
+        browser.join("node_modules/playwright-core").is_dir(),
+        "playwright-core is not installed: run scripts/test, which installs it into tests/browser"
+    );
+    let server = Server::start(&[]);
+    let out = common::scratch("serve-browser");
+    let run = Command::new("node")
+        .current_dir(&browser)
+        .arg("desk.mjs")
+        .arg(format!("http://{}/", server.host()))
+        .arg(&out)
+        .output()
+        .expect("node must be installed");
+    let shown = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{shown}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(shown.contains(" passed, 0 failed"), "{shown}");
+    assert!(out.join("desk.png").is_file(), "a screenshot to look at");
+}

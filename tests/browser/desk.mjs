@@ -1,0 +1,108 @@
+// The handout desk as a clinician uses it, in headless Chromium: find the handout by
+// code, choose the brief, type the patient's name, see it in the preview, download the
+// PDF; the same with the keyboard alone; and axe-core finds no WCAG 2.1 AA violation.
+// Usage: node desk.mjs BASE_URL OUT_DIR  (prints "N passed, M failed")
+import { chromium } from "playwright-core";
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
+const [base, out] = process.argv.slice(2);
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+let passed = 0;
+let failed = 0;
+
+function check(name, ok, detail = "") {
+  if (ok) {
+    passed++;
+    console.log(`ok: ${name}`);
+  } else {
+    failed++;
+    console.log(`FAILED: ${name} ${detail}`);
+  }
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run"],
+});
+const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
+const page = await context.newPage();
+const errors = [];
+page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+page.on("pageerror", (e) => errors.push(String(e)));
+
+// With the mouse.
+await page.goto(base);
+await page.getByLabel("Name or ICD-10-CM code").fill("M48.061");
+await page.getByRole("status").filter({ hasText: "found" }).waitFor();
+const results = page.getByRole("list", { name: "Handouts found" }).getByRole("button");
+check("a code finds both languages' handouts", (await results.count()) === 2, String(await results.count()));
+await results.filter({ hasText: "Narrowed Nerve Openings" }).first().click();
+await page.getByRole("button", { name: "Brief" }).click();
+await page.locator("#page-count", { hasText: /^1 page$/ }).waitFor({ timeout: 5000 });
+check("the preview shows the brief on one page", true);
+await page.getByLabel("Patient's name").fill("Jane Doe");
+await page.locator("#pages svg text", { hasText: "Jane Doe" }).first().waitFor({ timeout: 5000 });
+check("the preview shows the patient's name", true);
+const count = await page.locator("#page-count").textContent();
+const [download] = await Promise.all([
+  page.waitForEvent("download"),
+  page.getByRole("button", { name: "Download PDF" }).click(),
+]);
+const name = download.suggestedFilename();
+check("the download is named without patient data", name === "l3-l4-foraminal-narrowing-brief.pdf", name);
+const file = `${out}/download.pdf`;
+await download.saveAs(file);
+check("the download is a PDF", readFileSync(file).subarray(0, 5).toString() === "%PDF-");
+const info = execFileSync("pdfinfo", [file], { encoding: "utf8" });
+const pages = Number(/^Pages:\s+(\d+)/m.exec(info)[1]);
+check("the preview counts the PDF's pages", count === `${pages} page${pages === 1 ? "" : "s"}`, `${count} / ${pages}`);
+const text = execFileSync("pdftotext", [file, "-"], { encoding: "utf8" });
+check("the PDF holds the patient's name", text.includes("Jane Doe"));
+await page.screenshot({ path: `${out}/desk.png`, fullPage: true });
+
+// axe-core: WCAG 2.1 A and AA.
+// Evaluated by the browser's debugger, which the page's Content-Security-Policy (no
+// inline scripts) does not apply to.
+await page.evaluate(axeSource);
+const axe = await page.evaluate(async () =>
+  // eslint-disable-next-line no-undef
+  (await axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] })).violations
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`));
+check("axe-core finds no WCAG 2.1 AA violation", axe.length === 0, axe.join("; "));
+
+// With the keyboard alone: from the top of a fresh page.
+const keys = await context.newPage();
+await keys.goto(base);
+await keys.keyboard.press("Tab"); // skip link
+await keys.keyboard.press("Tab"); // search box
+await keys.keyboard.type("narrowing");
+await keys.getByRole("status").filter({ hasText: "found" }).waitFor();
+let focused = "";
+for (let i = 0; i < 6 && !focused.includes("Narrowed"); i++) {
+  await keys.keyboard.press("Tab");
+  focused = await keys.evaluate(() => document.activeElement.textContent || "");
+}
+check("Tab reaches a handout", focused.includes("Narrowed"), focused);
+await keys.keyboard.press("Enter");
+await keys.locator("#options").waitFor({ state: "visible" });
+for (let i = 0; i < 4; i++) {
+  await keys.keyboard.press("Tab");
+  if ((await keys.evaluate(() => document.activeElement.textContent)) === "Brief") break;
+}
+await keys.keyboard.press("Space");
+const pressed = await keys.getByRole("button", { name: "Brief" }).getAttribute("aria-pressed");
+check("Space chooses the brief", pressed === "true", pressed);
+await keys.getByLabel("Patient's name").focus();
+await keys.keyboard.type("Kim Lee");
+await keys.locator("#pages svg text", { hasText: "Kim Lee" }).first().waitFor({ timeout: 5000 });
+check("typed with the keyboard, the name is in the preview", true);
+
+check("no errors in the browser console", errors.length === 0, errors.join("; "));
+writeFileSync(`${out}/axe.json`, JSON.stringify(axe, null, 1));
+await browser.close();
+console.log(`browser: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
