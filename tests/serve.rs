@@ -687,3 +687,128 @@ fn a_clinician_uses_the_desk_in_a_real_browser() {
     assert!(shown.contains(" passed, 0 failed"), "{shown}");
     assert!(out.join("desk.png").is_file(), "a screenshot to look at");
 }
+
+/// An infobutton request in the form of the URL-based implementation guide's examples,
+/// with the context an EHR sends besides the problem code.
+fn infobutton_url(language: &str, response_type: &str) -> String {
+    format!(
+        "/infobutton?representedOrganization.id.root=1.3.6.1.4.1.3768\
+         &patientPerson.administrativeGenderCode.c=F&age.v.v=67&age.v.u=a\
+         &taskContext.c.c=PROBLISTREV\
+         &mainSearchCriteria.v.c=M48.061&mainSearchCriteria.v.cs=2.16.840.1.113883.6.90\
+         &mainSearchCriteria.v.dn=Spinal%20stenosis%2C%20lumbar%20region\
+         &informationRecipient=PAT&informationRecipient.languageCode.c={language}\
+         &performer=PROV&knowledgeResponseType={response_type}"
+    )
+}
+
+/// The feed as feedparser (PyPI), a real Atom client, reads it.
+fn feedparser(feed: &str) -> serde_json::Value {
+    let script = "import feedparser, json, sys\n\
+        f = feedparser.parse(sys.stdin.read())\n\
+        print(json.dumps({'bozo': f.bozo, 'version': f.version, 'lang': f.feed.get('language'),\n\
+          'subtitle': f.feed.get('subtitle'),\n\
+          'categories': [[t.get('scheme'), t.get('term')] for t in f.feed.get('tags', [])],\n\
+          'entries': [{'title': e.title, 'lang': e.title_detail.get('language'),\n\
+            'links': [[l.get('rel'), l.get('type'), l.get('href')] for l in e.links]} for e in f.entries]}))";
+    let mut child = Command::new(common::tools_python())
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the reference tools' Python");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(feed.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "feedparser failed");
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn the_infobutton_answers_in_the_language_asked_for_as_an_atom_client_reads_it() {
+    let server = Server::start(&[]);
+    let reply = server.get(&infobutton_url("es", "text/xml"));
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(
+        reply.header("content-type"),
+        Some("text/xml; charset=utf-8")
+    );
+    let feed = feedparser(&reply.text());
+    assert_eq!(feed["bozo"], false, "{feed}");
+    assert_eq!(feed["version"], "atom10");
+    let entries = feed["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{feed}");
+    assert_eq!(entries[0]["lang"], "es");
+    assert!(entries[0]["title"]
+        .as_str()
+        .unwrap()
+        .starts_with("Aberturas estrechas"));
+    let links = entries[0]["links"].as_array().unwrap();
+    let pdf = links
+        .iter()
+        .find(|l| l[1] == "application/pdf")
+        .and_then(|l| l[2].as_str())
+        .expect("a PDF link");
+    let path = pdf
+        .split_once(&server.host())
+        .map(|(_, p)| p)
+        .expect("an absolute link");
+    assert_eq!(
+        path,
+        "/handouts/l3-l4-foraminal-narrowing-es.pdf?preset=brief"
+    );
+    let brief = server.get(path);
+    assert_eq!(brief.status, 200);
+    assert!(brief.body == cli_pdf(&[common::SPANISH, "--preset", "brief"]));
+    // The request's criteria are echoed; the patient's age and gender are not.
+    let categories = feed["categories"].to_string();
+    assert!(categories.contains("M48.061") && categories.contains("informationRecipient"));
+    assert!(!categories.contains("67") && !categories.contains("administrativeGender"));
+    assert!(!reply.text().contains("age.v.v"));
+
+    // No Vietnamese handout: English, and the feed says so.
+    let feed = feedparser(&server.get(&infobutton_url("vi", "text/xml")).text());
+    assert_eq!(feed["entries"][0]["lang"], "en-US");
+    assert!(
+        feed["subtitle"].as_str().unwrap().contains("(vi)"),
+        "{feed}"
+    );
+
+    // JSON and HTML, by knowledgeResponseType or Accept.
+    let json = server.get(&infobutton_url("es", "application/json")).json();
+    assert_eq!(json["feed"]["entry"][0]["lang"], "es");
+    assert_eq!(
+        json["feed"]["entry"][0]["link"][0]["type"],
+        "application/pdf"
+    );
+    let html = server.request(
+        "GET",
+        &infobutton_url("es", "").replace("&knowledgeResponseType=", ""),
+        &[("Accept", "text/html")],
+        b"",
+    );
+    assert_eq!(
+        html.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(html.text().contains("<html lang=\"es\">"));
+
+    // Mistakes say which parameter.
+    let p = problem(
+        &server.get("/infobutton?mainSearchCriteria.v.c=M48.061&mainSearchCriteria.v.cs=2.16.840.1.113883.6.96"),
+        400,
+    );
+    assert!(p["detail"]
+        .as_str()
+        .unwrap()
+        .contains("ICD-10-CM (2.16.840.1.113883.6.90) only"));
+    let p = problem(&server.get("/infobutton?informationRecipient=PAT"), 400);
+    assert!(p["detail"]
+        .as_str()
+        .unwrap()
+        .contains("no mainSearchCriteria.v.c"));
+}

@@ -9,6 +9,7 @@
 
 mod desk;
 mod guard;
+mod infobutton;
 mod problem;
 mod routes;
 

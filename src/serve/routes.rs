@@ -12,6 +12,7 @@ use axum::Router;
 
 use super::desk::{BuildRequest, PaperName};
 use super::guard::{self, SESSION_COOKIE};
+use super::infobutton::{Format, Question};
 use super::problem::Problem;
 use super::App;
 use crate::catalog::{matches_code, ListEntry};
@@ -37,6 +38,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/v1/pdf", post(pdf))
         .route("/api/v1/preview", post(preview))
         .route("/handouts/{file}", get(linked_pdf))
+        .route("/infobutton", get(infobutton))
         .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, "no such page") })
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&app),
@@ -243,6 +245,31 @@ async fn preview(State(app): State<Arc<App>>, headers: HeaderMap, request: Reque
         Ok(pages) => json(&serde_json::json!({ "pages": pages.len(), "svg": pages })),
         Err(err) => Problem::from(err).into_response(),
     }
+}
+
+/// The HL7 Infobutton responder: the handouts for the problem codes asked about.
+async fn infobutton(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    query: Result<Query<BTreeMap<String, String>>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Ok(Query(params)) = query else {
+        return Problem::new(StatusCode::BAD_REQUEST, "the query cannot be read").into_response();
+    };
+    let question = match Question::parse(&params) {
+        Ok(question) => question,
+        Err(problem) => return problem.into_response(),
+    };
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    let format = Format::choose(question.response_type.as_deref(), accept);
+    // The guard has checked that Host names this server.
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("localhost");
+    let base = format!("http://{host}/");
+    let answer = question.answer(&app.desk);
+    with_type(answer.render(format, &base), format.content_type())
 }
 
 #[derive(serde::Deserialize)]
