@@ -812,3 +812,60 @@ fn the_infobutton_answers_in_the_language_asked_for_as_an_atom_client_reads_it()
         .unwrap()
         .contains("no mainSearchCriteria.v.c"));
 }
+
+#[test]
+fn with_watch_an_edit_is_served_and_a_broken_edit_keeps_the_last_good_version() {
+    let dir = common::scratch("serve-watch");
+    let file = dir.join("h.toml");
+    let text = std::fs::read_to_string(common::bundled_arg()).unwrap();
+    std::fs::write(&file, &text).unwrap();
+    let server = Server::start(&["--watch", "--handouts", dir.to_str().unwrap()]);
+    let title = || server.get("/api/v1/handouts").json()[0]["title"].clone();
+    let wait_for = |what: &dyn Fn() -> bool| {
+        let started = Instant::now();
+        while !what() {
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "no reload within 15 s"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    assert_eq!(title(), "Narrowed Nerve Openings in the Lower Back (L3–L4)");
+    std::fs::write(
+        &file,
+        text.replacen("title = \"Narrowed", "title = \"Edited", 1),
+    )
+    .unwrap();
+    wait_for(&|| title().as_str().is_some_and(|t| t.starts_with("Edited")));
+    // A broken edit: still the last good version, and the mistake where the desk shows it.
+    std::fs::write(
+        &file,
+        text.replacen("title = \"Narrowed", "title = Broken", 1),
+    )
+    .unwrap();
+    wait_for(&|| {
+        !server.get("/api/v1/status").json()["mistakes"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    });
+    assert!(title().as_str().unwrap().starts_with("Edited"));
+    let status = server.get("/api/v1/status").json();
+    assert!(
+        status["mistakes"][0]
+            .as_str()
+            .unwrap()
+            .contains("h.toml:10:9:"),
+        "{status}"
+    );
+    let preview = server.post_json(
+        "/api/v1/preview",
+        &serde_json::json!({"handout": ID, "preset": "brief"}),
+    );
+    assert_eq!(preview.json()["mistakes"], status["mistakes"]);
+    // Fixed: served, and the mistakes are gone.
+    std::fs::write(&file, &text).unwrap();
+    wait_for(&|| server.get("/api/v1/status").json()["mistakes"] == serde_json::json!([]));
+    assert!(title().as_str().unwrap().starts_with("Narrowed"));
+}

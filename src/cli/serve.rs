@@ -23,6 +23,10 @@ pub(super) struct ServeArgs {
     /// Another host name the server is reached by (a reverse proxy's); repeat for more
     #[arg(long = "allow-host", value_name = "NAME")]
     allow_hosts: Vec<String>,
+    /// Reload handouts and profiles when their files change (an edit with mistakes is
+    /// shown in the desk while the last good version keeps serving)
+    #[arg(long)]
+    watch: bool,
     /// No access log on standard error
     #[arg(long)]
     quiet: bool,
@@ -37,5 +41,6 @@ pub(super) fn run(args: ServeArgs) -> Result<(), Error> {
         allow_hosts: args.allow_hosts,
         timestamp: super::build::source_date_epoch()?,
         quiet: args.quiet,
+        watch: args.watch,
     })
 }

@@ -111,6 +111,7 @@ pub fn route_of(path: &str) -> &'static str {
         "/api/openapi.json" => "/api/openapi.json",
         "/api/v1/handouts" => "/api/v1/handouts",
         "/api/v1/profiles" => "/api/v1/profiles",
+        "/api/v1/status" => "/api/v1/status",
         "/api/v1/pdf" => "/api/v1/pdf",
         "/api/v1/preview" => "/api/v1/preview",
         p if p.starts_with("/assets/") => "/assets/{file}",

@@ -12,10 +12,11 @@ mod guard;
 mod infobutton;
 mod problem;
 mod routes;
+mod watch;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -49,15 +50,45 @@ pub struct Settings {
     /// `SOURCE_DATE_EPOCH`, read once as `handout build` reads it.
     pub timestamp: Option<i64>,
     pub quiet: bool,
+    /// Reload handouts and profiles when their files change.
+    pub watch: bool,
 }
 
 /// What every handler shares.
 pub struct App {
-    pub desk: Desk,
+    /// Swapped whole when `--watch` reloads; a request keeps the one it started with.
+    desk: RwLock<Arc<Desk>>,
+    /// The mistakes of the last reload that failed, until one succeeds.
+    mistakes: RwLock<Vec<String>>,
     /// Host header values that name this server, lower case, port included.
     pub hosts: Vec<String>,
     pub token: Option<String>,
     pub log: bool,
+}
+
+impl App {
+    pub fn desk(&self) -> Arc<Desk> {
+        Arc::clone(&self.desk.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    fn replace_desk(&self, desk: Desk) {
+        *self.desk.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(desk);
+        self.set_mistakes(Vec::new());
+    }
+
+    fn set_mistakes(&self, mistakes: Vec<String>) {
+        *self
+            .mistakes
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = mistakes;
+    }
+
+    pub fn mistakes(&self) -> Vec<String> {
+        self.mistakes
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
 }
 
 /// Loads and checks everything, then serves until SIGINT or SIGTERM, finishing the
@@ -101,7 +132,8 @@ pub fn run(settings: Settings) -> Result<(), Error> {
             .local_addr()
             .map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", settings.bind)))?;
         let app = Arc::new(App {
-            desk,
+            desk: RwLock::new(Arc::new(desk)),
+            mistakes: RwLock::new(Vec::new()),
             hosts: host_names(bound, &settings.allow_hosts),
             token,
             log: !settings.quiet,
@@ -117,9 +149,18 @@ pub fn run(settings: Settings) -> Result<(), Error> {
         };
         eprintln!(
             "handout serve: {} handouts, {} profiles; open {start}",
-            app.desk.library.ids().len(),
-            app.desk.profiles.len()
+            app.desk().library.ids().len(),
+            app.desk().profiles.len()
         );
+        if settings.watch {
+            watch::spawn(
+                Arc::clone(&app),
+                settings.handouts.clone(),
+                settings.profiles.clone(),
+                settings.timestamp,
+            )
+            .map_err(|e| Error::Usage(format!("cannot watch the files: {e}")))?;
+        }
         serve(listener, app).await;
         eprintln!("handout serve: stopped");
         Ok(())

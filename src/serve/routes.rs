@@ -35,6 +35,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/openapi.json", get(openapi))
         .route("/api/v1/handouts", get(handouts))
         .route("/api/v1/profiles", get(profiles))
+        .route("/api/v1/status", get(status))
         .route("/api/v1/pdf", post(pdf))
         .route("/api/v1/preview", post(preview))
         .route("/handouts/{file}", get(linked_pdf))
@@ -124,8 +125,8 @@ async fn handouts(
         .into_response();
     };
     let today = crate::dates::today();
-    let entries: Vec<ListEntry> = app
-        .desk
+    let desk = app.desk();
+    let entries: Vec<ListEntry> = desk
         .library
         .entries()
         .filter(|e| {
@@ -146,8 +147,8 @@ async fn handouts(
 }
 
 async fn profiles(State(app): State<Arc<App>>) -> Response {
-    let list: Vec<serde_json::Value> = app
-        .desk
+    let desk = app.desk();
+    let list: Vec<serde_json::Value> = desk
         .profiles
         .iter()
         .map(|(id, p)| {
@@ -158,6 +159,16 @@ async fn profiles(State(app): State<Arc<App>>) -> Response {
         })
         .collect();
     json(&list)
+}
+
+/// What is served: the counts, and the mistakes of an edit `--watch` could not load.
+async fn status(State(app): State<Arc<App>>) -> Response {
+    let desk = app.desk();
+    json(&serde_json::json!({
+        "handouts": desk.library.ids().len(),
+        "profiles": desk.profiles.len(),
+        "mistakes": app.mistakes(),
+    }))
 }
 
 fn json(value: &impl serde::Serialize) -> Response {
@@ -230,7 +241,7 @@ async fn pdf(State(app): State<Arc<App>>, headers: HeaderMap, request: Request) 
         Ok(r) => r,
         Err(problem) => return problem.into_response(),
     };
-    match app.desk.pdf(&request) {
+    match app.desk().pdf(&request) {
         Ok(built) => pdf_response(built.pdf, &file_name(&request)),
         Err(err) => Problem::from(err).into_response(),
     }
@@ -241,8 +252,12 @@ async fn preview(State(app): State<Arc<App>>, headers: HeaderMap, request: Reque
         Ok(r) => r,
         Err(problem) => return problem.into_response(),
     };
-    match app.desk.preview(&request) {
-        Ok(pages) => json(&serde_json::json!({ "pages": pages.len(), "svg": pages })),
+    match app.desk().preview(&request) {
+        Ok(pages) => json(&serde_json::json!({
+            "pages": pages.len(),
+            "svg": pages,
+            "mistakes": app.mistakes(),
+        })),
         Err(err) => Problem::from(err).into_response(),
     }
 }
@@ -268,7 +283,8 @@ async fn infobutton(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("localhost");
     let base = format!("http://{host}/");
-    let answer = question.answer(&app.desk);
+    let desk = app.desk();
+    let answer = question.answer(&desk);
     with_type(answer.render(format, &base), format.content_type())
 }
 
@@ -312,7 +328,7 @@ async fn linked_pdf(
         profile: query.profile,
         ..BuildRequest::default()
     };
-    match app.desk.pdf(&request) {
+    match app.desk().pdf(&request) {
         Ok(built) => pdf_response(built.pdf, &file_name(&request)),
         Err(err) => Problem::from(err).into_response(),
     }

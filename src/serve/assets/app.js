@@ -162,8 +162,12 @@ async function preview() {
     showProblem(await problemText(response));
     return;
   }
-  showProblem("");
   const result = await response.json();
+  // With --watch, an edit that does not check: its mistakes, while the last good
+  // version is shown.
+  showProblem(result.mistakes && result.mistakes.length
+    ? `The edited files have mistakes; showing the last good version.\n${result.mistakes.join("\n")}`
+    : "");
   const pages = $("pages");
   // The server escapes every text it puts into the SVG.
   pages.innerHTML = result.svg.join("");
