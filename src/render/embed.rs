@@ -238,8 +238,8 @@ mod tests {
             panic!("no Regular face among {resources:?}");
         };
         // Checked as a reader sees it: written, then read back by lopdf.
-        let doc = lopdf::Document::load_mem(&super::super::write::to_bytes(&doc))
-            .expect("lopdf reads the file");
+        let bytes = super::super::write::to_bytes(&doc, super::super::compress::Mode::Compact);
+        let doc = lopdf::Document::load_mem(&bytes).expect("lopdf reads the file");
         let font = doc.get_dictionary(font).unwrap();
         let cid = font.get(b"DescendantFonts").unwrap().as_array().unwrap()[0]
             .as_reference()
@@ -261,7 +261,12 @@ mod tests {
             .unwrap()
             .as_reference()
             .unwrap();
-        let program = &doc.get_object(file).unwrap().as_stream().unwrap().content;
+        let file = doc.get_object(file).unwrap().as_stream().unwrap();
+        assert_eq!(
+            file.dict.get(b"Filter").unwrap().as_name().unwrap(),
+            b"FlateDecode"
+        );
+        let program = &file.decompressed_content().unwrap();
         let subset = ttf_parser::Face::parse(program, 0).expect("the subset parses");
         assert_eq!(subset.number_of_glyphs(), 5);
         assert_eq!(
