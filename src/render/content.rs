@@ -19,7 +19,20 @@ pub fn encode(ops: &[Op], fonts: &Fonts, usage: &mut FontUsage) -> Result<Vec<u8
         match op {
             Op::BeginMarkedContentWithProperties { tag, properties } => {
                 name(&mut out, tag.as_bytes());
+                if !starts_with_delimiter(properties) {
+                    out.push(b' ');
+                }
                 dict_item(&mut out, properties);
+                // A name or number would run into the operator; a dictionary ends with one.
+                if !matches!(
+                    properties,
+                    DictItem::Dict { .. }
+                        | DictItem::Array(_)
+                        | DictItem::String { .. }
+                        | DictItem::Bytes(_)
+                ) {
+                    out.push(b' ');
+                }
                 out.extend_from_slice(b"BDC\n");
             }
             Op::EndMarkedContent => out.extend_from_slice(b"EMC\n"),
@@ -189,20 +202,26 @@ fn color(out: &mut Vec<u8>, col: &Color) -> Result<(), Error> {
     Ok(())
 }
 
+/// Whether `item` is written starting with a delimiter (`/`, `<`, `[`), so it needs no
+/// space after a name.
+fn starts_with_delimiter(item: &DictItem) -> bool {
+    matches!(
+        item,
+        DictItem::Name(_)
+            | DictItem::Dict { .. }
+            | DictItem::Array(_)
+            | DictItem::String { .. }
+            | DictItem::Bytes(_)
+    )
+}
+
 fn dict_item(out: &mut Vec<u8>, item: &DictItem) {
     match item {
         DictItem::Dict { map } => {
             out.extend_from_slice(b"<<");
             for (key, value) in map {
                 name(out, key.as_bytes());
-                if !matches!(
-                    value,
-                    DictItem::Name(_)
-                        | DictItem::Dict { .. }
-                        | DictItem::Array(_)
-                        | DictItem::String { .. }
-                        | DictItem::Bytes(_)
-                ) {
+                if !starts_with_delimiter(value) {
                     out.push(b' ');
                 }
                 dict_item(out, value);
@@ -266,11 +285,17 @@ mod tests {
                 },
             },
             Op::EndMarkedContent,
+            // Properties named by a resource are kept apart from the tag and operator.
+            Op::BeginMarkedContentWithProperties {
+                tag: "Span".into(),
+                properties: DictItem::Name(b"MC0".to_vec()),
+            },
+            Op::EndMarkedContent,
         ];
         let out = encode(&ops, fonts, &mut usage).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "/Artifact<</Type/Layout>>BDC\nEMC\n/P<</MCID 3>>BDC\nEMC\n"
+            "/Artifact<</Type/Layout>>BDC\nEMC\n/P<</MCID 3>>BDC\nEMC\n/Span/MC0 BDC\nEMC\n"
         );
     }
 }
