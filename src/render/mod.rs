@@ -134,7 +134,11 @@ pub fn render(
         .any(|i| matches!(i, Item::Image(_)));
 
     let mut resources = Dictionary::new();
-    resources.set("Font", Object::Dictionary(usage.embed(&mut pdf, fonts)?));
+    let mode = compress::Mode::from_env();
+    resources.set(
+        "Font",
+        Object::Dictionary(usage.embed(&mut pdf, fonts, mode)?),
+    );
     if uses_image {
         let image =
             logo.ok_or_else(|| Error::Pdf("the layout places a logo but none was loaded".into()))?;
@@ -177,7 +181,6 @@ pub fn render(
     catalog.set("Pages", Object::Reference(pages_id));
     let catalog = pdf.add_object(catalog);
     pdf.trailer.set("Root", Object::Reference(catalog));
-    let mode = compress::Mode::from_env();
     finish::finish(pdf, catalog, &page_ids, info, doc, &marked, mode)
 }
 
