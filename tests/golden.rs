@@ -77,9 +77,9 @@ fn compare(name: &str, out: handout::pipeline::Output) {
     }
 }
 
-/// A line diff of two PDFs. Our files are text apart from font programs and images,
-/// which show as one line with their size and a hash: dictionaries and content
-/// streams show as the objects and operators that changed.
+/// A line diff of two PDFs. Flate streams are inflated first (object streams hold most
+/// dictionaries), so dictionaries and content streams show as the objects and operators
+/// that changed; font programs and images show as one line with their size and a hash.
 fn pdf_diff(golden: &[u8], now: &[u8]) -> String {
     let text = |bytes: &[u8]| -> String {
         let mut shown = String::new();
@@ -87,8 +87,24 @@ fn pdf_diff(golden: &[u8], now: &[u8]) -> String {
         while let Some(start) = find(rest, b"stream\n") {
             let (head, tail) = rest.split_at(start + 7);
             shown.push_str(&String::from_utf8_lossy(head));
-            let end = find(tail, b"\nendstream").unwrap_or(tail.len());
-            let data = &tail[..end];
+            // The stream's dictionary, from its `obj` line; our writer puts `/Length`
+            // last: `<<.../Length 123>>\nstream\n`.
+            let dict = head
+                .windows(5)
+                .rposition(|w| w == b" obj\n")
+                .map_or(&head[..0], |at| &head[at..]);
+            let dict = String::from_utf8_lossy(dict);
+            let length = dict
+                .rsplit("/Length ")
+                .next()
+                .and_then(|n| n.split(">>").next()?.trim().parse::<usize>().ok());
+            let end = length
+                .filter(|&n| n <= tail.len())
+                .unwrap_or_else(|| find(tail, b"\nendstream").unwrap_or(tail.len()));
+            let raw = &tail[..end];
+            let flate = dict.contains("/FlateDecode");
+            let inflated = flate.then(|| inflate(raw)).flatten();
+            let data = inflated.as_deref().unwrap_or(raw);
             let binary = data
                 .iter()
                 .filter(|&&b| !(b == b'\n' || (0x20..0x7F).contains(&b)))
@@ -131,6 +147,15 @@ fn pdf_diff(golden: &[u8], now: &[u8]) -> String {
         .take(80)
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+fn inflate(bytes: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::ZlibDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .ok()?;
+    Some(out)
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

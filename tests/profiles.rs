@@ -56,11 +56,31 @@ fn branded_handout_shows_clinic_logo_link_and_footer_line() {
     assert!(pages
         .join(" ")
         .contains("Call 911 or go to the nearest emergency room now"));
-    // The link is a real URI annotation in the file.
-    let raw = String::from_utf8_lossy(&out.pdf);
+    // The link is a real URI annotation on page 1, as lopdf reads it (the annotation
+    // is in a compressed object stream).
+    let doc = lopdf::Document::load_mem(&out.pdf).expect("lopdf reads the PDF");
+    let page1 = *doc.get_pages().get(&1).expect("page 1");
+    let annots = doc
+        .get_dictionary(page1)
+        .and_then(|page| page.get(b"Annots"))
+        .and_then(lopdf::Object::as_array)
+        .expect("page 1 has annotations");
+    let uris: Vec<Vec<u8>> = annots
+        .iter()
+        .filter_map(|annot| {
+            let annot = doc.get_dictionary(annot.as_reference().ok()?).ok()?;
+            let action = annot.get(b"A").and_then(lopdf::Object::as_dict).ok()?;
+            if action.get(b"S").and_then(lopdf::Object::as_name).ok()? != b"URI" {
+                return None;
+            }
+            let uri = action.get(b"URI").and_then(lopdf::Object::as_str).ok()?;
+            Some(uri.to_vec())
+        })
+        .collect();
     assert!(
-        raw.contains("/URI(https://riverside.example.org/spine/l3-l4)"),
-        "no URI action in the PDF"
+        uris.iter()
+            .any(|u| u == b"https://riverside.example.org/spine/l3-l4"),
+        "no URI action on page 1: {uris:?}"
     );
 }
 

@@ -73,3 +73,77 @@ fn mupdf_reads_every_page_without_complaint() {
         assert!(complaints.is_empty(), "{}: {complaints:?}", pdf.display());
     }
 }
+
+/// `HANDOUT_UNCOMPRESSED=1` writes a file to read by eye: no filters, no object streams,
+/// a classic cross-reference table, operators and dictionaries in the open. qpdf checks
+/// it, and a reader finds the same text as in the compressed file, which is smaller.
+#[test]
+fn the_uncompressed_file_for_inspection_reads_the_same() {
+    let dir = common::scratch("uncompressed");
+    let build = |name: &str, uncompressed: bool| -> Vec<u8> {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_handout"));
+        command
+            .current_dir(&dir)
+            .args([
+                "build",
+                &common::bundled_arg(),
+                "--preset",
+                "brief",
+                "-o",
+                name,
+            ])
+            .env_remove("SOURCE_DATE_EPOCH");
+        if uncompressed {
+            command.env(handout::render::UNCOMPRESSED_VAR, "1");
+        } else {
+            command.env_remove(handout::render::UNCOMPRESSED_VAR);
+        }
+        let out = command.output().expect("run handout");
+        assert!(out.status.success(), "{}", common::stderr(&out));
+        std::fs::read(dir.join(name)).expect("the PDF is written")
+    };
+    let plain = build("plain.pdf", true);
+    let compact = build("compact.pdf", false);
+    let has = |pdf: &[u8], needle: &[u8]| pdf.windows(needle.len()).any(|w| w == needle);
+
+    for needle in [&b"/FlateDecode"[..], b"/ObjStm", b"/XRef"] {
+        assert!(!has(&plain, needle), "{}", String::from_utf8_lossy(needle));
+        assert!(has(&compact, needle), "{}", String::from_utf8_lossy(needle));
+    }
+    // The table, the page's operators, a font's ToUnicode map, the structure tree.
+    for needle in [
+        &b"\nxref\n0 "[..],
+        b"\ntrailer\n<<",
+        b"BDC\n",
+        b")Tj\n",
+        b"beginbfchar",
+        b"/StructTreeRoot",
+    ] {
+        assert!(has(&plain, needle), "{}", String::from_utf8_lossy(needle));
+    }
+    assert!(
+        compact.len() * 10 < plain.len() * 6,
+        "compressed {} bytes, uncompressed {}",
+        compact.len(),
+        plain.len()
+    );
+    // The XMP metadata is in the open in both.
+    assert!(has(&plain, b"<pdfaid:part>2</pdfaid:part>"));
+    assert!(has(&compact, b"<pdfaid:part>2</pdfaid:part>"));
+
+    for name in ["plain.pdf", "compact.pdf"] {
+        let file = dir.join(name);
+        let out = run("qpdf", &["--check", file.to_str().unwrap()]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "qpdf --check {name}:\n{text}");
+        assert!(
+            text.contains("No syntax or stream encoding errors"),
+            "{text}"
+        );
+        assert!(!text.to_lowercase().contains("warning"), "{text}");
+    }
+    assert_eq!(
+        common::page_texts(&plain, "uncompressed-plain"),
+        common::page_texts(&compact, "uncompressed-compact")
+    );
+}

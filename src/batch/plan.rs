@@ -73,12 +73,18 @@ pub struct Rejected {
     pub reason: String,
 }
 
-/// Hash of the tool and its compiled-in fonts: a new version or new fonts rebuild all.
+/// Hash of the tool, its compiled-in fonts and whether it compresses: a new version, new
+/// fonts or a switch to or from `HANDOUT_UNCOMPRESSED` rebuild all.
 fn tool_hash() -> [u8; 16] {
     static HASH: OnceLock<[u8; 16]> = OnceLock::new();
     *HASH.get_or_init(|| {
         let mut h = Fnv128::default();
         h.field(env!("CARGO_PKG_VERSION").as_bytes());
+        h.field(if crate::render::writes_uncompressed() {
+            b"uncompressed"
+        } else {
+            b"compressed"
+        });
         for face in Face::ALL {
             h.field(face.bytes());
         }

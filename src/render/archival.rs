@@ -1,22 +1,35 @@
 //! What PDF/A-2a and PDF/UA-1 ask of a file beyond its tags: XMP metadata that repeats
 //! the document information and names both standards, and an sRGB output intent.
 
+use super::compress::{self, Mode};
 use super::object::{Dictionary, Document, Object, ObjectId, Stream};
 
 use super::Info;
 
 /// Writes the XMP metadata stream and the sRGB output intent into the catalog.
-pub fn add(doc: &mut Document, catalog: ObjectId, info: &Info) -> Result<(), String> {
+pub fn add(doc: &mut Document, catalog: ObjectId, info: &Info, mode: Mode) -> Result<(), String> {
     let xmp = xmp(info)?;
     let mut dict = Dictionary::new();
     dict.set("Type", Object::name("Metadata"));
     dict.set("Subtype", Object::name("XML"));
     // Left uncompressed, as PDF/A recommends, so tools that scan for XMP find it.
-    let metadata = doc.add_object(Stream::new(dict, xmp.into_bytes()));
+    let metadata = doc.add_object(Stream::plain(dict, xmp.into_bytes()));
 
     let mut icc = Dictionary::new();
     icc.set("N", Object::Integer(3));
-    let profile = doc.add_object(Stream::new(icc, SRGB_PROFILE.to_vec()));
+    // Compressed once per process (`compress`), not once per document.
+    let packed = match mode {
+        Mode::Compact => compress::srgb_profile(),
+        Mode::Plain => None,
+    };
+    let profile = match packed {
+        Some(packed) => {
+            icc.set("Filter", Object::name("FlateDecode"));
+            Stream::new(icc, packed.to_vec())
+        }
+        None => Stream::new(icc, SRGB_PROFILE.to_vec()),
+    };
+    let profile = doc.add_object(profile);
     let mut intent = Dictionary::new();
     intent.set("Type", Object::name("OutputIntent"));
     intent.set("S", Object::name("GTS_PDFA1"));

@@ -3,6 +3,10 @@
 //! encoding, exact widths and a ToUnicode map (so text can be searched, copied and
 //! read aloud).
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use super::compress::{self, Mode};
 use super::object::{Dictionary, Document, Object, ObjectId, Stream};
 use subsetter::GlyphRemapper;
 
@@ -50,11 +54,16 @@ impl FontUsage {
     }
 
     /// Writes every used face into `doc` and returns the font resource dictionary.
-    pub fn embed(&self, doc: &mut Document, fonts: &Fonts) -> Result<Dictionary, Error> {
+    pub fn embed(
+        &self,
+        doc: &mut Document,
+        fonts: &Fonts,
+        mode: Mode,
+    ) -> Result<Dictionary, Error> {
         let mut resources = Dictionary::new();
         for face in Face::ALL {
             if let Some(used) = &self.faces[face as usize] {
-                let font = embed_face(doc, fonts, face, used)?;
+                let font = embed_face(doc, fonts, face, used, mode)?;
                 resources.set(super::font_resource(face), Object::Reference(font));
             }
         }
@@ -75,14 +84,66 @@ fn subset_tag(face: Face, used: &FaceUse) -> String {
         .collect()
 }
 
+/// A subset font program, compressed: its length before compression (`/Length1`) and
+/// its Flate bytes.
+type Packed = (usize, Arc<Vec<u8>>);
+
+type ProgramCache = Mutex<HashMap<(Face, Vec<u16>), Packed>>;
+
+/// Subset font programs already compressed in this process, by face and glyph list.
+/// The briefs of a batch share most of their subsets (a face the patient's details do
+/// not use draws the same glyphs in the same order in every one), and subsetting and
+/// compressing a face was a fifth of a batch brief's instructions. Capped, so memory
+/// stays flat however long the batch: once full, new subsets are made as if uncached.
+fn packed_program(face: Face, used: &FaceUse) -> Result<Option<Packed>, Error> {
+    const CAPACITY: usize = 64;
+    static CACHE: OnceLock<ProgramCache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Mutex::default);
+    let key = (face, used.remapper.remapped_gids().collect::<Vec<u16>>());
+    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return Ok(Some(hit));
+    }
+    let program = subset(face, used)?;
+    let Some(compressed) = compress::deflate(&program) else {
+        return Ok(None);
+    };
+    let packed = (program.len(), Arc::new(compressed));
+    if let Ok(mut cache) = cache.lock() {
+        if cache.len() < CAPACITY {
+            cache.insert(key, packed.clone());
+        }
+    }
+    Ok(Some(packed))
+}
+
+fn subset(face: Face, used: &FaceUse) -> Result<Vec<u8>, Error> {
+    subsetter::subset(face.bytes(), 0, &used.remapper)
+        .map_err(|e| Error::Pdf(format!("cannot subset {}: {e}", face.name())))
+}
+
+/// The font program's stream: compressed through the cache in compact mode, as it is
+/// in plain mode.
+fn program_stream(face: Face, used: &FaceUse, mode: Mode) -> Result<Stream, Error> {
+    let mut dict = Dictionary::new();
+    if mode == Mode::Compact {
+        if let Some((length, packed)) = packed_program(face, used)? {
+            dict.set("Length1", Object::Integer(length as i64));
+            dict.set("Filter", Object::name("FlateDecode"));
+            return Ok(Stream::new(dict, packed.to_vec()));
+        }
+    }
+    let program = subset(face, used)?;
+    dict.set("Length1", Object::Integer(program.len() as i64));
+    Ok(Stream::new(dict, program))
+}
+
 fn embed_face(
     doc: &mut Document,
     fonts: &Fonts,
     face: Face,
     used: &FaceUse,
+    mode: Mode,
 ) -> Result<ObjectId, Error> {
-    let program = subsetter::subset(face.bytes(), 0, &used.remapper)
-        .map_err(|e| Error::Pdf(format!("cannot subset {}: {e}", face.name())))?;
     let data = fonts.face_data(face);
     let per_em = 1000.0 / f32::from(data.units_per_em());
     let scale = |units: i16| Object::Real(f32::from(units) * per_em);
@@ -96,9 +157,7 @@ fn embed_face(
             .unwrap_or_else(|| face.name().to_string())
     );
 
-    let mut file_dict = Dictionary::new();
-    file_dict.set("Length1", Object::Integer(program.len() as i64));
-    let file = doc.add_object(Stream::new(file_dict, program));
+    let file = doc.add_object(program_stream(face, used, mode)?);
 
     let bbox = data.global_bounding_box();
     let italic = data.is_italic() || data.italic_angle() != 0.0;
@@ -233,13 +292,13 @@ mod tests {
             usage.use_glyph(fonts, Face::Regular, g.id, c);
         }
         let mut doc = Document::new();
-        let resources = usage.embed(&mut doc, fonts).unwrap();
+        let resources = usage.embed(&mut doc, fonts, Mode::Compact).unwrap();
         let Some(&Object::Reference(font)) = resources.get("ATKREG") else {
             panic!("no Regular face among {resources:?}");
         };
         // Checked as a reader sees it: written, then read back by lopdf.
-        let doc = lopdf::Document::load_mem(&super::super::write::to_bytes(&doc))
-            .expect("lopdf reads the file");
+        let bytes = super::super::write::to_bytes(&doc, super::super::compress::Mode::Compact);
+        let doc = lopdf::Document::load_mem(&bytes).expect("lopdf reads the file");
         let font = doc.get_dictionary(font).unwrap();
         let cid = font.get(b"DescendantFonts").unwrap().as_array().unwrap()[0]
             .as_reference()
@@ -261,7 +320,12 @@ mod tests {
             .unwrap()
             .as_reference()
             .unwrap();
-        let program = &doc.get_object(file).unwrap().as_stream().unwrap().content;
+        let file = doc.get_object(file).unwrap().as_stream().unwrap();
+        assert_eq!(
+            file.dict.get(b"Filter").unwrap().as_name().unwrap(),
+            b"FlateDecode"
+        );
+        let program = &file.decompressed_content().unwrap();
         let subset = ttf_parser::Face::parse(program, 0).expect("the subset parses");
         assert_eq!(subset.number_of_glyphs(), 5);
         assert_eq!(
@@ -273,6 +337,37 @@ mod tests {
                 ))
         );
         assert!(program.len() < 20_000, "a five-glyph subset is small");
+    }
+
+    #[test]
+    fn a_subset_is_compressed_once_and_reads_back_whole() {
+        let fonts = Fonts::bundled();
+        let mut usage = FontUsage::default();
+        // Whichever call (or test) made the entry, later ones share its bytes.
+        for c in "QZ%".chars() {
+            let g = fonts.glyph(Face::BoldItalic, c).unwrap();
+            usage.use_glyph(fonts, Face::BoldItalic, g.id, c);
+        }
+        let used = usage.faces[Face::BoldItalic as usize].as_ref().unwrap();
+        let (length, first) = packed_program(Face::BoldItalic, used).unwrap().unwrap();
+        let (_, again) = packed_program(Face::BoldItalic, used).unwrap().unwrap();
+        assert!(
+            Arc::ptr_eq(&first, &again),
+            "the second document reuses the first's"
+        );
+        let program = subset(Face::BoldItalic, used).unwrap();
+        assert_eq!(length, program.len());
+        let mut inflated = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::ZlibDecoder::new(&first[..]),
+            &mut inflated,
+        )
+        .unwrap();
+        assert_eq!(inflated, program);
+        // Uncompressed mode embeds the program as it is.
+        let plain = program_stream(Face::BoldItalic, used, Mode::Plain).unwrap();
+        assert_eq!(plain.content, program);
+        assert!(plain.dict.get("Filter").is_none());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! metadata) and writes it; dates are fixed, and `write` derives the trailer `/ID`
 //! from the content instead of a random one.
 
+use super::compress::Mode;
 use super::object::{Dictionary, Document, Object, ObjectId};
 
 use super::outline::text_string;
@@ -15,6 +16,7 @@ pub fn finish(
     info: &Info,
     layout: &crate::layout::Document,
     marks: &[PageMarks],
+    mode: Mode,
 ) -> Result<Vec<u8>, Error> {
     let info_id = doc.add_object(information(info)?);
     doc.trailer.set("Info", Object::Reference(info_id));
@@ -29,9 +31,9 @@ pub fn finish(
         &info.language,
     )
     .map_err(Error::Pdf)?;
-    super::archival::add(&mut doc, catalog, info).map_err(Error::Pdf)?;
+    super::archival::add(&mut doc, catalog, info, mode).map_err(Error::Pdf)?;
 
-    Ok(super::write::to_bytes(&doc))
+    Ok(super::write::to_bytes(&doc, mode))
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -42,7 +44,9 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// can tell an up-to-date file from the file itself.
 pub const INPUTS_KEY: &str = "HandoutInputs";
 
-/// The inputs hash recorded in a PDF written by a batch run, if any.
+/// The inputs hash recorded in a PDF written by a batch run, if any. The information
+/// dictionary is never packed into a compressed object stream (`write`), so the hash
+/// is found without inflating anything.
 pub fn recorded_inputs(pdf: &[u8]) -> Option<String> {
     let key = format!("/{INPUTS_KEY}(");
     let start = find(pdf, key.as_bytes())? + key.len();

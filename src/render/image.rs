@@ -3,7 +3,6 @@
 //! document, so a batch that puts one clinic logo on thousands of handouts compresses
 //! it once.
 
-use std::io::Write;
 use std::sync::Arc;
 
 use super::object::{Dictionary, Document, Object, ObjectId, Stream};
@@ -63,14 +62,7 @@ impl EncodedImage {
 }
 
 fn deflate(bytes: &[u8]) -> Result<Vec<u8>, String> {
-    let mut encoder = flate2::write::ZlibEncoder::new(
-        Vec::with_capacity(bytes.len() / 4),
-        flate2::Compression::default(),
-    );
-    encoder
-        .write_all(bytes)
-        .and_then(|()| encoder.finish())
-        .map_err(|e| format!("cannot compress the image: {e}"))
+    super::compress::deflate(bytes).ok_or_else(|| "cannot compress the image".to_string())
 }
 
 #[cfg(test)]
@@ -101,7 +93,7 @@ mod tests {
 
         let mut doc = Document::new();
         let id = encoded.add_to(&mut doc);
-        let written = super::super::write::to_bytes(&doc);
+        let written = super::super::write::to_bytes(&doc, super::super::compress::Mode::Compact);
         let read = lopdf::Document::load_mem(&written).expect("lopdf reads the file");
         let stream = read.get_object(id).unwrap().as_stream().unwrap();
         let mask = stream.dict.get(b"SMask").unwrap().as_reference().unwrap();
@@ -125,7 +117,7 @@ mod tests {
         let encoded = EncodedImage::new(&opaque).unwrap();
         let mut doc = Document::new();
         let id = encoded.add_to(&mut doc);
-        let written = super::super::write::to_bytes(&doc);
+        let written = super::super::write::to_bytes(&doc, super::super::compress::Mode::Compact);
         let read = lopdf::Document::load_mem(&written).expect("lopdf reads the file");
         let stream = read.get_object(id).unwrap().as_stream().unwrap();
         assert!(stream.dict.get(b"SMask").is_err());

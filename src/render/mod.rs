@@ -6,6 +6,7 @@
 //! every document, which dominated the time of a batch run.
 
 mod archival;
+mod compress;
 mod content;
 mod embed;
 mod finish;
@@ -18,8 +19,15 @@ pub mod svg;
 mod tags;
 mod write;
 
+pub use compress::UNCOMPRESSED_VAR;
 pub use finish::recorded_inputs;
 pub use image::EncodedImage;
+
+/// Whether this process writes uncompressed files for inspection
+/// (`HANDOUT_UNCOMPRESSED=1`); the default is compressed.
+pub fn writes_uncompressed() -> bool {
+    compress::Mode::from_env() == compress::Mode::Plain
+}
 
 use object::{Dictionary, Document, Object, ObjectId, Stream};
 use printpdf::{
@@ -127,7 +135,11 @@ pub fn render(
         .any(|i| matches!(i, Item::Image(_)));
 
     let mut resources = Dictionary::new();
-    resources.set("Font", Object::Dictionary(usage.embed(&mut pdf, fonts)?));
+    let mode = compress::Mode::from_env();
+    resources.set(
+        "Font",
+        Object::Dictionary(usage.embed(&mut pdf, fonts, mode)?),
+    );
     if uses_image {
         let image =
             logo.ok_or_else(|| Error::Pdf("the layout places a logo but none was loaded".into()))?;
@@ -170,7 +182,7 @@ pub fn render(
     catalog.set("Pages", Object::Reference(pages_id));
     let catalog = pdf.add_object(catalog);
     pdf.trailer.set("Root", Object::Reference(catalog));
-    finish::finish(pdf, catalog, &page_ids, info, doc, &marked)
+    finish::finish(pdf, catalog, &page_ids, info, doc, &marked, mode)
 }
 
 /// A link annotation: printable (PDF/A) and saying in words what it does (PDF/UA). Its
@@ -338,6 +350,25 @@ impl Marking<'_> {
     }
 }
 
+/// Sets the stroke colour and line width where they differ from what is set.
+fn set_stroke(
+    ops: &mut Vec<Op>,
+    (stroke, width): (&mut Option<Rgb>, &mut Option<f32>),
+    new_color: Rgb,
+    new_width: f32,
+) {
+    if *stroke != Some(new_color) {
+        ops.push(Op::SetOutlineColor {
+            col: color(new_color),
+        });
+        *stroke = Some(new_color);
+    }
+    if *width != Some(new_width) {
+        ops.push(Op::SetOutlineThickness { pt: Pt(new_width) });
+        *width = Some(new_width);
+    }
+}
+
 /// Drawing operations for one page, what they mark, and the page's links (annotations,
 /// not content). Layout's y runs down from the top; PDF's runs up from the bottom.
 fn page_ops<'p>(
@@ -353,8 +384,11 @@ fn page_ops<'p>(
         in_text: false,
     };
     let mut links = Vec::new();
+    // The graphics state the page has set so far, so nothing is set twice.
     let mut font: Option<(Face, f32)> = None;
     let mut fill: Option<Rgb> = None;
+    let mut stroke: Option<Rgb> = None;
+    let mut width: Option<f32> = None;
     for item in &page.items {
         match item {
             // An annotation, not content: it joins its node through the parent tree.
@@ -397,15 +431,12 @@ fn page_ops<'p>(
                     (None, Some(_)) => PaintMode::Stroke,
                     (None, None) => continue,
                 };
-                if let Some(f) = r.fill {
+                if let Some(f) = r.fill.filter(|&f| fill != Some(f)) {
                     m.ops.push(Op::SetFillColor { col: color(f) });
                     fill = Some(f);
                 }
                 if let Some(s) = r.stroke {
-                    m.ops.push(Op::SetOutlineColor {
-                        col: color(s.color),
-                    });
-                    m.ops.push(Op::SetOutlineThickness { pt: Pt(s.width) });
+                    set_stroke(&mut m.ops, (&mut stroke, &mut width), s.color, s.width);
                 }
                 m.ops.push(Op::DrawRectangle {
                     rectangle: printpdf::Rect {
@@ -436,12 +467,17 @@ fn page_ops<'p>(
             }
             Item::Mark(mark) => {
                 m.end_text();
-                let (lines, width) = mark.strokes();
+                let (lines, line_width) = mark.strokes();
+                // Round caps and joins for this mark only: saved and restored around
+                // it, with the stroke it sets. Fill and font are untouched inside.
                 m.ops.push(Op::SaveGraphicsState);
-                m.ops.push(Op::SetOutlineColor {
-                    col: color(mark.color),
-                });
-                m.ops.push(Op::SetOutlineThickness { pt: Pt(width) });
+                let saved = (stroke, width);
+                set_stroke(
+                    &mut m.ops,
+                    (&mut stroke, &mut width),
+                    mark.color,
+                    line_width,
+                );
                 m.ops.push(Op::SetLineCapStyle {
                     cap: printpdf::LineCapStyle::Round,
                 });
@@ -466,20 +502,18 @@ fn page_ops<'p>(
                     });
                 }
                 m.ops.push(Op::RestoreGraphicsState);
-                // The restored state no longer has the colours we tracked.
-                fill = None;
-                font = None;
+                (stroke, width) = saved;
             }
             // Taken aside above.
             Item::Link(_) => {}
             Item::Rule(l) => {
                 m.end_text();
-                m.ops.push(Op::SetOutlineColor {
-                    col: color(l.stroke.color),
-                });
-                m.ops.push(Op::SetOutlineThickness {
-                    pt: Pt(l.stroke.width),
-                });
+                set_stroke(
+                    &mut m.ops,
+                    (&mut stroke, &mut width),
+                    l.stroke.color,
+                    l.stroke.width,
+                );
                 let point = |x: f32, y: f32| LinePoint {
                     p: Point {
                         x: Pt(x),

@@ -80,16 +80,31 @@ impl Dictionary {
     }
 }
 
-/// A stream: its dictionary and its bytes. `write` adds `/Length`.
+/// A stream: its dictionary and its bytes. `write` adds `/Length`, and compresses the
+/// bytes unless the stream is kept plain or already names a `/Filter`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stream {
     pub dict: Dictionary,
     pub content: Vec<u8>,
+    /// Never compressed: the XMP metadata, which PDF/A asks to leave readable.
+    pub plain: bool,
 }
 
 impl Stream {
     pub fn new(dict: Dictionary, content: Vec<u8>) -> Stream {
-        Stream { dict, content }
+        Stream {
+            dict,
+            content,
+            plain: false,
+        }
+    }
+
+    /// A stream `write` leaves uncompressed.
+    pub fn plain(dict: Dictionary, content: Vec<u8>) -> Stream {
+        Stream {
+            plain: true,
+            ..Stream::new(dict, content)
+        }
     }
 }
 

@@ -1,16 +1,26 @@
-//! Serializes a [`Document`] to bytes: objects in number order, a classic
-//! cross-reference table and the trailer.
+//! Serializes a [`Document`] to bytes, in one of two forms (`compress::Mode`):
+//!
+//! - compact: streams Flate-compressed, every other object (but the information
+//!   dictionary) packed into compressed object streams, and a cross-reference stream
+//!   (PDF 1.5, allowed by PDF/A-2);
+//! - plain: objects in number order as text, streams as they are, a classic
+//!   cross-reference table and trailer.
 //!
 //! lopdf's writer formats every token through `core::fmt`; this one appends bytes
 //! directly, which makes it several times faster on our files, and it writes numbers
 //! the same way everywhere so output is reproducible to the byte.
 
-use super::object::{Dictionary, Document, Object, StringFormat};
+use super::compress::{self, Mode};
+use super::object::{Dictionary, Document, Object, ObjectId, StringFormat};
+
+/// Objects per object stream. Readers inflate a whole object stream to read one of its
+/// objects; a full handout has about 600 small objects.
+const OBJECTS_PER_STREAM: usize = 512;
 
 /// The whole file. Objects missing from the id range become free entries. The trailer's
 /// `/ID` (any the document sets is replaced) is a fingerprint of everything written
 /// before it: it only has to identify the content, and must not change between runs.
-pub fn to_bytes(doc: &Document) -> Vec<u8> {
+pub fn to_bytes(doc: &Document, mode: Mode) -> Vec<u8> {
     let content: usize = doc
         .objects()
         .map(|(_, o)| match o {
@@ -18,33 +28,34 @@ pub fn to_bytes(doc: &Document) -> Vec<u8> {
             _ => 96,
         })
         .sum();
-    let mut out = Vec::with_capacity(content + 20 * doc.len() + 1024);
+    let capacity = match mode {
+        Mode::Plain => content + 20 * doc.len() + 1024,
+        Mode::Compact => content / 3 + 1024,
+    };
+    let mut out = Vec::with_capacity(capacity);
     // A comment of bytes above 127 marks the file as binary to transfer tools, as
     // PDF/A asks.
     out.extend_from_slice(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n");
+    match mode {
+        Mode::Plain => plain(doc, out),
+        Mode::Compact => compact(doc, out),
+    }
+}
 
+/// Where an object is: at an offset in the file, or at an index in an object stream.
+#[derive(Debug, Clone, Copy)]
+enum Entry {
+    Free,
+    File(usize, u16),
+    Packed(u32, u32),
+}
+
+fn plain(doc: &Document, mut out: Vec<u8>) -> Vec<u8> {
     let max_id = doc.objects().map(|(id, _)| id.0).max().unwrap_or(0);
     let mut offsets = vec![None; max_id as usize + 1];
     for ((id, generation), object) in doc.objects() {
         offsets[id as usize] = Some((out.len(), generation));
-        integer(&mut out, i64::from(id));
-        out.push(b' ');
-        integer(&mut out, i64::from(generation));
-        out.extend_from_slice(b" obj\n");
-        match object {
-            Object::Stream(stream) => {
-                out.extend_from_slice(b"<<");
-                entries(&mut out, &stream.dict);
-                name(&mut out, b"Length");
-                out.push(b' ');
-                integer(&mut out, stream.content.len() as i64);
-                out.extend_from_slice(b">>\nstream\n");
-                out.extend_from_slice(&stream.content);
-                out.extend_from_slice(b"\nendstream");
-            }
-            other => value(&mut out, other),
-        }
-        out.extend_from_slice(b"\nendobj\n");
+        indirect(&mut out, (id, generation), object, Mode::Plain);
     }
 
     let xref = out.len();
@@ -62,19 +73,174 @@ pub fn to_bytes(doc: &Document) -> Vec<u8> {
             None => out.extend_from_slice(b"0000000000 00000 f\r\n"),
         }
     }
-    let id = Object::String(
-        crate::hash::fingerprint(&out).to_vec(),
-        StringFormat::Hexadecimal,
-    );
     let mut trailer = doc.trailer.clone();
     trailer.set("Size", Object::Integer(i64::from(max_id) + 1));
-    trailer.set("ID", Object::Array(vec![id.clone(), id]));
+    trailer.set("ID", fingerprint(&out));
     out.extend_from_slice(b"trailer\n");
     dictionary(&mut out, &trailer);
+    end(out, xref)
+}
+
+fn compact(doc: &Document, mut out: Vec<u8>) -> Vec<u8> {
+    let max_id = doc.objects().map(|(id, _)| id.0).max().unwrap_or(0);
+    // Found by `render::recorded_inputs` in the raw bytes: kept out of object streams.
+    let info = match doc.trailer.get("Info") {
+        Some(Object::Reference(id)) => Some(*id),
+        _ => None,
+    };
+    let mut entries = vec![Entry::Free; max_id as usize + 1];
+    let mut packed: Vec<(u32, &Object)> = Vec::new();
+    for ((id, generation), object) in doc.objects() {
+        // Streams cannot go into object streams (PDF 32000 7.5.7), nor can objects of
+        // another generation.
+        if matches!(object, Object::Stream(_)) || generation != 0 || info == Some((id, 0)) {
+            entries[id as usize] = Entry::File(out.len(), generation);
+            indirect(&mut out, (id, generation), object, Mode::Compact);
+        } else {
+            packed.push((id, object));
+        }
+    }
+
+    let mut next = max_id + 1;
+    for group in packed.chunks(OBJECTS_PER_STREAM) {
+        let stream_id = next;
+        next += 1;
+        let mut numbers = Vec::with_capacity(group.len() * 8);
+        let mut bodies = Vec::with_capacity(group.len() * 64);
+        for (index, &(id, object)) in group.iter().enumerate() {
+            if index > 0 {
+                numbers.push(b' ');
+            }
+            integer(&mut numbers, i64::from(id));
+            numbers.push(b' ');
+            integer(&mut numbers, bodies.len() as i64);
+            entries[id as usize] = Entry::Packed(stream_id, index as u32);
+            value(&mut bodies, object);
+            bodies.push(b'\n');
+        }
+        numbers.push(b'\n');
+        let mut dict = Dictionary::new();
+        dict.set("Type", Object::name("ObjStm"));
+        dict.set("N", Object::Integer(group.len() as i64));
+        dict.set("First", Object::Integer(numbers.len() as i64));
+        numbers.extend_from_slice(&bodies);
+        entries.push(Entry::File(out.len(), 0));
+        let stream = super::object::Stream::new(dict, numbers);
+        indirect(
+            &mut out,
+            (stream_id, 0),
+            &Object::Stream(stream),
+            Mode::Compact,
+        );
+    }
+
+    // The cross-reference stream describes itself too.
+    let xref_id = next;
+    let xref = out.len();
+    entries.push(Entry::File(xref, 0));
+    let size = entries.len();
+    let largest = entries
+        .iter()
+        .map(|e| match e {
+            Entry::File(offset, _) => *offset as u64,
+            Entry::Packed(stream, _) => u64::from(*stream),
+            Entry::Free => 0,
+        })
+        .max()
+        .unwrap_or(0);
+    let wide = (1..8).find(|&w| largest < 1 << (8 * w)).unwrap_or(8);
+    let mut rows = Vec::with_capacity(size * (wide + 3));
+    for (id, entry) in entries.iter().enumerate() {
+        let (kind, field, extra) = match *entry {
+            // Object 0 heads the list of free objects, with the highest generation.
+            Entry::Free if id == 0 => (0, 0, 65535),
+            Entry::Free => (0, 0, 0),
+            Entry::File(offset, generation) => (1, offset as u64, u32::from(generation)),
+            Entry::Packed(stream, index) => (2, u64::from(stream), index),
+        };
+        rows.push(kind);
+        rows.extend_from_slice(&field.to_be_bytes()[8 - wide..]);
+        rows.extend_from_slice(&(extra as u16).to_be_bytes());
+    }
+    let mut dict = Dictionary::new();
+    dict.set("Type", Object::name("XRef"));
+    for (key, item) in doc.trailer.iter() {
+        dict.set(key, item.clone());
+    }
+    dict.set("Size", Object::Integer(size as i64));
+    dict.set(
+        "W",
+        Object::Array(vec![
+            Object::Integer(1),
+            Object::Integer(wide as i64),
+            Object::Integer(2),
+        ]),
+    );
+    dict.set("ID", fingerprint(&out));
+    let stream = super::object::Stream::new(dict, rows);
+    indirect(
+        &mut out,
+        (xref_id, 0),
+        &Object::Stream(stream),
+        Mode::Compact,
+    );
+    end(out, xref)
+}
+
+/// The document ID: twice the fingerprint of the bytes so far.
+fn fingerprint(out: &[u8]) -> Object {
+    let id = Object::String(
+        crate::hash::fingerprint(out).to_vec(),
+        StringFormat::Hexadecimal,
+    );
+    Object::Array(vec![id.clone(), id])
+}
+
+fn end(mut out: Vec<u8>, xref: usize) -> Vec<u8> {
     out.extend_from_slice(b"\nstartxref\n");
     integer(&mut out, xref as i64);
     out.extend_from_slice(b"\n%%EOF\n");
     out
+}
+
+/// `12 0 obj ... endobj`. In compact mode a stream is compressed unless it is kept
+/// plain or already has a filter.
+fn indirect(out: &mut Vec<u8>, (id, generation): ObjectId, object: &Object, mode: Mode) {
+    integer(out, i64::from(id));
+    out.push(b' ');
+    integer(out, i64::from(generation));
+    out.extend_from_slice(b" obj\n");
+    match object {
+        Object::Stream(stream) => {
+            let compressed = match mode {
+                Mode::Compact if !stream.plain && stream.dict.get("Filter").is_none() => {
+                    compress::deflate(&stream.content)
+                }
+                _ => None,
+            };
+            let content = compressed.as_deref().unwrap_or(&stream.content);
+            out.extend_from_slice(b"<<");
+            entries(out, &stream.dict);
+            if compressed.is_some() {
+                out.extend_from_slice(b"/Filter/FlateDecode");
+            }
+            name(out, b"Length");
+            out.push(b' ');
+            integer(out, content.len() as i64);
+            out.extend_from_slice(b">>\nstream\n");
+            out.extend_from_slice(content);
+            // The end-of-line before `endstream` is not part of the data. After data
+            // that ends in a carriage return it is CR LF, so that a reader (or a PDF/A
+            // validator) that takes CR LF as the line end still finds the data whole.
+            out.extend_from_slice(if content.last() == Some(&b'\r') {
+                b"\r\nendstream"
+            } else {
+                b"\nendstream"
+            });
+        }
+        other => value(out, other),
+    }
+    out.extend_from_slice(b"\nendobj\n");
 }
 
 fn padded(out: &mut Vec<u8>, n: u64, width: usize) {
@@ -329,27 +495,76 @@ mod tests {
         let mut dict = Dictionary::new();
         dict.set("N", Object::Integer(3));
         let stream = doc.add_object(Stream::new(dict, b"q Q".to_vec()));
-        let bytes = to_bytes(&doc);
-        let read = lopdf::Document::load_mem(&bytes).expect("lopdf reads the file");
+        let info = doc.add_object(Object::string_literal("not packed"));
+        doc.trailer.set("Info", Object::Reference(info));
+        let mut note = Dictionary::new();
+        note.set("Note", Object::string_literal("packed"));
+        let packed = doc.add_object(note);
+
+        let plain = to_bytes(&doc, Mode::Plain);
+        let read = lopdf::Document::load_mem(&plain).expect("lopdf reads the plain file");
         let back = read.get_object(stream).unwrap().as_stream().unwrap();
         assert_eq!(back.content, b"q Q");
+        assert!(back.dict.get(b"Filter").is_err());
         assert_eq!(back.dict.get(b"Length").unwrap().as_i64().unwrap(), 3);
         assert!(read.catalog().is_ok());
+        assert!(find(&plain, b"xref\n0 5\n").is_some());
+
+        let compact = to_bytes(&doc, Mode::Compact);
+        let read = lopdf::Document::load_mem(&compact).expect("lopdf reads the compact file");
+        let back = read.get_object(stream).unwrap().as_stream().unwrap();
+        assert_eq!(
+            back.dict.get(b"Filter").unwrap().as_name().unwrap(),
+            b"FlateDecode"
+        );
+        assert_eq!(back.decompressed_content().unwrap(), b"q Q");
+        assert!(read.catalog().is_ok());
+        let note = read.get_dictionary(packed).unwrap();
+        assert_eq!(note.get(b"Note").unwrap().as_str().unwrap(), b"packed");
+        // Only the stream and the information dictionary are objects of their own: the
+        // catalog and the note are in an object stream, and the table is a stream too.
+        let own = |id: u32| find(&compact, format!("\n{id} 0 obj\n").as_bytes()).is_some();
+        assert_eq!((own(1), own(2), own(3), own(4)), (false, true, true, false));
+        assert!(find(&compact, b"/Type/ObjStm").is_some());
+        assert!(find(&compact, b"(not packed)").is_some());
+        assert!(find(&compact, b"\nxref\n").is_none());
+        assert!(find(&compact, b"/Type/XRef").is_some());
+        assert_eq!(
+            read.trailer.get(b"Info").unwrap().as_reference().unwrap(),
+            info
+        );
+    }
+
+    #[test]
+    fn data_ending_in_a_carriage_return_keeps_it() {
+        let mut doc = Document::new();
+        let stream = doc.add_object(Stream::plain(Dictionary::new(), b"ab\r".to_vec()));
+        let bytes = to_bytes(&doc, Mode::Plain);
+        assert!(find(&bytes, b"/Length 3>>\nstream\nab\r\r\nendstream").is_some());
+        let read = lopdf::Document::load_mem(&bytes).expect("lopdf reads the file");
+        let back = read.get_object(stream).unwrap().as_stream().unwrap();
+        assert_eq!(back.content, b"ab\r");
+    }
+
+    fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+        haystack.windows(needle.len()).position(|w| w == needle)
     }
 
     #[test]
     fn the_id_follows_the_content_and_only_the_content() {
-        let file = |content: &[u8]| {
-            let mut doc = Document::new();
-            doc.add_object(Stream::new(Dictionary::new(), content.to_vec()));
-            let bytes = to_bytes(&doc);
-            let read = lopdf::Document::load_mem(&bytes).expect("lopdf reads the file");
-            let ids = read.trailer.get(b"ID").unwrap().as_array().unwrap().clone();
-            assert_eq!(ids[0], ids[1]);
-            ids[0].as_str().unwrap().to_vec()
-        };
-        assert_eq!(file(b"q Q"), file(b"q Q"));
-        assert_ne!(file(b"q Q"), file(b"Q q"));
-        assert_eq!(file(b"q Q").len(), 16);
+        for mode in [Mode::Plain, Mode::Compact] {
+            let file = |content: &[u8]| {
+                let mut doc = Document::new();
+                doc.add_object(Stream::new(Dictionary::new(), content.to_vec()));
+                let bytes = to_bytes(&doc, mode);
+                let read = lopdf::Document::load_mem(&bytes).expect("lopdf reads the file");
+                let ids = read.trailer.get(b"ID").unwrap().as_array().unwrap().clone();
+                assert_eq!(ids[0], ids[1]);
+                ids[0].as_str().unwrap().to_vec()
+            };
+            assert_eq!(file(b"q Q"), file(b"q Q"));
+            assert_ne!(file(b"q Q"), file(b"Q q"));
+            assert_eq!(file(b"q Q").len(), 16);
+        }
     }
 }

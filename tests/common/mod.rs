@@ -132,6 +132,7 @@ pub fn run(dir: &Path, args: &[&str]) -> std::process::Output {
         .current_dir(dir)
         .args(args)
         .env_remove("SOURCE_DATE_EPOCH")
+        .env_remove(handout::render::UNCOMPRESSED_VAR)
         .output()
         .expect("run handout")
 }

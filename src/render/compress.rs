@@ -1,0 +1,119 @@
+//! Flate compression, and the switch that turns it off for reading a file by eye.
+//!
+//! Streams are compressed as the file is written (`write`), at one fixed level so the
+//! same document always gives the same bytes. The sRGB profile every document embeds is
+//! compressed once per process and shared, like a batch's logo.
+//!
+//! `HANDOUT_UNCOMPRESSED=1` (any value but empty or `0`) writes every stream but the
+//! images as it is, every object in the open and a classic cross-reference table: a file
+//! to read in a text editor or diff, which any reader opens just the same.
+
+use std::cell::RefCell;
+use std::sync::OnceLock;
+
+use libdeflater::{CompressionLvl, Compressor};
+
+/// How a file is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Flate-compressed streams, small objects gathered into compressed object streams,
+    /// a cross-reference stream (PDF 1.5, which PDF/A-2 allows).
+    Compact,
+    /// Streams as they are made (images stay compressed), a classic table.
+    Plain,
+}
+
+/// The environment variable that asks for [`Mode::Plain`].
+pub const UNCOMPRESSED_VAR: &str = "HANDOUT_UNCOMPRESSED";
+
+impl Mode {
+    /// The mode this process writes in, read from the environment once.
+    pub fn from_env() -> Mode {
+        static MODE: OnceLock<Mode> = OnceLock::new();
+        *MODE.get_or_init(|| match std::env::var_os(UNCOMPRESSED_VAR) {
+            Some(value) if !value.is_empty() && value != "0" => Mode::Plain,
+            _ => Mode::Compact,
+        })
+    }
+}
+
+/// libdeflate's fastest level. On our files it makes smaller streams than zlib-rs or
+/// miniz_oxide at their level 3, for fewer instructions than either at its level 1: see
+/// the README's Speed section for every choice and level measured.
+const LEVEL: i32 = 1;
+
+/// `bytes` in the zlib format that `/FlateDecode` reads.
+///
+/// Each thread keeps one compressor for all its streams, so its tables are allocated
+/// once per thread, not once per stream (zlib-rs, measured before libdeflate was
+/// chosen, cleared some 390 KB of tables for every new compressor: for a one-page brief
+/// that cost more than compressing its eight streams).
+///
+/// Compressing into memory does not fail; were the compressor ever to report an error,
+/// `None` makes the caller write the bytes uncompressed, which is still a valid file.
+pub fn deflate(bytes: &[u8]) -> Option<Vec<u8>> {
+    thread_local! {
+        static COMPRESSOR: RefCell<Option<Compressor>> = const { RefCell::new(None) };
+    }
+    COMPRESSOR.with_borrow_mut(|slot| {
+        let compressor = slot.get_or_insert_with(|| {
+            Compressor::new(CompressionLvl::new(LEVEL).unwrap_or(CompressionLvl::fastest()))
+        });
+        let mut out = vec![0; compressor.zlib_compress_bound(bytes.len())];
+        let written = compressor.zlib_compress(bytes, &mut out).ok()?;
+        out.truncate(written);
+        Some(out)
+    })
+}
+
+/// The sRGB output profile, compressed on first use and shared by every document the
+/// process writes.
+pub fn srgb_profile() -> Option<&'static [u8]> {
+    static PROFILE: OnceLock<Option<Vec<u8>>> = OnceLock::new();
+    PROFILE
+        .get_or_init(|| deflate(super::archival::SRGB_PROFILE))
+        .as_deref()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    fn inflate(bytes: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        flate2::read::ZlibDecoder::new(bytes)
+            .read_to_end(&mut out)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn deflate_round_trips_and_shrinks_text() {
+        let text = b"BT /F1 12 Tf 1 0 0 1 72 720 Tm (Hello) Tj ET\n".repeat(50);
+        let packed = deflate(&text).unwrap();
+        assert!(packed.len() * 10 < text.len(), "{} bytes", packed.len());
+        assert_eq!(inflate(&packed), text);
+        assert_eq!(inflate(&deflate(b"").unwrap()), b"");
+    }
+
+    #[test]
+    fn the_compressor_gives_the_same_bytes_every_time_on_every_thread() {
+        let text = b"0.102 0.102 0.102 rg 1 0 0 1 54 702.524 Tm (abc)Tj\n".repeat(2000);
+        let first = deflate(&text).unwrap();
+        deflate(b"something else in between").unwrap();
+        assert_eq!(deflate(&text).unwrap(), first);
+        assert_eq!(inflate(&first), text);
+        // A fresh compressor on another thread agrees.
+        let other = std::thread::scope(|s| s.spawn(|| deflate(&text).unwrap()).join().unwrap());
+        assert_eq!(other, first);
+    }
+
+    #[test]
+    fn the_profile_is_compressed_once_and_shared() {
+        let first = srgb_profile().unwrap();
+        assert!(std::ptr::eq(first, srgb_profile().unwrap()));
+        assert!(first.len() < super::super::archival::SRGB_PROFILE.len());
+        assert_eq!(inflate(first), super::super::archival::SRGB_PROFILE);
+    }
+}
