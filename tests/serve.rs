@@ -869,3 +869,33 @@ fn with_watch_an_edit_is_served_and_a_broken_edit_keeps_the_last_good_version() 
     wait_for(&|| server.get("/api/v1/status").json()["mistakes"] == serde_json::json!([]));
     assert!(title().as_str().unwrap().starts_with("Narrowed"));
 }
+
+#[test]
+fn schemathesis_finds_no_server_error_and_no_response_off_the_schema() {
+    let python = common::tools_python();
+    let schemathesis = python.with_file_name("schemathesis");
+    assert!(
+        schemathesis.is_file(),
+        "schemathesis is not installed: run scripts/test, which installs it beside page"
+    );
+    let server = Server::start(&[]);
+    let out = Command::new(&schemathesis)
+        .args([
+            "run",
+            &format!("http://{}/api/openapi.json", server.host()),
+            "--checks",
+            "not_a_server_error,status_code_conformance,content_type_conformance,\
+             response_headers_conformance,response_schema_conformance,negative_data_rejection",
+            "--max-examples",
+            "40",
+            // A fixed seed: the same cases on every run, so CI does not flake.
+            "--seed",
+            "20261201",
+        ])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run schemathesis");
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{shown}{}", common::stderr(&out));
+    assert!(shown.contains("No issues found"), "{shown}");
+}

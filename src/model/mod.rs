@@ -8,7 +8,9 @@ mod validate;
 
 pub use parse::{load, load_from, parse, read_toml, toml_files, MAX_INPUT_BYTES};
 pub use selection::Selection;
-pub use validate::{check_url, is_kebab_id, is_language_tag, validate, Problem, FULL_PRESET};
+pub use validate::{
+    check_url, is_icd10cm_code, is_kebab_id, is_language_tag, validate, Problem, FULL_PRESET,
+};
 
 use serde::Deserialize;
 use toml::value::Datetime;

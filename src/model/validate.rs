@@ -263,7 +263,7 @@ pub fn is_language_tag(tag: &str) -> bool {
 }
 
 /// ICD-10-CM: a letter, a digit, an alphanumeric, then optionally a dot and 1–4 alphanumerics.
-fn is_icd10cm_code(code: &str) -> bool {
+pub fn is_icd10cm_code(code: &str) -> bool {
     let (category, rest) = match code.split_once('.') {
         Some((c, r)) => (c, Some(r)),
         None => (code, None),

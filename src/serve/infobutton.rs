@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use super::problem::Problem;
 use crate::catalog::matches_code;
 use crate::library::{self, Entry};
+use crate::model;
 use crate::serve::Desk;
 
 /// ICD-10-CM's code system OID.
@@ -49,8 +50,16 @@ impl Question {
             let name = params.get(&key("dn")).map(|d| d.trim().to_string());
             match (code, system) {
                 (None, None) => continue,
-                (Some(code), Some(system)) if system == ICD10CM && !code.is_empty() => {
+                (Some(code), Some(system))
+                    if system == ICD10CM && model::is_icd10cm_code(&code.to_ascii_uppercase()) =>
+                {
                     codes.push((code, name.filter(|n| !n.is_empty())));
+                }
+                (Some(code), Some(system)) if system == ICD10CM && !code.is_empty() => {
+                    return Err(bad(format!(
+                        "{} {code:?} is not an ICD-10-CM code such as M48.061",
+                        key("c")
+                    )))
                 }
                 (Some(_), Some(system)) if system != ICD10CM => {
                     return Err(bad(format!(
@@ -456,9 +465,11 @@ mod tests {
             ]
         );
         assert_eq!(q.language.as_deref(), Some("es"));
-        assert!(!categories(&q)
+        let echoed = categories(&q);
+        assert!(!echoed
             .iter()
-            .any(|(k, _)| k.contains("age") || k.contains("Gender")));
+            .any(|(k, v)| k.starts_with("age.") || k.starts_with("patientPerson") || v == "67"));
+        assert_eq!(echoed.len(), 7, "{echoed:?}");
         let err = |pairs: &[(&str, &str)]| Question::parse(&params(pairs)).unwrap_err().detail;
         assert!(err(&[]).contains("no mainSearchCriteria.v.c"));
         assert!(err(&[
@@ -468,6 +479,11 @@ mod tests {
         .contains("knows ICD-10-CM (2.16.840.1.113883.6.90) only"));
         assert!(err(&[("mainSearchCriteria.v.c", "M48.061")])
             .contains("mainSearchCriteria.v.cs is missing"));
+        assert!(err(&[
+            ("mainSearchCriteria.v.c", "not-a-code"),
+            ("mainSearchCriteria.v.cs", ICD10CM)
+        ])
+        .contains("\"not-a-code\" is not an ICD-10-CM code"));
         assert!(err(&[("mainSearchCriteria.v.cs", ICD10CM)])
             .contains("mainSearchCriteria.v.c is missing"));
         assert!(err(&[

@@ -101,8 +101,35 @@ async fn asset(Path(file): Path<String>) -> Response {
     response
 }
 
-async fn openapi() -> Response {
-    with_type(OPENAPI, "application/json")
+/// The OpenAPI document, with the ids this server has: the handouts, their PDF files
+/// and the profiles are enumerated, so a client (or a fuzzer) can name them.
+async fn openapi(State(app): State<Arc<App>>) -> Response {
+    let Ok(mut doc) = serde_json::from_str::<serde_json::Value>(OPENAPI) else {
+        return Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the OpenAPI document is broken",
+        )
+        .into_response();
+    };
+    let desk = app.desk();
+    let ids: Vec<&str> = desk.library.ids();
+    let files: Vec<String> = ids.iter().map(|id| format!("{id}.pdf")).collect();
+    let profiles: Vec<&String> = desk.profiles.keys().collect();
+    let build = &mut doc["components"]["schemas"]["BuildRequest"]["properties"];
+    build["handout"]["enum"] = serde_json::json!(ids);
+    build["profile"]["enum"] = serde_json::json!(profiles);
+    for parameter in doc["paths"]["/handouts/{file}"]["get"]["parameters"]
+        .as_array_mut()
+        .into_iter()
+        .flatten()
+    {
+        match parameter["name"].as_str() {
+            Some("file") => parameter["schema"]["enum"] = serde_json::json!(files),
+            Some("profile") => parameter["schema"]["enum"] = serde_json::json!(profiles),
+            _ => {}
+        }
+    }
+    json(&doc)
 }
 
 #[derive(serde::Deserialize)]
