@@ -322,6 +322,25 @@ fn the_preview_draws_the_pdfs_pages_from_the_same_layout() {
         422,
     );
     assert_eq!(p["choices"], serde_json::json!(["full", "brief"]));
+    // A profile's logo is drawn from the logo file the server serves.
+    let branded = server
+        .post_json(
+            "/api/v1/preview",
+            &serde_json::json!({"handout": ID, "preset": "brief", "profile": "riverside-spine"}),
+        )
+        .json();
+    let first = branded["svg"][0].as_str().unwrap();
+    assert!(
+        first.contains("<image href=\"/assets/logos/riverside-spine\""),
+        "{first:.400}"
+    );
+    let logo = server.get("/assets/logos/riverside-spine");
+    assert_eq!(logo.header("content-type"), Some("image/png"));
+    assert!(
+        logo.body == std::fs::read(common::root().join("profiles/riverside-logo.png")).unwrap()
+    );
+    problem(&server.get("/assets/logos/clinica-del-valle.es"), 404);
+    problem(&server.get("/assets/logos/..%2friverside-spine"), 404);
 }
 
 #[test]

@@ -30,10 +30,21 @@ pub enum FontSource<'a> {
 /// One `<svg>` for page `index` (0-based) of `doc`. An index past the last page gives
 /// a blank page.
 pub fn page(doc: &layout::Document, index: usize, fonts: FontSource<'_>) -> String {
+    page_with_logo(doc, index, fonts, None)
+}
+
+/// [`page`], with the logo's image boxes drawing the image at `logo` (an address the
+/// page showing the SVG can load) instead of a placeholder.
+pub fn page_with_logo(
+    doc: &layout::Document,
+    index: usize,
+    fonts: FontSource<'_>,
+    logo: Option<&str>,
+) -> String {
     let items: &[Item] = doc.pages.get(index).map_or(&[], |p| &p.items);
     let mut out = String::with_capacity(512 + items.len() * 128);
     // Writing into a `String` cannot fail.
-    let _ = write_page(&mut out, doc, index, items, fonts);
+    let _ = write_page(&mut out, doc, index, items, fonts, logo);
     out
 }
 
@@ -58,6 +69,7 @@ fn write_page(
     index: usize,
     items: &[Item],
     fonts: FontSource<'_>,
+    logo: Option<&str>,
 ) -> std::fmt::Result {
     let (w, h) = (Num(doc.width), Num(doc.height));
     write!(
@@ -124,17 +136,33 @@ fn write_page(
                 Color(l.stroke.color),
                 Num(l.stroke.width)
             )?,
-            Item::Image(image) => {
-                rect(out, image.x, image.y, image.w, image.h)?;
-                write!(
-                    out,
-                    " fill=\"{}\" stroke=\"{}\" stroke-width=\"0.5\"><title>",
-                    Color(IMAGE_FILL),
-                    Color(IMAGE_BORDER)
-                )?;
-                escape(out, &image.alt);
-                out.push_str("</title></rect>");
-            }
+            Item::Image(image) => match logo {
+                Some(href) => {
+                    out.push_str("<image href=\"");
+                    escape(out, href);
+                    write!(
+                        out,
+                        "\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" preserveAspectRatio=\"none\"><title>",
+                        Num(image.x),
+                        Num(image.y),
+                        Num(image.w),
+                        Num(image.h)
+                    )?;
+                    escape(out, &image.alt);
+                    out.push_str("</title></image>");
+                }
+                None => {
+                    rect(out, image.x, image.y, image.w, image.h)?;
+                    write!(
+                        out,
+                        " fill=\"{}\" stroke=\"{}\" stroke-width=\"0.5\"><title>",
+                        Color(IMAGE_FILL),
+                        Color(IMAGE_BORDER)
+                    )?;
+                    escape(out, &image.alt);
+                    out.push_str("</title></rect>");
+                }
+            },
             Item::Mark(mark) => {
                 let (lines, width) = mark.strokes();
                 write!(

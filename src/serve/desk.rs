@@ -17,10 +17,17 @@ use crate::render::{svg, EncodedImage};
 use crate::select::Selection;
 use crate::vocabulary::Paper;
 
-/// A clinic profile with its logo encoded once for every PDF that uses it.
+/// A clinic profile with its logo encoded once for every PDF that uses it, and the logo
+/// file as it was read, for the preview to show.
 pub struct LoadedProfile {
     pub profile: Profile,
     pub encoded_logo: Option<EncodedImage>,
+    pub logo_file: Option<LogoFile>,
+}
+
+pub struct LogoFile {
+    pub bytes: Vec<u8>,
+    pub content_type: &'static str,
 }
 
 /// The handouts and profiles, checked: every handout lays out in full, so every
@@ -123,11 +130,21 @@ impl Desk {
     /// The pages the PDF of a request would have, as SVG drawn from the same layout.
     /// Fonts are left to the page showing them (the desk's stylesheet names them).
     pub fn preview(&self, request: &BuildRequest) -> Result<Vec<String>, Error> {
+        // The profile's logo, served beside the page.
+        let logo = request
+            .profile
+            .as_deref()
+            .filter(|id| {
+                self.profiles
+                    .get(*id)
+                    .is_some_and(|p| p.logo_file.is_some())
+            })
+            .map(|id| format!("/assets/logos/{id}"));
         self.with_options(request, |entry, options| {
             let labels = options.labels(&entry.handout)?;
             let doc = pipeline::lay_out(&entry.handout, &entry.path, options, &labels)?;
             Ok((0..doc.pages.len())
-                .map(|page| svg::page(&doc, page, svg::FontSource::None))
+                .map(|page| svg::page_with_logo(&doc, page, svg::FontSource::None, logo.as_deref()))
                 .collect())
         })
     }
@@ -167,6 +184,25 @@ fn load_profile(file: &Path) -> Result<(String, LoadedProfile), Error> {
         .as_ref()
         .map(pipeline::encode_logo)
         .transpose()?;
+    let logo_file = match &profile.logo {
+        Some(logo) => {
+            let bytes = std::fs::read(&logo.path).map_err(|source| Error::Read {
+                path: logo.path.clone(),
+                source,
+            })?;
+            // The logo was checked to be a PNG or a JPEG when the profile loaded.
+            let content_type = if bytes.starts_with(b"\x89PNG") {
+                "image/png"
+            } else {
+                "image/jpeg"
+            };
+            Some(LogoFile {
+                bytes,
+                content_type,
+            })
+        }
+        None => None,
+    };
     let id = file
         .file_stem()
         .and_then(|s| s.to_str())
@@ -177,6 +213,7 @@ fn load_profile(file: &Path) -> Result<(String, LoadedProfile), Error> {
         LoadedProfile {
             profile,
             encoded_logo,
+            logo_file,
         },
     ))
 }

@@ -32,6 +32,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/", get(index))
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/assets/{file}", get(asset))
+        .route("/assets/logos/{profile}", get(logo))
         .route("/api/openapi.json", get(openapi))
         .route("/api/v1/handouts", get(handouts))
         .route("/api/v1/profiles", get(profiles))
@@ -103,6 +104,19 @@ async fn asset(Path(file): Path<String>) -> Response {
 
 /// The OpenAPI document, with the ids this server has: the handouts, their PDF files
 /// and the profiles are enumerated, so a client (or a fuzzer) can name them.
+/// A profile's logo, for the preview: named by the profile's id, as loaded.
+async fn logo(State(app): State<Arc<App>>, Path(profile): Path<String>) -> Response {
+    let desk = app.desk();
+    match desk
+        .profiles
+        .get(&profile)
+        .and_then(|p| p.logo_file.as_ref())
+    {
+        Some(file) => with_type(file.bytes.clone(), file.content_type),
+        None => Problem::new(StatusCode::NOT_FOUND, "no such logo").into_response(),
+    }
+}
+
 async fn openapi(State(app): State<Arc<App>>) -> Response {
     let Ok(mut doc) = serde_json::from_str::<serde_json::Value>(OPENAPI) else {
         return Problem::new(
