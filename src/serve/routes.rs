@@ -131,7 +131,11 @@ async fn openapi(State(app): State<Arc<App>>) -> Response {
     let profiles: Vec<&String> = desk.profiles.keys().collect();
     let build = &mut doc["components"]["schemas"]["BuildRequest"]["properties"];
     build["handout"]["enum"] = serde_json::json!(ids);
-    build["profile"]["enum"] = serde_json::json!(profiles);
+    // A profile may also be given as null, which is no profile.
+    let mut nullable: Vec<serde_json::Value> =
+        profiles.iter().map(|p| serde_json::json!(p)).collect();
+    nullable.push(serde_json::Value::Null);
+    build["profile"]["enum"] = serde_json::Value::Array(nullable);
     for parameter in doc["paths"]["/handouts/{file}"]["get"]["parameters"]
         .as_array_mut()
         .into_iter()
