@@ -49,5 +49,6 @@ pub mod render;
 pub mod select;
 pub mod serve;
 pub mod vocabulary;
+pub mod xml;
 
 pub use error::Error;

@@ -22,6 +22,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "fonts",
             "labels",
             "output",
+            "xml",
         ],
     ),
     ("inputs", &["model", "personal", "profile", "library"]),

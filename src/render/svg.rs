@@ -15,6 +15,7 @@ use std::fmt::Write;
 use crate::fonts::Face;
 use crate::layout::{self, Item};
 use crate::vocabulary::Rgb;
+use crate::xml;
 
 /// Where the SVG's fonts come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,7 +104,7 @@ fn write_page(
                     Num(t.size),
                     Color(t.color)
                 )?;
-                escape(out, &t.text);
+                xml::escape_into(out, &t.text);
                 out.push_str("</text>");
             }
             Item::Rect(r) => {
@@ -139,7 +140,7 @@ fn write_page(
             Item::Image(image) => match logo {
                 Some(href) => {
                     out.push_str("<image href=\"");
-                    escape(out, href);
+                    xml::escape_into(out, href);
                     write!(
                         out,
                         "\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" preserveAspectRatio=\"none\"><title>",
@@ -148,7 +149,7 @@ fn write_page(
                         Num(image.w),
                         Num(image.h)
                     )?;
-                    escape(out, &image.alt);
+                    xml::escape_into(out, &image.alt);
                     out.push_str("</title></image>");
                 }
                 None => {
@@ -159,7 +160,7 @@ fn write_page(
                         Color(IMAGE_FILL),
                         Color(IMAGE_BORDER)
                     )?;
-                    escape(out, &image.alt);
+                    xml::escape_into(out, &image.alt);
                     out.push_str("</title></rect>");
                 }
             },
@@ -195,9 +196,9 @@ fn write_page(
         _ => None,
     }) {
         out.push_str("<a href=\"");
-        escape(out, &link.url);
+        xml::escape_into(out, &link.url);
         out.push_str("\"><title>");
-        escape(out, &link.description);
+        xml::escape_into(out, &link.description);
         out.push_str("</title>");
         rect(out, link.x, link.y, link.w, link.h)?;
         out.push_str(" fill=\"#ffffff\" fill-opacity=\"0\"/></a>");
@@ -242,7 +243,7 @@ fn font_face(out: &mut String, base_url: &str, face: Face) -> std::fmt::Result {
     for c in base.chars() {
         match c {
             '"' | '\'' | '\\' | '<' | '>' | '&' | '(' | ')' => write!(out, "\\{:x} ", c as u32)?,
-            c if c.is_control() || !allowed_in_xml(c) => {}
+            c if c.is_control() || !xml::allowed(c) => {}
             c => out.push(c),
         }
     }
@@ -256,39 +257,6 @@ fn is_web_address(url: &str) -> bool {
             .is_some_and(|head| head.eq_ignore_ascii_case(s))
     };
     scheme("http://") || scheme("https://")
-}
-
-/// Characters XML 1.0 allows: tab, newline, carriage return, and everything from
-/// space up except the non-characters U+FFFE and U+FFFF (Rust's `char` has no
-/// surrogates).
-fn allowed_in_xml(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | ' '..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}') || c >= '\u{10000}'
-}
-
-/// Appends `text` escaped for XML text and attribute values alike, dropping characters
-/// XML cannot hold. Tab, newline and carriage return become character references, so
-/// a parser hands them back as they were (it would turn them into spaces in attributes
-/// and carriage returns into newlines in text).
-fn escape(out: &mut String, text: &str) {
-    let mut start = 0;
-    for (i, c) in text.char_indices() {
-        let replacement = match c {
-            '&' => "&amp;",
-            '<' => "&lt;",
-            '>' => "&gt;",
-            '"' => "&quot;",
-            '\'' => "&#39;",
-            '\t' => "&#9;",
-            '\n' => "&#10;",
-            '\r' => "&#13;",
-            c if allowed_in_xml(c) => continue,
-            _ => "",
-        };
-        out.push_str(&text[start..i]);
-        out.push_str(replacement);
-        start = i + c.len_utf8();
-    }
-    out.push_str(&text[start..]);
 }
 
 /// A colour as `#rrggbb`.
@@ -352,19 +320,6 @@ mod tests {
         assert_eq!(num(f32::NAN), "0");
         assert_eq!(num(f32::INFINITY), "0");
         assert_eq!(num(f32::MAX), "92233720368547758.07");
-    }
-
-    #[test]
-    fn escaping_covers_markup_quotes_and_characters_xml_cannot_hold() {
-        let mut out = String::new();
-        escape(
-            &mut out,
-            "<script>alert('x')</script> & \"q\"\u{0}\u{1}\u{1B}\u{FFFE}\tA\r\nü✓",
-        );
-        assert_eq!(
-            out,
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;&#9;A&#13;&#10;ü✓"
-        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ use crate::catalog::matches_code;
 use crate::library::{self, Entry};
 use crate::model;
 use crate::serve::Desk;
+use crate::xml::escape as xml;
 
 /// ICD-10-CM's code system OID.
 pub const ICD10CM: &str = "2.16.840.1.113883.6.90";
@@ -231,22 +232,6 @@ fn categories(question: &Question) -> Vec<(String, String)> {
 
 fn fallback_note(from: &str) -> String {
     format!("No handout in the language asked for ({from}); these are in another language.")
-}
-
-fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn updated(entry: &Entry) -> String {
@@ -506,10 +491,5 @@ mod tests {
             Format::Html
         );
         assert_eq!(Format::choose(Some("text/xml"), None), Format::Atom);
-    }
-
-    #[test]
-    fn text_is_escaped_for_xml() {
-        assert_eq!(xml("a<b>&\"'\u{1}c"), "a&lt;b&gt;&amp;&quot;&apos;c");
     }
 }
