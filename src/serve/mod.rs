@@ -106,6 +106,11 @@ pub fn run(settings: Settings) -> Result<(), Error> {
         }
         None => None,
     };
+    let watched_from = settings.watch.then(|| {
+        let mut dirs = vec![settings.handouts.as_path()];
+        dirs.extend(settings.profiles.as_deref());
+        watch::fingerprint(&dirs)
+    });
     let desk = Desk::load(
         &settings.handouts,
         settings.profiles.as_deref(),
@@ -152,12 +157,13 @@ pub fn run(settings: Settings) -> Result<(), Error> {
             app.desk().library.ids().len(),
             app.desk().profiles.len()
         );
-        if settings.watch {
+        if let Some(seen) = watched_from {
             watch::spawn(
                 Arc::clone(&app),
                 settings.handouts.clone(),
                 settings.profiles.clone(),
                 settings.timestamp,
+                seen,
             )
             .map_err(|e| Error::Usage(format!("cannot watch the files: {e}")))?;
         }

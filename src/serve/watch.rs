@@ -11,8 +11,12 @@ use super::{App, Desk};
 /// How often the files are looked at.
 const POLL: Duration = Duration::from_millis(300);
 
-/// What identifies a directory's state: each file's name, size and change time.
-fn fingerprint(dirs: &[&Path]) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
+/// What identifies the watched files' state: each file's name, size and change time.
+pub type Fingerprint = Vec<(PathBuf, u64, Option<SystemTime>)>;
+
+/// The directories' state now. Taken before the desk is loaded, so that an edit made
+/// while it loads is seen as a change.
+pub fn fingerprint(dirs: &[&Path]) -> Fingerprint {
     let mut files = Vec::new();
     for dir in dirs {
         let Ok(entries) = std::fs::read_dir(dir) else {
@@ -28,24 +32,22 @@ fn fingerprint(dirs: &[&Path]) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
     files
 }
 
-/// Watches from a thread of its own until the process ends.
+/// Watches from a thread of its own until the process ends; `seen` is the state the
+/// desk being served was loaded from (or an earlier one).
 pub fn spawn(
     app: Arc<App>,
     handouts: PathBuf,
     profiles: Option<PathBuf>,
     timestamp: Option<i64>,
+    seen: Fingerprint,
 ) -> std::io::Result<()> {
-    let dirs = |h: &Path, p: &Option<PathBuf>| {
-        let mut all = vec![h.to_path_buf()];
-        all.extend(p.iter().cloned());
-        all
-    };
-    let watched = dirs(&handouts, &profiles);
+    let mut watched = vec![handouts.clone()];
+    watched.extend(profiles.iter().cloned());
     std::thread::Builder::new()
         .name("watch".into())
         .spawn(move || {
             let paths: Vec<&Path> = watched.iter().map(PathBuf::as_path).collect();
-            let mut seen = fingerprint(&paths);
+            let mut seen = seen;
             loop {
                 std::thread::sleep(POLL);
                 let now = fingerprint(&paths);
