@@ -40,10 +40,30 @@ fn lowest_body_point(doc: &Document, page: usize) -> f32 {
         .fold(doc.body_top, f32::max)
 }
 
-/// For each page but the last: the share of the body left empty at its foot, and whether
-/// it is excused (the next page opens with a box or a heading whose kept-together run is
-/// taller than that space).
-pub fn foot_gaps(doc: &Document) -> Vec<(f32, bool)> {
+/// Whether the page's body opens with a box (warning signs, a note) or a heading: what
+/// the issue's own measure excuses.
+fn opens_with_box_or_heading(doc: &Document, page: usize) -> bool {
+    let items = &doc.pages[page].items;
+    let boxed = items.iter().any(
+        |item| matches!(item, Item::Rect(r) if r.stroke.is_some() && r.y <= doc.body_top + 1.0),
+    );
+    let first_text = items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Text(t) if !matches!(t.role, Role::Header | Role::Footer | Role::PageNumber) => {
+                Some(t)
+            }
+            _ => None,
+        })
+        .min_by(|a, b| a.y.total_cmp(&b.y));
+    boxed || first_text.is_some_and(|t| matches!(t.role, Role::Heading | Role::Subheading))
+}
+
+/// For each page but the last: the share of the body left empty at its foot, whether it
+/// is excused (the next page opens with a unit the rules keep whole, taller than the room
+/// left), and whether the issue's stricter measure excuses it (that unit is a box or
+/// starts with a heading).
+pub fn foot_gaps(doc: &Document) -> Vec<(f32, bool, bool)> {
     let body = doc.body_bottom - doc.body_top;
     (0..doc.pages.len().saturating_sub(1))
         .map(|page| {
@@ -59,25 +79,28 @@ pub fn foot_gaps(doc: &Document) -> Vec<(f32, bool)> {
             let excused = doc.pages[page + 1]
                 .opens_unbreakably
                 .is_some_and(|height| height > room);
-            (empty / body, excused)
+            let strictly = excused && opens_with_box_or_heading(doc, page + 1);
+            (empty / body, excused, strictly)
         })
         .collect()
 }
 
-/// The largest unexcused gap and its page (1-based), and the largest of all.
-fn worst(doc: &Document) -> (f32, usize, f32) {
+/// The largest gap not excused, by the units measure and by the strict one, each with
+/// its page (1-based), and the largest of all.
+fn worst(doc: &Document) -> ((f32, usize), (f32, usize), f32) {
     let gaps = foot_gaps(doc);
-    let (page, share) = gaps
-        .iter()
-        .enumerate()
-        .filter(|(_, (_, excused))| !excused)
-        .map(|(i, (share, _))| (i + 1, *share))
-        .fold(
-            (0, 0.0),
-            |best, next| if next.1 > best.1 { next } else { best },
-        );
+    let largest = |excused: &dyn Fn(&(f32, bool, bool)) -> bool| {
+        gaps.iter()
+            .enumerate()
+            .filter(|(_, g)| !excused(g))
+            .map(|(i, g)| (g.0, i + 1))
+            .fold(
+                (0.0, 0),
+                |best, next| if next.0 > best.0 { next } else { best },
+            )
+    };
     let any = gaps.iter().map(|g| g.0).fold(0.0, f32::max);
-    (share, page, any)
+    (largest(&|g| g.1), largest(&|g| g.2), any)
 }
 
 #[test]
@@ -96,21 +119,34 @@ fn no_page_of_the_bundled_handouts_is_left_more_than_15_percent_empty() {
                 let labels = options.labels(&handout).unwrap();
                 let doc = pipeline::lay_out(&handout, Path::new(file), &options, &labels)
                     .expect("lays out");
-                let (share, page, any) = worst(&doc);
+                let ((share, page), (strict, strict_page), any) = worst(&doc);
                 let name = format!(
                     "{file} {paper_name}{}",
                     if large_print { " large print" } else { "" }
                 );
                 report.push(format!(
-                    "{name}: {} pages, largest empty foot {:.1} % (page {page}), {:.1} % counting excused pages",
+                    "{name}: {} pages; largest empty foot {:.1} % on any page, {:.1} % (page \
+                     {strict_page}) with only boxes and headings excused, {:.1} % (page {page}) \
+                     with every kept unit excused",
                     doc.pages.len(),
+                    any * 100.0,
+                    strict * 100.0,
                     share * 100.0,
-                    any * 100.0
                 ));
                 if share > MAX_EMPTY_SHARE {
                     failures.push(format!(
                         "{name}: page {page} is {:.1} % empty",
                         share * 100.0
+                    ));
+                }
+                // Standard print meets the issue's measure as it stands; in large print,
+                // 27 pt lines make a question or an entry's name with the lines they
+                // keep about 16 % of the page (see the README).
+                if !large_print && strict > MAX_EMPTY_SHARE {
+                    failures.push(format!(
+                        "{name}: page {strict_page} is {:.1} % empty with only boxes and \
+                         headings excused",
+                        strict * 100.0
                     ));
                 }
             }
@@ -234,10 +270,16 @@ proptest! {
         };
         let labels = options.labels(&handout).unwrap();
         let doc = pipeline::lay_out(&handout, path, &options, &labels).expect("lays out");
-        for (page, (share, excused)) in foot_gaps(&doc).into_iter().enumerate() {
+        for (page, (share, excused, strictly)) in foot_gaps(&doc).into_iter().enumerate() {
             prop_assert!(
                 excused || share <= MAX_EMPTY_SHARE,
                 "page {} of {} is {:.1} % empty", page + 1, doc.pages.len(), share * 100.0
+            );
+            // In standard print, the issue's own measure: only a box or a heading excuses.
+            prop_assert!(
+                large_print || strictly || share <= MAX_EMPTY_SHARE,
+                "page {} of {} is {:.1} % empty, and what follows is no box or heading",
+                page + 1, doc.pages.len(), share * 100.0
             );
         }
         // Nothing lost, and what is drawn twice (a repeated table header) is furniture.

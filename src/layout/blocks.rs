@@ -288,9 +288,11 @@ impl<'a> Builder<'a> {
                     self.text(&[Span::new(&qa.question, Style::BOLD, t.text)], col)?;
                     self.flow.mark_leading(first);
                     self.flow.space(1.0);
-                    let answer_start = self.flow.elements.len();
+                    // The question keeps its answer's first two lines (the paragraph's
+                    // own rule), or a one-line answer whole; a one-line answer is not
+                    // tied to what comes after it, which would carry the question on to
+                    // the next page with the next entry or a box that follows.
                     self.text(&[Span::new(&qa.answer, Style::REGULAR, t.text)], col)?;
-                    self.flow.keep_heading_company(answer_start);
                 }
             }
         }
@@ -377,7 +379,6 @@ impl<'a> Builder<'a> {
                 self.flow.keep_last_with_next();
             }
             last_item = (self.flow.elements.len() - lines, lines);
-            self.flow.elements[last_item.0].starts_unit = true;
         }
         if let (last_start, 1) = last_item {
             if items.len() > 1 {

@@ -25,10 +25,10 @@ pub struct Element {
     /// The header row of the table this element belongs to: when a page starts here,
     /// the header is drawn again above it.
     pub table_header: Option<usize>,
-    /// The start of a unit the page breaker never splits (a heading with the lines it
-    /// keeps, an entry's name with its first fact, a question with the start of its
-    /// answer, a table row, a list item with its first two lines): the page before it
-    /// may end short of it.
+    /// The start of a unit the page breaker never splits (a paragraph's first two lines,
+    /// or all three of a three-line one; a heading with the lines it keeps, an entry's
+    /// name with its first fact, a question with the start of its answer, a table row,
+    /// a list item): the page before it may end short of it.
     pub starts_unit: bool,
 }
 
@@ -183,6 +183,9 @@ impl Flow {
         if count >= 2 {
             self.elements[first].keep_with_next = true;
             self.elements[first + count - 2].keep_with_next = true;
+        }
+        if let Some(start) = self.elements.get_mut(first) {
+            start.starts_unit = true;
         }
         Ok(count)
     }

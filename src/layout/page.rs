@@ -243,7 +243,8 @@ impl Furniture {
 }
 
 /// When the page opens with a box (warning signs, a note) or another unit the page
-/// breaker never splits (a heading, an entry's name, a question, a table row): the room
+/// breaker never splits (a heading, an entry's name, a question, a table row, a list
+/// item, a paragraph's first lines): the room
 /// that what the keep rules hold together from its top (a box whole; a heading with at
 /// least two lines, or a table's header and first row; a name with its first fact, a
 /// short entry whole; a question with the start of its answer; a row whole) would have
