@@ -95,7 +95,12 @@ impl Server {
     fn stop(mut self) -> (std::process::ExitStatus, Vec<String>) {
         terminate(&self.child);
         let status = self.child.wait().expect("wait");
-        let log: Vec<String> = self.log.try_iter().collect();
+        // Every line the server wrote, up to the end of its stderr: the reader thread
+        // may still be forwarding the last ones when the process has exited.
+        let mut log = Vec::new();
+        while let Ok(line) = self.log.recv_timeout(Duration::from_secs(10)) {
+            log.push(line);
+        }
         std::mem::forget(self);
         (status, log)
     }
