@@ -903,7 +903,10 @@ fn schemathesis_finds_no_server_error_and_no_response_off_the_schema() {
         "schemathesis is not installed: run scripts/test, which installs it beside page"
     );
     let server = Server::start(&[]);
+    // Schemathesis keeps a cache where it runs: in a scratch directory, not the project.
+    let scratch = common::scratch("serve-schemathesis");
     let out = Command::new(&schemathesis)
+        .current_dir(&scratch)
         .args([
             "run",
             &format!("http://{}/api/openapi.json", server.host()),
