@@ -35,7 +35,7 @@ impl LoadedProfile {
         let mut hash = Fnv128::default();
         hash.field(&std::fs::read(path).unwrap_or_default());
         if let Some(logo) = &profile.logo {
-            hash.field(&std::fs::read(&logo.path).unwrap_or_default());
+            hash.field(&logo.file);
         }
         let encoded_logo = profile
             .logo

@@ -16,6 +16,10 @@ pub const MAX_PIXELS: u64 = 25_000_000;
 #[derive(Debug, Clone)]
 pub struct Logo {
     pub path: PathBuf,
+    /// The file as read (for a batch's up-to-date check, and for a browser to show).
+    pub file: Arc<[u8]>,
+    /// `image/png` or `image/jpeg`.
+    pub media_type: &'static str,
     /// Decoded once here; cloning shares it.
     pub pixels: Arc<Pixels>,
     pub alt: String,
@@ -113,6 +117,11 @@ pub fn load(path: &Path, alt: &str) -> Result<Logo, String> {
         .map_err(|e| format!("the logo {} could not be decoded: {e}", path.display()))?;
     Ok(Logo {
         path: path.to_path_buf(),
+        media_type: match format {
+            Format::Png => "image/png",
+            Format::Jpeg => "image/jpeg",
+        },
+        file: bytes.into(),
         pixels: Arc::new(pixels),
         alt: alt.to_string(),
     })

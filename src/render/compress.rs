@@ -76,11 +76,12 @@ pub fn srgb_profile() -> Option<&'static [u8]> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use std::io::Read;
 
-    fn inflate(bytes: &[u8]) -> Vec<u8> {
+    /// What a reader gets back from a Flate stream.
+    pub(in crate::render) fn inflate(bytes: &[u8]) -> Vec<u8> {
         let mut out = Vec::new();
         flate2::read::ZlibDecoder::new(bytes)
             .read_to_end(&mut out)
