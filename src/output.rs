@@ -70,6 +70,18 @@ pub fn write_atomic_with(
     })
 }
 
+/// Writes `bytes` to standard output, all of them, flushed (a PDF piped to `lp`, a
+/// starter handout, a manual page).
+pub fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(|e| Error::Output {
+            path: PathBuf::from("standard output"),
+            reason: e.to_string(),
+        })
+}
+
 /// A fresh temporary file name in `target`'s directory, which must exist: renaming or
 /// linking it into place then never crosses a file system.
 fn temporary_beside(target: &Path) -> Result<PathBuf, Error> {

@@ -85,6 +85,12 @@ impl Options<'_> {
         theme
     }
 
+    /// The file a build is named when no name is given: `<handout id>-<preset>.pdf`, or
+    /// `-sections.pdf` for a list of sections. It carries no patient details.
+    pub fn file_name(&self, handout: &Handout) -> String {
+        format!("{}-{}.pdf", handout.meta.id, self.selection().file_label())
+    }
+
     /// The web address for page 1: the profile's, else the handout's.
     pub fn url<'h>(&'h self, handout: &'h Handout) -> Option<&'h str> {
         self.profile

@@ -1,7 +1,7 @@
 //! `handout build`: one handout to one PDF, named by its file, by its id in a library
 //! directory, or read from standard input; written to a file or to standard output.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -13,7 +13,7 @@ use crate::error::Error;
 use crate::layout::dump;
 use crate::library::{self, Entry};
 use crate::model::{self, Handout};
-use crate::output::write_atomic;
+use crate::output::{write_atomic, write_stdout};
 use crate::personal::{self, Personal};
 use crate::pipeline::{self, Options};
 use crate::profile;
@@ -144,16 +144,7 @@ pub(super) fn run(args: BuildArgs) -> Result<(), Error> {
     for warning in &warnings {
         eprintln!("warning: {warning}");
     }
-    let selection = match (args.sections, args.preset) {
-        (Some(ids), _) => Some(Selection::Sections(
-            ids.into_iter()
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect(),
-        )),
-        (None, Some(preset)) => Some(Selection::Preset(preset)),
-        (None, None) => None,
-    };
+    let selection = Selection::asked(args.sections.as_deref(), args.preset.as_deref());
     let options = Options {
         selection,
         paper: args.paper.map(Paper::from),
@@ -164,13 +155,9 @@ pub(super) fn run(args: BuildArgs) -> Result<(), Error> {
         inputs: None,
         encoded_logo: None,
     };
-    let output = args.output.unwrap_or_else(|| {
-        PathBuf::from(format!(
-            "{}-{}.pdf",
-            handout.meta.id,
-            options.selection().file_label()
-        ))
-    });
+    let output = args
+        .output
+        .unwrap_or_else(|| PathBuf::from(options.file_name(handout)));
     let built = pipeline::build(handout, path, &options)?;
     let mut inputs: Vec<&Path> = Vec::new();
     if path != Path::new(STDIN_LABEL) {
@@ -247,10 +234,13 @@ fn find_handout(args: &BuildArgs, warnings: &mut Vec<String>) -> Result<Chosen, 
     };
     let id = &handout.meta.id;
     // A file's translations sit beside it; standard input's, in --handouts.
-    let dir = match path.parent() {
-        Some(dir) if args.handout != STDIO && !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        Some(_) if args.handout != STDIO => PathBuf::from("."),
-        _ => args.handouts.clone(),
+    let dir = if args.handout == STDIO {
+        args.handouts.clone()
+    } else {
+        match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
     };
     match library::find_in(&dir, id, Some(language)) {
         Ok((translation, None)) => Ok(Chosen::FromLibrary(translation)),
@@ -282,16 +272,6 @@ impl Chosen {
             Chosen::FromLibrary(entry) => &entry.handout,
         }
     }
-}
-
-fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(bytes)
-        .and_then(|()| out.flush())
-        .map_err(|e| Error::Output {
-            path: PathBuf::from("standard output"),
-            reason: e.to_string(),
-        })
 }
 
 /// The personal details from `--personal FILE` and the flags, flags winning.

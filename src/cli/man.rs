@@ -1,13 +1,12 @@
 //! `handout man`: the manual pages, in roff, from the same definitions as `--help`.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::CommandFactory;
 
 use super::Cli;
 use crate::error::Error;
-use crate::output::write_atomic;
+use crate::output::{write_atomic, write_stdout};
 
 #[derive(Debug, clap::Args)]
 pub(super) struct ManArgs {
@@ -44,12 +43,7 @@ pub(super) fn run(args: &ManArgs) -> Result<(), Error> {
     };
     let mut out = Vec::new();
     render(page, &mut out)?;
-    std::io::stdout()
-        .write_all(&out)
-        .map_err(|e| Error::Output {
-            path: PathBuf::from("standard output"),
-            reason: e.to_string(),
-        })
+    write_stdout(&out)
 }
 
 /// A subcommand as a page of its own, titled `handout-build` and so on, as git's are.

@@ -1,13 +1,12 @@
 //! `handout new`: a starter handout to fill in, with one block of every type and a
 //! comment on each key, that passes `check` and builds as it is.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::dates;
 use crate::error::Error;
 use crate::model;
-use crate::output::write_new;
+use crate::output::{write_new, write_stdout};
 
 /// The starter, with `@ID@`, `@TITLE@`, `@LANGUAGE@`, `@TODAY@` and `@REVIEW_DUE@` to fill.
 const STARTER: &str = include_str!("new-handout.toml");
@@ -61,14 +60,7 @@ pub(super) fn run(args: &NewArgs) -> Result<(), Error> {
     // character no font has, say, is refused here, not when it is first built.
     crate::pipeline::check(&model::parse(&output, &text)?, &output)?;
     if output == Path::new("-") {
-        let mut out = std::io::stdout().lock();
-        return out
-            .write_all(text.as_bytes())
-            .and_then(|()| out.flush())
-            .map_err(|e| Error::Output {
-                path: PathBuf::from("standard output"),
-                reason: e.to_string(),
-            });
+        return write_stdout(text.as_bytes());
     }
     write_new(&output, text.as_bytes())?;
     eprintln!(

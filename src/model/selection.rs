@@ -11,6 +11,22 @@ pub enum Selection {
 }
 
 impl Selection {
+    /// What `--sections` or `--preset` (or a request's `sections` and `preset`) ask for:
+    /// section ids, trimmed and without empty ones, over a preset; nothing when neither
+    /// is given.
+    pub fn asked(sections: Option<&[String]>, preset: Option<&str>) -> Option<Selection> {
+        match (sections, preset) {
+            (Some(ids), _) => Some(Selection::Sections(
+                ids.iter()
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+            )),
+            (None, Some(preset)) => Some(Selection::Preset(preset.to_string())),
+            (None, None) => None,
+        }
+    }
+
     /// A short name for output files: the preset name, or `sections` for a custom list.
     pub fn file_label(&self) -> &str {
         match self {

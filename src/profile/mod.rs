@@ -26,7 +26,7 @@ struct ProfileFile {
     #[serde(default)]
     url: Option<String>,
     #[serde(default)]
-    paper: Option<PaperName>,
+    paper: Option<Paper>,
     #[serde(default)]
     margins_mm: Option<MarginsMm>,
     #[serde(default)]
@@ -43,13 +43,6 @@ struct ProfileFile {
     logo: Option<LogoFile>,
     #[serde(default)]
     labels: BTreeMap<String, LabelValue>,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-enum PaperName {
-    Letter,
-    A4,
 }
 
 /// Page margins in millimetres; any side left out keeps the default.
@@ -211,10 +204,7 @@ pub fn load(path: &Path) -> Result<Profile, Error> {
         accent,
         footer_line: file.footer_line,
         url: file.url,
-        paper: file.paper.map(|p| match p {
-            PaperName::Letter => Paper::Letter,
-            PaperName::A4 => Paper::A4,
-        }),
+        paper: file.paper,
         margins_mm: margins,
         font_size: file.font_size,
         large_print: file.large_print.unwrap_or(false),

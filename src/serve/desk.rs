@@ -17,17 +17,10 @@ use crate::render::{svg, EncodedImage};
 use crate::select::Selection;
 use crate::vocabulary::Paper;
 
-/// A clinic profile with its logo encoded once for every PDF that uses it, and the logo
-/// file as it was read, for the preview to show.
+/// A clinic profile with its logo encoded once for every PDF that uses it.
 pub struct LoadedProfile {
     pub profile: Profile,
     pub encoded_logo: Option<EncodedImage>,
-    pub logo_file: Option<LogoFile>,
-}
-
-pub struct LogoFile {
-    pub bytes: Vec<u8>,
-    pub content_type: &'static str,
 }
 
 /// The handouts and profiles, checked: every handout lays out in full, so every
@@ -121,9 +114,11 @@ impl Desk {
 
     /// Builds the PDF a request asks for: the same bytes as `handout build` with the
     /// same options.
-    pub fn pdf(&self, request: &BuildRequest) -> Result<pipeline::Output, Error> {
+    /// The PDF's file name is the one `handout build` gives it without `-o`.
+    pub fn pdf(&self, request: &BuildRequest) -> Result<(pipeline::Output, String), Error> {
         self.with_options(request, |entry, options| {
-            pipeline::build(&entry.handout, &entry.path, options)
+            let built = pipeline::build(&entry.handout, &entry.path, options)?;
+            Ok((built, options.file_name(&entry.handout)))
         })
     }
 
@@ -137,7 +132,7 @@ impl Desk {
             .filter(|id| {
                 self.profiles
                     .get(*id)
-                    .is_some_and(|p| p.logo_file.is_some())
+                    .is_some_and(|p| p.profile.logo.is_some())
             })
             .map(|id| format!("/assets/logos/{id}"));
         self.with_options(request, |entry, options| {
@@ -165,7 +160,7 @@ impl Desk {
             .transpose()?;
         let options = Options {
             selection: request.selection()?,
-            paper: request.paper.map(Paper::from),
+            paper: request.paper,
             large_print: request.large_print,
             profile: profile.map(|p| &p.profile),
             personal: personal.as_ref(),
@@ -184,25 +179,6 @@ fn load_profile(file: &Path) -> Result<(String, LoadedProfile), Error> {
         .as_ref()
         .map(pipeline::encode_logo)
         .transpose()?;
-    let logo_file = match &profile.logo {
-        Some(logo) => {
-            let bytes = std::fs::read(&logo.path).map_err(|source| Error::Read {
-                path: logo.path.clone(),
-                source,
-            })?;
-            // The logo was checked to be a PNG or a JPEG when the profile loaded.
-            let content_type = if bytes.starts_with(b"\x89PNG") {
-                "image/png"
-            } else {
-                "image/jpeg"
-            };
-            Some(LogoFile {
-                bytes,
-                content_type,
-            })
-        }
-        None => None,
-    };
     let id = file
         .file_stem()
         .and_then(|s| s.to_str())
@@ -213,25 +189,8 @@ fn load_profile(file: &Path) -> Result<(String, LoadedProfile), Error> {
         LoadedProfile {
             profile,
             encoded_logo,
-            logo_file,
         },
     ))
-}
-
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum PaperName {
-    Letter,
-    A4,
-}
-
-impl From<PaperName> for Paper {
-    fn from(p: PaperName) -> Paper {
-        match p {
-            PaperName::Letter => Paper::Letter,
-            PaperName::A4 => Paper::A4,
-        }
-    }
 }
 
 /// What `POST /api/v1/pdf` and `/api/v1/preview` take: the names of `handout build`'s
@@ -245,7 +204,7 @@ pub struct BuildRequest {
     #[serde(default)]
     pub sections: Option<Vec<String>>,
     #[serde(default)]
-    pub paper: Option<PaperName>,
+    pub paper: Option<Paper>,
     #[serde(default)]
     pub large_print: bool,
     #[serde(default)]
@@ -266,19 +225,15 @@ pub struct BuildRequest {
 
 impl BuildRequest {
     fn selection(&self) -> Result<Option<Selection>, Error> {
-        match (&self.sections, &self.preset) {
-            (Some(_), Some(_)) => Err(Error::Usage(
+        if self.sections.is_some() && self.preset.is_some() {
+            return Err(Error::Usage(
                 "give preset or sections, not both".to_string(),
-            )),
-            (Some(ids), None) => Ok(Some(Selection::Sections(
-                ids.iter()
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect(),
-            ))),
-            (None, Some(preset)) => Ok(Some(Selection::Preset(preset.clone()))),
-            (None, None) => Ok(None),
+            ));
         }
+        Ok(Selection::asked(
+            self.sections.as_deref(),
+            self.preset.as_deref(),
+        ))
     }
 
     fn personal(&self) -> Result<Option<Personal>, Error> {

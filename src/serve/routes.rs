@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-use super::desk::{BuildRequest, PaperName};
+use super::desk::BuildRequest;
 use super::guard::{self, SESSION_COOKIE};
 use super::infobutton::{Format, Question};
 use super::problem::Problem;
@@ -18,6 +18,7 @@ use super::App;
 use crate::catalog::{matches_code, ListEntry};
 use crate::fonts::Face;
 use crate::library;
+use crate::vocabulary::Paper;
 
 /// The largest request body taken: a request holds options and a few notes.
 pub const MAX_BODY: usize = 256 * 1024;
@@ -110,9 +111,9 @@ async fn logo(State(app): State<Arc<App>>, Path(profile): Path<String>) -> Respo
     match desk
         .profiles
         .get(&profile)
-        .and_then(|p| p.logo_file.as_ref())
+        .and_then(|p| p.profile.logo.as_ref())
     {
-        Some(file) => with_type(file.bytes.clone(), file.content_type),
+        Some(logo) => with_type(logo.file.to_vec(), logo.media_type),
         None => Problem::new(StatusCode::NOT_FOUND, "no such logo").into_response(),
     }
 }
@@ -266,28 +267,13 @@ fn pdf_response(pdf: Vec<u8>, file_name: &str) -> Response {
     response
 }
 
-/// The file name a download gets: the handout's id and preset, as `handout build` names it.
-fn file_name(request: &BuildRequest) -> String {
-    let label = match (&request.sections, &request.preset) {
-        (Some(_), _) => "sections",
-        (None, Some(preset)) => preset.as_str(),
-        (None, None) => "full",
-    };
-    let safe = |s: &str| {
-        s.chars()
-            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-            .collect::<String>()
-    };
-    format!("{}-{}.pdf", safe(&request.handout), safe(label))
-}
-
 async fn pdf(State(app): State<Arc<App>>, headers: HeaderMap, request: Request) -> Response {
     let request = match build_request(&headers, request).await {
         Ok(r) => r,
         Err(problem) => return problem.into_response(),
     };
     match app.desk().pdf(&request) {
-        Ok(built) => pdf_response(built.pdf, &file_name(&request)),
+        Ok((built, name)) => pdf_response(built.pdf, &name),
         Err(err) => Problem::from(err).into_response(),
     }
 }
@@ -338,7 +324,7 @@ async fn infobutton(
 struct LinkQuery {
     preset: Option<String>,
     sections: Option<String>,
-    paper: Option<PaperName>,
+    paper: Option<Paper>,
     #[serde(default)]
     large_print: bool,
     profile: Option<String>,
@@ -374,7 +360,7 @@ async fn linked_pdf(
         ..BuildRequest::default()
     };
     match app.desk().pdf(&request) {
-        Ok(built) => pdf_response(built.pdf, &file_name(&request)),
+        Ok((built, name)) => pdf_response(built.pdf, &name),
         Err(err) => Problem::from(err).into_response(),
     }
 }

@@ -1,6 +1,8 @@
 //! Paper sizes clinics print on.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Written `letter` or `a4` in profiles and requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Paper {
     Letter,
     A4,
