@@ -85,8 +85,26 @@ fn tool_hash() -> [u8; 16] {
         } else {
             b"compressed"
         });
-        for face in Face::ALL {
-            h.field(face.bytes());
+        for face in Face::ALL.into_iter().filter_map(Face::bundled_bytes) {
+            h.field(face);
+        }
+        // The CJK collections found at run time go in by path, size and time of last
+        // change: reading two 20 MB files to hash them would double a Latin batch's
+        // memory, and a new version of the package changes all three.
+        for path in crate::fonts::system::candidates() {
+            h.field(path.as_os_str().as_encoded_bytes());
+            match std::fs::metadata(&path) {
+                Ok(meta) => {
+                    let modified = meta
+                        .modified()
+                        .ok()
+                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                        .map_or(0, |d| d.as_nanos());
+                    h.field(&meta.len().to_le_bytes())
+                        .field(&modified.to_le_bytes())
+                }
+                Err(_) => h.field(b"absent"),
+            };
         }
         h.finish()
     })

@@ -6,7 +6,8 @@ use super::page::BodyArea;
 use super::structure::{NodeId, Numbering, Structure, Tag};
 use super::text::{MissingGlyph, Span};
 use super::{Item, LayoutError, Request, Role, Stroke, Theme};
-use crate::fonts::{Fonts, Style};
+use crate::fonts::Style;
+use super::text::Setting;
 use crate::labels::Labels;
 use crate::model::{Block, Urgency, WarningSign};
 
@@ -18,7 +19,7 @@ pub struct Built {
 }
 
 pub(super) struct Builder<'a> {
-    pub(super) fonts: &'a Fonts,
+    pub(super) fonts: &'a Setting<'a>,
     pub(super) theme: &'a Theme,
     pub(super) labels: &'a Labels,
     pub(super) flow: Flow,
@@ -45,7 +46,7 @@ impl Column {
     }
 }
 
-pub fn build(request: &Request<'_>, fonts: &Fonts, body: &BodyArea) -> Result<Built, LayoutError> {
+pub fn build(request: &Request<'_>, fonts: &Setting<'_>, body: &BodyArea) -> Result<Built, LayoutError> {
     let theme = &request.theme;
     let mut b = Builder {
         fonts,

@@ -2,7 +2,8 @@
 //! exactly where the character is instead of printing an empty box.
 
 use super::{LayoutError, Origin, Request};
-use crate::fonts::{is_invisible_format, Fonts, Style};
+use crate::fonts::{is_invisible_format, Style};
+use super::text::Setting;
 
 const STYLES: [Style; 4] = [
     Style::REGULAR,
@@ -14,7 +15,7 @@ const STYLES: [Style; 4] = [
     },
 ];
 
-fn first_missing(text: &str, fonts: &Fonts) -> Option<char> {
+fn first_missing(text: &str, fonts: &Setting<'_>) -> Option<char> {
     super::text::nfc(text).chars().find(|&c| {
         // Printable ASCII is in every primary face (a test in `fonts` makes sure).
         !(' '..='~').contains(&c)
@@ -28,7 +29,7 @@ fn first_missing(text: &str, fonts: &Fonts) -> Option<char> {
 
 /// Checks everything the request prints: the selected sections, the title block, the
 /// disclaimer, the labels, the clinic's details and the patient's.
-pub fn check_coverage(request: &Request<'_>, fonts: &Fonts) -> Result<(), LayoutError> {
+pub fn check_coverage(request: &Request<'_>, fonts: &Setting<'_>) -> Result<(), LayoutError> {
     let meta = &request.handout.meta;
     let mut texts: Vec<(Origin, String, &str)> = vec![
         (Origin::Handout, "meta.title".into(), &meta.title),

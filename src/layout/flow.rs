@@ -4,7 +4,7 @@
 use super::structure::{NodeId, Structure};
 use super::text::{self, Line, Span};
 use super::{Item, Rect, Role, Rule, Stroke, Text};
-use crate::fonts::Fonts;
+use super::text::Setting;
 use crate::vocabulary::Rgb;
 
 /// A slice of content that is never split across pages: one line of text, a table row,
@@ -139,7 +139,7 @@ impl Flow {
     #[allow(clippy::too_many_arguments)]
     pub fn paragraph(
         &mut self,
-        fonts: &Fonts,
+        fonts: &Setting<'_>,
         spans: &[Span<'_>],
         style: TextStyle,
         x: f32,
@@ -194,7 +194,7 @@ impl Flow {
     #[allow(clippy::too_many_arguments)]
     pub fn heading(
         &mut self,
-        fonts: &Fonts,
+        fonts: &Setting<'_>,
         spans: &[Span<'_>],
         style: TextStyle,
         x: f32,
@@ -301,7 +301,7 @@ impl Flow {
 }
 
 pub fn wrap(
-    fonts: &Fonts,
+    fonts: &Setting<'_>,
     spans: &[Span<'_>],
     size: f32,
     width: f32,
@@ -311,17 +311,19 @@ pub fn wrap(
 }
 
 /// The text items of one line, baseline placed so capitals sit centred in the leading.
+/// One baseline for the whole line, from the primary face's capitals: runs in other
+/// faces (a Greek letter, a Hindi word, a Chinese phrase) sit on the same line.
 pub fn line_items(
-    fonts: &Fonts,
+    fonts: &Setting<'_>,
     line: &Line,
     x: f32,
     style: TextStyle,
     node: Option<NodeId>,
 ) -> Vec<Item> {
+    let cap = fonts.cap_height_em(crate::fonts::Face::Regular) * style.size;
     line.runs
         .iter()
         .map(|run| {
-            let cap = fonts.cap_height_em(run.face) * style.size;
             Item::Text(Text {
                 x: x + run.dx,
                 y: (style.leading + cap) / 2.0,
@@ -329,6 +331,8 @@ pub fn line_items(
                 size: style.size,
                 color: run.color,
                 text: run.text.clone(),
+                glyphs: run.glyphs.clone(),
+                rtl: run.rtl,
                 role: style.role,
                 node,
             })

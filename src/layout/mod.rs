@@ -4,6 +4,7 @@
 //! (see [`dump`]) next to the PDF goldens. Coordinates are points from the top-left
 //! corner of the page, y growing downwards; `Text::y` is the baseline.
 
+mod bidi;
 mod blocks;
 mod coverage;
 pub mod dump;
@@ -12,6 +13,7 @@ mod flow;
 mod front;
 mod page;
 mod paginate;
+mod shape;
 pub mod structure;
 mod table;
 mod text;
@@ -19,7 +21,7 @@ mod theme;
 
 pub use coverage::check_coverage;
 pub use structure::{NodeId, Numbering, Scope, Structure, Tag};
-pub use text::MissingGlyph;
+pub use text::{Glyph, MissingGlyph, Setting};
 pub use theme::Theme;
 
 use crate::fonts::{Face, Fonts};
@@ -86,7 +88,8 @@ impl Role {
     }
 }
 
-/// Text drawn in one face, size and colour, starting at its baseline.
+/// Text drawn in one face, size and colour, starting at its baseline: shaped glyphs,
+/// and the text they draw in reading order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Text {
     pub x: f32,
@@ -95,6 +98,10 @@ pub struct Text {
     pub size: f32,
     pub color: Rgb,
     pub text: String,
+    /// Left to right on the page; each glyph's cluster is a byte offset into `text`.
+    pub glyphs: Vec<Glyph>,
+    /// The glyphs run right to left: their clusters descend.
+    pub rtl: bool,
     pub role: Role,
     /// The structure node this text belongs to; `None` for page furniture.
     pub node: Option<NodeId>,
@@ -344,8 +351,46 @@ pub enum LayoutError {
 /// runaway input (a list of a million items) stops with a message, not a 2 GB file.
 pub const MAX_PAGES: usize = 2000;
 
-/// Lays out the request into pages.
+impl Text {
+    /// How far the glyphs reach from `x`.
+    pub fn width(&self) -> f32 {
+        self.glyphs.iter().map(|g| g.advance).sum()
+    }
+}
+
+/// Lays out the request into pages: in a right-to-left language, laid out left to right
+/// and then mirrored, so margins, markers, indents, columns and furniture all change
+/// sides while each run of text keeps its glyphs' order.
 pub fn layout(request: &Request<'_>, fonts: &Fonts) -> Result<Document, LayoutError> {
+    let setting = Setting::new(fonts, &request.handout.meta.language);
+    let mut document = layout_with(request, &setting)?;
+    if setting.rtl {
+        mirror(&mut document);
+    }
+    Ok(document)
+}
+
+/// Mirrors every box about the page's vertical centre line.
+fn mirror(document: &mut Document) {
+    let w = document.width;
+    for page in &mut document.pages {
+        for item in &mut page.items {
+            match item {
+                Item::Text(t) => t.x = w - t.x - t.width(),
+                Item::Rect(r) => r.x = w - r.x - r.w,
+                Item::Rule(l) => {
+                    l.x1 = w - l.x1;
+                    l.x2 = w - l.x2;
+                }
+                Item::Image(i) => i.x = w - i.x - i.w,
+                Item::Link(l) => l.x = w - l.x - l.w,
+                Item::Mark(m) => m.x = w - m.x - m.size,
+            }
+        }
+    }
+}
+
+fn layout_with(request: &Request<'_>, fonts: &Setting<'_>) -> Result<Document, LayoutError> {
     check_coverage(request, fonts)?;
     let theme = &request.theme;
     let furniture = page::Furniture::new(request, fonts)?;

@@ -2,12 +2,13 @@
 //! final composition of placed elements into pages.
 
 use super::blocks::Built;
-use super::flow::{line_items, wrap, TextStyle};
+use super::flow::{self, line_items, wrap, TextStyle};
 use super::paginate::Placed;
 use super::structure::{NodeId, Structure, Tag};
 use super::text::{Line, Span};
-use super::{Bookmark, Item, LayoutError, Page, Rect, Request, Role, Rule, Stroke, Text, Theme};
-use crate::fonts::{Fonts, Style};
+use super::{Bookmark, Item, LayoutError, Page, Rect, Request, Role, Rule, Stroke, Theme};
+use crate::fonts::Style;
+use super::text::Setting;
 use crate::labels::Labels;
 
 /// The part of the page the flow may use.
@@ -42,7 +43,7 @@ const HEADER_GAP: f32 = 8.0;
 const FOOTER_GAP: f32 = 6.0;
 
 impl Furniture {
-    pub fn new(request: &Request<'_>, fonts: &Fonts) -> Result<Furniture, LayoutError> {
+    pub fn new(request: &Request<'_>, fonts: &Setting<'_>) -> Result<Furniture, LayoutError> {
         let t = &request.theme;
         let width = t.body_width();
         let missing = |at: &str| {
@@ -149,7 +150,7 @@ impl Furniture {
         &self,
         t: &Theme,
         labels: &Labels,
-        fonts: &Fonts,
+        fonts: &Setting<'_>,
         (page, pages): (usize, usize),
         footer: Option<FooterNodes>,
     ) -> Vec<Item> {
@@ -227,17 +228,24 @@ impl Furniture {
         }
         let number = labels.page_of(page, pages);
         let size = t.footer_size + 1.0;
-        let width = fonts.width(crate::fonts::Face::Bold, size, &number);
-        items.push(Item::Text(Text {
-            x: right - width,
-            y: y + 2.0 + fonts.cap_height_em(crate::fonts::Face::Bold) * size,
-            face: crate::fonts::Face::Bold,
+        let spans = [Span::new(&number, Style::BOLD, t.text)];
+        // The label fits the footer's width whatever the language: wrapped to it, a
+        // long one takes a second line rather than running off the page.
+        let lines = flow::wrap(fonts, &spans, size, right - x).unwrap_or_default();
+        let number_style = TextStyle {
             size,
-            color: t.text,
-            text: number,
+            leading: size * 1.2,
             role: Role::PageNumber,
-            node: None,
-        }));
+        };
+        let baseline = y + 2.0 + fonts.cap_height_em(crate::fonts::Face::Bold) * size;
+        for (i, line) in lines.iter().enumerate() {
+            for item in line_items(fonts, line, right - line.width, number_style, None) {
+                if let Item::Text(mut text) = item {
+                    text.y = baseline + i as f32 * number_style.leading;
+                    items.push(Item::Text(text));
+                }
+            }
+        }
         items
     }
 }
@@ -273,7 +281,7 @@ pub fn compose(
     body: &BodyArea,
     t: &Theme,
     labels: &Labels,
-    fonts: &Fonts,
+    fonts: &Setting<'_>,
 ) -> Result<(Vec<Page>, Vec<Bookmark>), LayoutError> {
     let pages = placed.len();
     let mut out = Vec::with_capacity(pages);

@@ -1,11 +1,60 @@
-//! Rich text to wrapped lines: split into words, pick a face for every character, measure
-//! with the real advance widths, and wrap with textwrap's optimal-fit algorithm in points.
+//! Rich text to wrapped lines: find where lines may break (UAX #14), resolve the
+//! direction of every character (UAX #9), choose a face for each word, shape it, and
+//! wrap the shaped words with textwrap's optimal-fit algorithm in points.
+
+use std::ops::Deref;
 
 use textwrap::core::Fragment;
 use textwrap::wrap_algorithms::{wrap_first_fit, wrap_optimal_fit, Penalties};
 
-use crate::fonts::{is_invisible_format, Face, Fonts, Style};
+use super::bidi;
+use super::shape::{self, EmGlyph};
+use crate::fonts::script::{is_cjk, is_rtl_language};
+use crate::fonts::{Cjk, Face, Fonts, Style};
 use crate::vocabulary::Rgb;
+
+/// The fonts, with what the document's language decides about setting text: the
+/// regional form of CJK characters, the paragraph direction, and the language the
+/// shaper is told (for its local forms).
+pub struct Setting<'f> {
+    pub fonts: &'f Fonts,
+    pub cjk: Cjk,
+    /// Paragraphs run right to left and the page is mirrored.
+    pub rtl: bool,
+    pub language: Option<rustybuzz::Language>,
+}
+
+impl<'f> Setting<'f> {
+    pub fn new(fonts: &'f Fonts, language: &str) -> Self {
+        Setting {
+            fonts,
+            cjk: Cjk::for_language(language),
+            rtl: is_rtl_language(language),
+            language: language.parse().ok(),
+        }
+    }
+
+    /// The face chain for a style in this document.
+    pub fn chain(&self, style: Style) -> [Face; 6] {
+        Face::chain(style, self.cjk)
+    }
+
+    /// The first face of the chain that draws `c`.
+    pub fn face_for(&self, style: Style, c: char) -> Option<Face> {
+        self.fonts.face_for(style, self.cjk, c)
+    }
+
+    fn base_level(&self) -> u8 {
+        u8::from(self.rtl)
+    }
+}
+
+impl Deref for Setting<'_> {
+    type Target = Fonts;
+    fn deref(&self) -> &Fonts {
+        self.fonts
+    }
+}
 
 /// A run of text in one style and colour, as written (not yet split into words).
 #[derive(Debug, Clone)]
@@ -21,13 +70,42 @@ impl<'a> Span<'a> {
     }
 }
 
-/// Consecutive characters of a word drawn with one face and colour.
+/// One shaped glyph, in points.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Glyph {
+    pub id: u16,
+    /// How far the pen moves after the glyph, kerning included.
+    pub advance: f32,
+    /// Where the glyph is drawn relative to the pen: right and up.
+    pub dx: f32,
+    pub dy: f32,
+    /// Byte offset, in the text the glyph belongs to, where its cluster starts.
+    pub cluster: u32,
+}
+
+impl Glyph {
+    fn from_em(g: &EmGlyph, size: f32, cluster_offset: u32) -> Glyph {
+        Glyph {
+            id: g.id,
+            advance: g.advance * size,
+            dx: g.dx * size,
+            dy: g.dy * size,
+            cluster: g.cluster + cluster_offset,
+        }
+    }
+}
+
+/// Consecutive characters of a word in one face, colour and direction, shaped.
 #[derive(Debug, Clone, PartialEq)]
 struct Piece {
     face: Face,
     color: Rgb,
     text: String,
+    /// In visual order; clusters are offsets into `text`.
+    glyphs: Vec<Glyph>,
     width: f32,
+    /// The bidirectional embedding level: odd runs right to left.
+    level: u8,
 }
 
 /// A unit the wrapper may not break, plus the space that follows it.
@@ -35,10 +113,15 @@ struct Piece {
 pub struct Word {
     pieces: Vec<Piece>,
     width: f32,
-    /// Width of the space after the word (zero at the end of the text).
-    space: f32,
-    /// Face and colour of that space, so it can join the run it sits in.
-    space_face: Face,
+    /// The space after the word; `None` at the end of the text and where a line may
+    /// break without one (between Chinese characters).
+    space: Option<Piece>,
+}
+
+impl Word {
+    fn space_width(&self) -> f32 {
+        self.space.as_ref().map_or(0.0, |s| s.width)
+    }
 }
 
 /// The unit widths are handed to textwrap in: a twentieth of an em, fine enough that
@@ -74,14 +157,14 @@ impl Fragment for Measured<'_> {
         f64::from(self.word.width / self.unit)
     }
     fn whitespace_width(&self) -> f64 {
-        f64::from(self.word.space / self.unit)
+        f64::from(self.word.space_width() / self.unit)
     }
     fn penalty_width(&self) -> f64 {
         0.0
     }
 }
 
-/// A character no bundled face can draw.
+/// A character no available face can draw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MissingGlyph(pub char);
 
@@ -99,67 +182,342 @@ fn is_break_space(c: char) -> bool {
     c.is_whitespace() && !matches!(c, '\u{00A0}' | '\u{2007}' | '\u{202F}')
 }
 
-/// Splits styled spans into measured words. Whitespace between spans separates words;
-/// spans that touch without whitespace form one word ("NF-" + "κ" + "B").
-pub fn words(spans: &[Span<'_>], size: f32, fonts: &Fonts) -> Result<Vec<Word>, MissingGlyph> {
-    let mut words = Vec::new();
-    let mut current: Vec<Piece> = Vec::new();
-    for span in spans {
-        // Composed form first: "e" + combining acute becomes "é", which the fonts draw
-        // as one glyph; drawn apart, the accent would sit beside the letter.
-        let text = nfc(span.text);
-        for c in text.chars() {
-            if is_break_space(c) {
-                if !current.is_empty() {
-                    let space_face = fonts.face_for(span.style, ' ').unwrap_or(Face::Regular);
-                    let space = fonts.advance_em(space_face, ' ') * size;
-                    words.push(finish_word(std::mem::take(&mut current), space, space_face));
+/// Characters left out of the text before it is set: the soft hyphen (handouts are not
+/// hyphenated, so it would only ever be an invisible break) and the byte-order mark.
+fn is_dropped(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{FEFF}')
+}
+
+/// Characters that draw nothing but shape their neighbours (joiners) or mark a break
+/// (zero-width space): they need no glyph of their own.
+fn is_invisible(c: char) -> bool {
+    crate::fonts::is_invisible_format(c)
+}
+
+/// Whether UAX #14 lets a line break here and the handout's rules keep it: after a
+/// space or a zero-width space, as always; beside a Chinese or Japanese character
+/// (which break between characters); not inside a word of Latin or Korean letters
+/// (Korean breaks at spaces; hyphens are not break points, as before).
+fn keeps_break(before: char, after: Option<char>) -> bool {
+    let ideographic = |c: char| is_cjk(c) && !is_hangul(c);
+    is_break_space(before)
+        || before == '\u{200B}'
+        || ideographic(before)
+        || after.is_some_and(ideographic)
+}
+
+fn is_hangul(c: char) -> bool {
+    matches!(c as u32, 0x1100..=0x11FF | 0x3130..=0x318F | 0xA960..=0xA97F | 0xAC00..=0xD7FF)
+}
+
+/// The text of all spans, joined, with the span each byte came from.
+struct Joined {
+    text: String,
+    /// (first byte, span index), ascending.
+    starts: Vec<(usize, usize)>,
+}
+
+impl Joined {
+    fn new(spans: &[Span<'_>]) -> Joined {
+        let mut text = String::with_capacity(spans.iter().map(|s| s.text.len()).sum());
+        let mut starts = Vec::with_capacity(spans.len());
+        for (i, span) in spans.iter().enumerate() {
+            starts.push((text.len(), i));
+            // Composed form first: "e" + combining acute becomes "é", which the fonts
+            // draw as one glyph.
+            text.extend(nfc(span.text).chars().filter(|&c| !is_dropped(c)));
+        }
+        Joined { text, starts }
+    }
+
+    fn span_at(&self, byte: usize) -> usize {
+        match self.starts.binary_search_by(|&(start, _)| start.cmp(&byte)) {
+            Ok(i) => {
+                // Empty spans share a start: the last of them holds the byte.
+                let mut i = i;
+                while i + 1 < self.starts.len() && self.starts[i + 1].0 == byte {
+                    i += 1;
                 }
-                continue;
+                self.starts[i].1
             }
-            if is_invisible_format(c) {
-                continue;
-            }
-            // No-break spaces draw as ordinary spaces: every face has one.
-            let drawn = if c.is_whitespace() { ' ' } else { c };
-            let (face, advance) = fonts.resolve(span.style, drawn).ok_or(MissingGlyph(c))?;
-            let width = advance * size;
-            match current.last_mut() {
-                Some(piece) if piece.face == face && piece.color == span.color => {
-                    piece.text.push(drawn);
-                    piece.width += width;
-                }
-                _ => current.push(Piece {
-                    face,
-                    color: span.color,
-                    text: drawn.to_string(),
-                    width,
-                }),
-            }
+            Err(i) => self.starts[i.saturating_sub(1)].1,
         }
     }
-    if !current.is_empty() {
-        words.push(finish_word(current, 0.0, Face::Regular));
+}
+
+/// Splits styled spans into shaped words. Lines may break at spaces and between CJK
+/// characters; spans that touch without a space form one word ("NF-" + "κ" + "B").
+pub fn words(
+    spans: &[Span<'_>],
+    size: f32,
+    setting: &Setting<'_>,
+) -> Result<Vec<Word>, MissingGlyph> {
+    let joined = Joined::new(spans);
+    let text = joined.text.as_str();
+    let levels = bidi::levels(text, setting.rtl);
+    let level_at = |byte: usize| levels.as_ref().map_or(0, |l| l[byte]);
+    let mut words: Vec<Word> = Vec::new();
+    let mut start = 0;
+    for (end, _) in unicode_linebreak::linebreaks(text) {
+        let before = text[..end].chars().next_back();
+        let after = text[end..].chars().next();
+        let is_end = end == text.len();
+        if !is_end && !before.is_some_and(|b| keeps_break(b, after)) {
+            continue;
+        }
+        let segment = &text[start..end];
+        let content = segment.trim_end_matches(is_break_space);
+        let content_end = start + content.len();
+        if !content.is_empty() {
+            let pieces = word_pieces(spans, &joined, start, content_end, size, setting, &level_at)?;
+            words.push(finish_word(pieces, None));
+        }
+        if content_end < end {
+            if let Some(word) = words.last_mut() {
+                let span = &spans[joined.span_at(content_end)];
+                let after = word.pieces.last().map(|p| p.face);
+                word.space = Some(space_piece(span, after, level_at(content_end), size, setting));
+            }
+        }
+        start = end;
     }
     if let Some(last) = words.last_mut() {
-        last.space = 0.0;
+        last.space = None;
     }
     Ok(words)
 }
 
-fn finish_word(pieces: Vec<Piece>, space: f32, space_face: Face) -> Word {
+/// A space after a word: in the word's face when the space is in its style, so a line
+/// of Hindi or Arabic is one run; else in the span's first face (every face has one).
+fn space_piece(
+    span: &Span<'_>,
+    after: Option<Face>,
+    level: u8,
+    size: f32,
+    setting: &Setting<'_>,
+) -> Piece {
+    let own = setting.face_for(span.style, ' ').unwrap_or(Face::Regular);
+    let face = after
+        .filter(|&f| setting.chain(span.style).contains(&f) && setting.has(f, ' '))
+        .unwrap_or(own);
+    let glyph = setting.glyph(face, ' ').map_or(
+        Glyph {
+            id: 0,
+            advance: 0.0,
+            dx: 0.0,
+            dy: 0.0,
+            cluster: 0,
+        },
+        |g| Glyph {
+            id: g.id,
+            advance: g.advance * size,
+            dx: 0.0,
+            dy: 0.0,
+            cluster: 0,
+        },
+    );
+    Piece {
+        face,
+        color: span.color,
+        text: " ".into(),
+        width: glyph.advance,
+        glyphs: vec![glyph],
+        level,
+    }
+}
+
+/// The face each character of `text[from..to]` is drawn with: per stretch of one
+/// style, the first face of the chain that draws every letter of it, so a word is set
+/// in one face (a Vietnamese word in Noto Sans, not half in Atkinson); where no face
+/// draws them all, each character's own first face, marks keeping their letter's.
+fn faces(
+    spans: &[Span<'_>],
+    joined: &Joined,
+    from: usize,
+    to: usize,
+    setting: &Setting<'_>,
+) -> Result<Vec<(usize, Face)>, MissingGlyph> {
+    let text = &joined.text;
+    let mut out: Vec<(usize, Face)> = Vec::new();
+    let mut stretch_start = from;
+    while stretch_start < to {
+        let span_index = joined.span_at(stretch_start);
+        let style = spans[span_index].style;
+        let mut stretch_end = to;
+        for (i, _) in text[stretch_start..to].char_indices() {
+            let at = stretch_start + i;
+            if at > stretch_start && spans[joined.span_at(at)].style != style {
+                stretch_end = at;
+                break;
+            }
+        }
+        let stretch = &text[stretch_start..stretch_end];
+        let drawn = |c: char| !is_invisible(c) && !c.is_whitespace();
+        let whole = setting
+            .chain(style)
+            .into_iter()
+            .find(|&face| stretch.chars().filter(|&c| drawn(c)).all(|c| setting.has(face, c)));
+        match whole {
+            Some(face) => out.push((stretch_start, face)),
+            None => {
+                let mut current: Option<Face> = None;
+                for (i, c) in stretch.char_indices() {
+                    let keeps = |face: Face| !drawn(c) || setting.has(face, c);
+                    let mark = unicode_normalization::char::is_combining_mark(c)
+                        || !drawn(c);
+                    let face = match current {
+                        Some(face) if mark && keeps(face) => face,
+                        _ if !drawn(c) => current.unwrap_or(Face::Regular),
+                        _ => setting.face_for(style, c).ok_or(MissingGlyph(c))?,
+                    };
+                    if current != Some(face) {
+                        out.push((stretch_start + i, face));
+                        current = Some(face);
+                    }
+                }
+            }
+        }
+        stretch_start = stretch_end;
+    }
+    Ok(out)
+}
+
+/// The shaped pieces of one word, `text[from..to]`, in logical order.
+fn word_pieces(
+    spans: &[Span<'_>],
+    joined: &Joined,
+    from: usize,
+    to: usize,
+    size: f32,
+    setting: &Setting<'_>,
+    level_at: &dyn Fn(usize) -> u8,
+) -> Result<Vec<Piece>, MissingGlyph> {
+    let faces = faces(spans, joined, from, to, setting)?;
+    let text = &joined.text;
+    let mut pieces: Vec<Piece> = Vec::new();
+    // Piece boundaries: a change of face, colour or direction.
+    let mut piece_start = from;
+    let mut key: Option<(Face, Rgb, u8)> = None;
+    let mut face_index = 0;
+    let mut flush = |start: usize, end: usize, key: (Face, Rgb, u8)| -> Result<(), MissingGlyph> {
+        if start < end {
+            pieces.push(shape_piece(&text[start..end], key, size, setting)?);
+        }
+        Ok(())
+    };
+    for (i, _) in text[from..to].char_indices() {
+        let at = from + i;
+        while face_index + 1 < faces.len() && faces[face_index + 1].0 <= at {
+            face_index += 1;
+        }
+        let face = faces.get(face_index).map_or(Face::Regular, |f| f.1);
+        let color = spans[joined.span_at(at)].color;
+        let this = (face, color, level_at(at));
+        if key != Some(this) {
+            if let Some(previous) = key {
+                flush(piece_start, at, previous)?;
+            }
+            piece_start = at;
+            key = Some(this);
+        }
+    }
+    if let Some(previous) = key {
+        flush(piece_start, to, previous)?;
+    }
+    Ok(pieces)
+}
+
+fn shape_piece(
+    text: &str,
+    (face, color, level): (Face, Rgb, u8),
+    size: f32,
+    setting: &Setting<'_>,
+) -> Result<Piece, MissingGlyph> {
+    // No-break and other spaces inside a word draw as ordinary spaces: every face has
+    // one, and a reader copies a plain space.
+    let text: String = text
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .collect();
+    let shaped = shape::shape(setting.fonts, face, &text, level % 2 == 1, setting.language.as_ref())
+        .ok_or_else(|| MissingGlyph(text.chars().next().unwrap_or(' ')))?;
+    let glyphs: Vec<Glyph> = shaped.iter().map(|g| Glyph::from_em(g, size, 0)).collect();
+    Ok(Piece {
+        face,
+        color,
+        width: glyphs.iter().map(|g| g.advance).sum(),
+        glyphs,
+        text,
+        level,
+    })
+}
+
+fn finish_word(pieces: Vec<Piece>, space: Option<Piece>) -> Word {
     Word {
         width: pieces.iter().map(|p| p.width).sum(),
         pieces,
         space,
-        space_face,
     }
 }
 
-/// Appends `word` to `chunks`, broken at character boundaries into chunks that fit when
-/// it is wider than `max`, so a long URL or a run of letters wraps instead of running off
+/// A piece's clusters in logical order: (text range, glyphs, width).
+fn clusters(piece: &Piece) -> Vec<(std::ops::Range<usize>, Vec<Glyph>, f32)> {
+    let mut starts: Vec<usize> = piece.glyphs.iter().map(|g| g.cluster as usize).collect();
+    starts.sort_unstable();
+    starts.dedup();
+    starts
+        .iter()
+        .enumerate()
+        .map(|(i, &start)| {
+            let end = starts.get(i + 1).copied().unwrap_or(piece.text.len());
+            let glyphs: Vec<Glyph> = piece
+                .glyphs
+                .iter()
+                .filter(|g| g.cluster as usize == start)
+                .copied()
+                .collect();
+            let width = glyphs.iter().map(|g| g.advance).sum();
+            (start..end, glyphs, width)
+        })
+        .collect()
+}
+
+/// A piece made of some of another's clusters, in logical order.
+fn piece_of(piece: &Piece, parts: &[(std::ops::Range<usize>, Vec<Glyph>, f32)]) -> Piece {
+    let mut text = String::new();
+    let mut glyphs: Vec<Vec<Glyph>> = Vec::new();
+    for (range, cluster, _) in parts {
+        let offset = text.len() as u32;
+        let base = range.start as u32;
+        glyphs.push(
+            cluster
+                .iter()
+                .map(|g| Glyph {
+                    cluster: g.cluster - base + offset,
+                    ..*g
+                })
+                .collect(),
+        );
+        text.push_str(&piece.text[range.clone()]);
+    }
+    if piece.level % 2 == 1 {
+        glyphs.reverse();
+    }
+    let glyphs: Vec<Glyph> = glyphs.concat();
+    Piece {
+        face: piece.face,
+        color: piece.color,
+        width: glyphs.iter().map(|g| g.advance).sum(),
+        glyphs,
+        text,
+        level: piece.level,
+    }
+}
+
+/// Appends `word` to `chunks`, broken between clusters into chunks that fit when it
+/// is wider than `max`, so a long URL or a run of letters wraps instead of running off
 /// the page.
-fn split_wide(word: Word, max: f32, size: f32, fonts: &Fonts, chunks: &mut Vec<Word>) {
+fn split_wide(word: Word, max: f32, chunks: &mut Vec<Word>) {
     if word.width <= max {
         chunks.push(word);
         return;
@@ -167,61 +525,67 @@ fn split_wide(word: Word, max: f32, size: f32, fonts: &Fonts, chunks: &mut Vec<W
     let mut pieces: Vec<Piece> = Vec::new();
     let mut width = 0.0;
     for piece in &word.pieces {
-        for c in piece.text.chars() {
-            let w = fonts.advance_em(piece.face, c) * size;
-            if width + w > max && width > 0.0 {
-                chunks.push(finish_word(
-                    std::mem::take(&mut pieces),
-                    0.0,
-                    word.space_face,
-                ));
+        let mut parts = Vec::new();
+        for cluster in clusters(piece) {
+            if width + cluster.2 > max && width > 0.0 {
+                if !parts.is_empty() {
+                    pieces.push(piece_of(piece, &parts));
+                    parts.clear();
+                }
+                chunks.push(finish_word(std::mem::take(&mut pieces), None));
                 width = 0.0;
             }
-            match pieces.last_mut() {
-                Some(p) if p.face == piece.face && p.color == piece.color => {
-                    p.text.push(c);
-                    p.width += w;
-                }
-                _ => pieces.push(Piece {
-                    face: piece.face,
-                    color: piece.color,
-                    text: c.to_string(),
-                    width: w,
-                }),
-            }
-            width += w;
+            width += cluster.2;
+            parts.push(cluster);
+        }
+        if !parts.is_empty() {
+            pieces.push(piece_of(piece, &parts));
         }
     }
     if !pieces.is_empty() {
-        chunks.push(finish_word(pieces, word.space, word.space_face));
+        chunks.push(finish_word(pieces, word.space));
     }
 }
 
-/// A run of text on a line, in one face and colour, `dx` points from the line's start.
+/// A run of text on a line, in one face, colour and direction, `dx` points from the
+/// line's start.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Run {
     pub dx: f32,
     pub face: Face,
     pub color: Rgb,
+    /// In logical (reading) order.
     pub text: String,
+    /// In visual order; clusters are byte offsets into `text`.
+    pub glyphs: Vec<Glyph>,
+    pub rtl: bool,
 }
 
-/// One wrapped line.
+impl Run {
+    pub fn width(&self) -> f32 {
+        self.glyphs.iter().map(|g| g.advance).sum()
+    }
+}
+
+/// One wrapped line: its runs in reading order, placed left to right (or, in a
+/// right-to-left document, as the mirror image of their places, since the page is
+/// mirrored once laid out).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
     pub runs: Vec<Run>,
     pub width: f32,
 }
 
-/// Wraps words into lines no wider than `width` points (ragged right, optimal fit).
-pub fn wrap(words: Vec<Word>, width: f32, size: f32, fonts: &Fonts) -> Vec<Line> {
+/// Wraps words into lines no wider than `width` points (ragged, optimal fit).
+pub fn wrap(words: Vec<Word>, width: f32, size: f32, setting: &Setting<'_>) -> Vec<Line> {
     let mut fitting = Vec::with_capacity(words.len());
     for word in words {
-        split_wide(word, width, size, fonts, &mut fitting);
+        split_wide(word, width, &mut fitting);
     }
     let words = fitting;
     let unit = (size * UNIT_EM).max(0.001);
     let measured: Vec<Measured<'_>> = words.iter().map(|word| Measured { word, unit }).collect();
+    let base = setting.base_level();
     // textwrap charges overflow only in whole units, so a line up to one unit too wide is
     // free: aim one unit short, then make sure.
     let target = [f64::from(width / unit) - 1.0];
@@ -240,10 +604,10 @@ pub fn wrap(words: Vec<Word>, width: f32, size: f32, fonts: &Fonts) -> Vec<Line>
         })
         .sum();
     if !measured.is_empty() && one_line <= target[0] {
-        return vec![build_line(&measured)];
+        return vec![build_line(&measured, base)];
     }
     let optimal: Vec<Line> = wrap_optimal_fit(&measured, &target, &PENALTIES)
-        .map(|lines| lines.into_iter().map(build_line).collect())
+        .map(|lines| lines.into_iter().map(|l| build_line(l, base)).collect())
         .unwrap_or_default();
     if !optimal.is_empty() && optimal.iter().all(|line| line.width <= width + 0.001) {
         return optimal;
@@ -252,179 +616,114 @@ pub fn wrap(words: Vec<Word>, width: f32, size: f32, fonts: &Fonts) -> Vec<Line>
     let full = [f64::from(width / unit)];
     wrap_first_fit(&measured, &full)
         .into_iter()
-        .map(build_line)
+        .map(|l| build_line(l, base))
         .collect()
 }
 
-fn build_line(words: &[Measured<'_>]) -> Line {
-    let mut runs: Vec<Run> = Vec::new();
-    let mut x = 0.0;
+/// A piece on a line, with the width it takes there.
+struct Placed<'p> {
+    piece: &'p Piece,
+    /// The line-end space takes no room: zero.
+    width: f32,
+    level: u8,
+}
+
+fn build_line(words: &[Measured<'_>], base: u8) -> Line {
     let last = words.len().saturating_sub(1);
+    let mut placed: Vec<Placed<'_>> = Vec::new();
     for (i, Measured { word, .. }) in words.iter().enumerate() {
         for piece in &word.pieces {
-            match runs.last_mut() {
-                Some(run) if run.face == piece.face && run.color == piece.color => {
-                    run.text.push_str(&piece.text);
-                }
-                _ => runs.push(Run {
-                    dx: x,
-                    face: piece.face,
-                    color: piece.color,
-                    text: piece.text.clone(),
-                }),
-            }
-            x += piece.width;
+            placed.push(Placed {
+                piece,
+                width: piece.width,
+                level: piece.level,
+            });
         }
         // Every space between words is a real space character, even at the end of a
-        // line (where it draws nothing): screen readers and text extraction read the
+        // line (where it takes no room): screen readers and text extraction read the
         // words of a paragraph joined by its spaces, not by their positions.
-        if word.space > 0.0 {
-            match runs.last_mut() {
-                Some(run) if run.face == word.space_face => run.text.push(' '),
-                _ => runs.push(Run {
-                    dx: x,
-                    face: word.space_face,
-                    color: word.pieces.last().map_or(Rgb(0, 0, 0), |p| p.color),
-                    text: " ".to_string(),
-                }),
-            }
-            if i < last {
-                x += word.space;
-            }
+        if let Some(space) = &word.space {
+            let at_end = i == last;
+            placed.push(Placed {
+                piece: space,
+                width: if at_end { 0.0 } else { space.width },
+                // A space at the end of a line takes the paragraph's direction (UAX #9 L1).
+                level: if at_end { base } else { space.level },
+            });
         }
     }
-    Line { runs, width: x }
+    let order = bidi::visual_order(&placed.iter().map(|p| p.level).collect::<Vec<u8>>());
+    // Runs in visual order, each with the logical index of its first piece.
+    let mut runs: Vec<(usize, Run)> = Vec::new();
+    let mut previous: Option<usize> = None;
+    let mut x = 0.0;
+    for &index in &order {
+        let p = &placed[index];
+        let rtl = p.level % 2 == 1;
+        let mut glyphs = p.piece.glyphs.clone();
+        if p.width == 0.0 {
+            for g in &mut glyphs {
+                g.advance = 0.0;
+            }
+        }
+        let joins = match (runs.last(), previous) {
+            (Some((_, run)), Some(prev)) => {
+                run.face == p.piece.face
+                    && run.color == p.piece.color
+                    && run.rtl == rtl
+                    && if rtl { prev == index + 1 } else { index == prev + 1 }
+            }
+            _ => false,
+        };
+        match runs.last_mut() {
+            Some((first, run)) if joins => {
+                if rtl {
+                    // Visually next, logically before: its text goes in front.
+                    let shift = p.piece.text.len() as u32;
+                    for g in &mut run.glyphs {
+                        g.cluster += shift;
+                    }
+                    run.text.insert_str(0, &p.piece.text);
+                    run.glyphs.extend(glyphs);
+                    *first = index;
+                } else {
+                    let offset = run.text.len() as u32;
+                    run.text.push_str(&p.piece.text);
+                    run.glyphs
+                        .extend(glyphs.into_iter().map(|g| Glyph {
+                            cluster: g.cluster + offset,
+                            ..g
+                        }));
+                }
+            }
+            _ => runs.push((
+                index,
+                Run {
+                    dx: x,
+                    face: p.piece.face,
+                    color: p.piece.color,
+                    text: p.piece.text.clone(),
+                    glyphs,
+                    rtl,
+                },
+            )),
+        }
+        x += p.width;
+        previous = Some(index);
+    }
+    let width = x;
+    if base == 1 {
+        for (_, run) in &mut runs {
+            run.dx = width - run.dx - run.width();
+        }
+    }
+    runs.sort_by_key(|(first, _)| *first);
+    Line {
+        runs: runs.into_iter().map(|(_, run)| run).collect(),
+        width,
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const BLACK: Rgb = Rgb(0, 0, 0);
-
-    fn plain(text: &str) -> Vec<Span<'_>> {
-        vec![Span::new(text, Style::REGULAR, BLACK)]
-    }
-
-    fn line_text(line: &Line) -> String {
-        line.runs.iter().map(|r| r.text.as_str()).collect()
-    }
-
-    #[test]
-    fn wrapped_lines_fit_and_keep_every_word() {
-        let fonts = Fonts::bundled();
-        let text = "Your spine is a stack of bones called vertebrae. Between them sit soft discs that act like cushions.";
-        let lines = wrap(
-            words(&plain(text), 12.0, fonts).unwrap(),
-            150.0,
-            12.0,
-            fonts,
-        );
-        assert!(lines.len() > 2);
-        for line in &lines {
-            assert!(line.width <= 150.0 + 0.01, "{line:?}");
-        }
-        // Each line but the last ends in the space that separates it from the next.
-        let joined: Vec<String> = lines.iter().map(line_text).collect();
-        assert_eq!(joined.concat(), text);
-        assert!(joined[..joined.len() - 1].iter().all(|l| l.ends_with(' ')));
-    }
-
-    #[test]
-    fn the_space_after_a_bold_label_is_kept_as_a_character() {
-        let fonts = Fonts::bundled();
-        let spans = [
-            Span::new("For:", Style::BOLD, BLACK),
-            Span::new(" ", Style::REGULAR, BLACK),
-            Span::new("Jane Doe", Style::REGULAR, BLACK),
-        ];
-        let lines = wrap(words(&spans, 12.0, fonts).unwrap(), 500.0, 12.0, fonts);
-        assert_eq!(line_text(&lines[0]), "For: Jane Doe");
-        let bold = fonts.width(Face::Bold, 12.0, "For:");
-        let space = fonts.width(Face::Regular, 12.0, " ");
-        assert!((lines[0].runs[1].dx - bold).abs() < 0.01);
-        assert!(
-            (lines[0].width - bold - space - fonts.width(Face::Regular, 12.0, "Jane Doe")).abs()
-                < 0.01
-        );
-    }
-
-    #[test]
-    fn line_width_matches_font_measurement() {
-        let fonts = Fonts::bundled();
-        let lines = wrap(
-            words(&plain("Hello world"), 12.0, fonts).unwrap(),
-            500.0,
-            12.0,
-            fonts,
-        );
-        assert_eq!(lines.len(), 1);
-        let expected = fonts.width(Face::Regular, 12.0, "Hello world");
-        assert!((lines[0].width - expected).abs() < 0.01);
-    }
-
-    #[test]
-    fn fallback_faces_split_runs_inside_a_word() {
-        let fonts = Fonts::bundled();
-        let lines = wrap(
-            words(&plain("NF-κB"), 12.0, fonts).unwrap(),
-            500.0,
-            12.0,
-            fonts,
-        );
-        let faces: Vec<Face> = lines[0].runs.iter().map(|r| r.face).collect();
-        assert_eq!(faces, [Face::Regular, Face::FallbackRegular, Face::Regular]);
-        assert_eq!(line_text(&lines[0]), "NF-κB");
-    }
-
-    #[test]
-    fn a_word_wider_than_the_line_is_broken_not_overflowed() {
-        let fonts = Fonts::bundled();
-        let long = "x".repeat(500);
-        let lines = wrap(
-            words(&plain(&long), 12.0, fonts).unwrap(),
-            100.0,
-            12.0,
-            fonts,
-        );
-        assert!(lines.len() > 5);
-        for line in &lines {
-            assert!(line.width <= 100.0 + 0.01);
-        }
-        let total: usize = lines.iter().map(|l| line_text(l).len()).sum();
-        assert_eq!(total, 500);
-    }
-
-    #[test]
-    fn missing_glyph_is_reported() {
-        let fonts = Fonts::bundled();
-        assert_eq!(
-            words(&plain("ok 😀"), 12.0, fonts).unwrap_err(),
-            MissingGlyph('😀')
-        );
-    }
-
-    #[test]
-    fn combining_accents_are_composed() {
-        let fonts = Fonts::bundled();
-        let lines = wrap(
-            words(&plain("Cafe\u{301}"), 12.0, fonts).unwrap(),
-            500.0,
-            12.0,
-            fonts,
-        );
-        assert_eq!(line_text(&lines[0]), "Café");
-    }
-
-    #[test]
-    fn soft_hyphens_and_joiners_draw_nothing() {
-        let fonts = Fonts::bundled();
-        let lines = wrap(
-            words(&plain("spi\u{AD}nal\u{200D}"), 12.0, fonts).unwrap(),
-            500.0,
-            12.0,
-            fonts,
-        );
-        assert_eq!(line_text(&lines[0]), "spinal");
-    }
-}
+#[path = "text_tests.rs"]
+mod tests;

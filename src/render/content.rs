@@ -4,18 +4,43 @@
 //! for the document's font subsets as glyphs are first used, so the subsets in
 //! [`super::embed`] hold exactly the glyphs the pages draw.
 
-use printpdf::{Color, DictItem, LineCapStyle, LineJoinStyle, Op, PaintMode, TextItem, TextMatrix};
+use printpdf::{Color, DictItem, LineCapStyle, LineJoinStyle, Op, PaintMode, TextMatrix};
 
 use super::embed::FontUsage;
 use super::write::{hex, integer, name, real, reference};
 use crate::error::Error;
-use crate::fonts::{is_invisible_format, Face, Fonts};
+use crate::fonts::{Face, Fonts};
+use crate::layout::Text;
+
+/// One operation of a page: a printpdf one, or shaped text (which printpdf's text
+/// operations cannot carry: per-glyph offsets and the clusters the glyphs draw).
+#[derive(Debug)]
+pub enum PageOp<'p> {
+    Pdf(Op),
+    Glyphs(&'p Text),
+}
+
+impl From<Op> for PageOp<'_> {
+    fn from(op: Op) -> Self {
+        PageOp::Pdf(op)
+    }
+}
 
 /// Writes one page's operations.
-pub fn encode(ops: &[Op], fonts: &Fonts, usage: &mut FontUsage) -> Result<Vec<u8>, Error> {
+pub fn encode(ops: &[PageOp<'_>], fonts: &Fonts, usage: &mut FontUsage) -> Result<Vec<u8>, Error> {
     let mut out = Vec::with_capacity(ops.len() * 24);
     let mut face: Option<Face> = None;
     for op in ops {
+        let op = match op {
+            PageOp::Glyphs(text) => {
+                if face != Some(text.face) {
+                    return Err(Error::Pdf("text shown before its font was set".into()));
+                }
+                super::glyphs::show(&mut out, text, fonts, usage)?;
+                continue;
+            }
+            PageOp::Pdf(op) => op,
+        };
         match op {
             Op::BeginMarkedContentWithProperties { tag, properties } => {
                 name(&mut out, tag.as_bytes());
@@ -59,34 +84,6 @@ pub fn encode(ops: &[Op], fonts: &Fonts, usage: &mut FontUsage) -> Result<Vec<u8
                 out.push(b' ');
                 real(&mut out, y.0);
                 out.extend_from_slice(b" Tm\n");
-            }
-            Op::ShowText { items } => {
-                let face = face.ok_or_else(|| Error::Pdf("text shown before a font".into()))?;
-                // Two bytes a glyph, as a literal string: half the size of hex before
-                // compression, and it compresses better.
-                out.push(b'(');
-                for item in items {
-                    let TextItem::Text(text) = item else {
-                        return Err(Error::Pdf("only plain text runs are written".into()));
-                    };
-                    for c in text.chars() {
-                        match fonts.glyph(face, c) {
-                            Some(glyph) => {
-                                glyph_code(&mut out, usage.use_glyph(fonts, face, glyph.id, c))
-                            }
-                            // Shaping controls draw nothing; layout keeps them for the text.
-                            None if is_invisible_format(c) => {}
-                            None => {
-                                return Err(Error::Pdf(format!(
-                                    "{} has no glyph for {c:?} (U+{:04X}) in {text:?}",
-                                    face.name(),
-                                    c as u32
-                                )))
-                            }
-                        }
-                    }
-                }
-                out.extend_from_slice(b")Tj\n");
             }
             Op::SetFillColor { col } => {
                 color(&mut out, col)?;
@@ -175,19 +172,6 @@ pub fn encode(ops: &[Op], fonts: &Fonts, usage: &mut FontUsage) -> Result<Vec<u8
     Ok(out)
 }
 
-/// A glyph code's two bytes inside a literal string, escaped where they would end the
-/// string or be read as another byte (a bare carriage return reads as a line feed).
-fn glyph_code(out: &mut Vec<u8>, code: u16) {
-    for byte in code.to_be_bytes() {
-        match byte {
-            b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', byte]),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            _ => out.push(byte),
-        }
-    }
-}
-
 fn color(out: &mut Vec<u8>, col: &Color) -> Result<(), Error> {
     let Color::Rgb(rgb) = col else {
         return Err(Error::Pdf(format!(
@@ -250,6 +234,7 @@ fn dict_item(out: &mut Vec<u8>, item: &DictItem) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::glyphs::glyph_code;
     use super::*;
 
     fn code(c: u16) -> Vec<u8> {
@@ -292,6 +277,7 @@ mod tests {
             },
             Op::EndMarkedContent,
         ];
+        let ops: Vec<PageOp<'_>> = ops.into_iter().map(PageOp::from).collect();
         let out = encode(&ops, fonts, &mut usage).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),

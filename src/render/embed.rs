@@ -26,29 +26,35 @@ struct FaceUse {
     /// Each original glyph id's code, 0 while unused: the remapper's hash lookup
     /// would otherwise run once per character drawn.
     codes: Vec<u16>,
-    /// The character each new glyph id was first drawn for; index 0 is `.notdef`.
-    unicode: Vec<char>,
+    /// The text each new glyph id was first drawn for (its ToUnicode entry); index 0
+    /// is `.notdef`.
+    unicode: Vec<String>,
 }
 
 impl FontUsage {
-    /// The code to write for `c`, drawn with glyph `gid` of `face`.
-    pub fn use_glyph(&mut self, fonts: &Fonts, face: Face, gid: u16, c: char) -> u16 {
+    /// The code to write for glyph `gid` of `face`, drawn for `text`, and whether the
+    /// code's ToUnicode entry is `text` (it is the text the glyph was first drawn for).
+    pub fn use_glyph(&mut self, fonts: &Fonts, face: Face, gid: u16, text: &str) -> (u16, bool) {
+        let glyphs = fonts.face_data(face).map_or(0, |f| f.number_of_glyphs());
         let used = self.faces[face as usize].get_or_insert_with(|| FaceUse {
             remapper: GlyphRemapper::new(),
-            codes: vec![0; usize::from(fonts.face_data(face).number_of_glyphs())],
-            unicode: vec!['\0'],
+            codes: vec![0; usize::from(glyphs)],
+            unicode: vec![String::new()],
         });
         match used.codes.get(usize::from(gid)) {
-            Some(&code) if code != 0 => code,
+            Some(&code) if code != 0 => {
+                let same = used.unicode.get(usize::from(code)).is_some_and(|t| t == text);
+                (code, same)
+            }
             _ => {
                 let code = used.remapper.remap(gid);
                 if usize::from(code) == used.unicode.len() {
-                    used.unicode.push(c);
+                    used.unicode.push(text.to_string());
                 }
                 if let Some(slot) = used.codes.get_mut(usize::from(gid)) {
                     *slot = code;
                 }
-                code
+                (code, true)
             }
         }
     }
@@ -117,23 +123,51 @@ fn packed_program(face: Face, used: &FaceUse) -> Result<Option<Packed>, Error> {
 }
 
 fn subset(face: Face, used: &FaceUse) -> Result<Vec<u8>, Error> {
-    subsetter::subset(face.bytes(), 0, &used.remapper)
-        .map_err(|e| Error::Pdf(format!("cannot subset {}: {e}", face.name())))
+    let (bytes, index) = face
+        .bytes()
+        .ok_or_else(|| Error::Pdf(format!("{} is not available", face.name())))?;
+    let program = subsetter::subset(bytes, index, &used.remapper)
+        .map_err(|e| Error::Pdf(format!("cannot subset {}: {e}", face.name())))?;
+    if !is_cff(face) {
+        return Ok(program);
+    }
+    // A CFF face is embedded as its bare CFF program (FontFile3, CIDFontType0C): the
+    // subsetter has made it CID-keyed with each glyph's CID its new glyph id.
+    let raw = ttf_parser::RawFace::parse(&program, 0)
+        .map_err(|e| Error::Pdf(format!("cannot read the subset of {}: {e}", face.name())))?;
+    raw.table(ttf_parser::Tag::from_bytes(b"CFF "))
+        .map(<[u8]>::to_vec)
+        .ok_or_else(|| Error::Pdf(format!("the subset of {} has no CFF table", face.name())))
+}
+
+/// Whether the face's outlines are CFF (the CJK faces) rather than TrueType.
+fn is_cff(face: Face) -> bool {
+    Fonts::bundled()
+        .face_data(face)
+        .is_some_and(|f| f.tables().cff.is_some())
 }
 
 /// The font program's stream: compressed through the cache in compact mode, as it is
 /// in plain mode.
 fn program_stream(face: Face, used: &FaceUse, mode: Mode) -> Result<Stream, Error> {
     let mut dict = Dictionary::new();
+    let cff = is_cff(face);
+    if cff {
+        dict.set("Subtype", Object::name("CIDFontType0C"));
+    }
     if mode == Mode::Compact {
         if let Some((length, packed)) = packed_program(face, used)? {
-            dict.set("Length1", Object::Integer(length as i64));
+            if !cff {
+                dict.set("Length1", Object::Integer(length as i64));
+            }
             dict.set("Filter", Object::name("FlateDecode"));
             return Ok(Stream::new(dict, packed.to_vec()));
         }
     }
     let program = subset(face, used)?;
-    dict.set("Length1", Object::Integer(program.len() as i64));
+    if !cff {
+        dict.set("Length1", Object::Integer(program.len() as i64));
+    }
     Ok(Stream::new(dict, program))
 }
 
@@ -144,7 +178,10 @@ fn embed_face(
     used: &FaceUse,
     mode: Mode,
 ) -> Result<ObjectId, Error> {
-    let data = fonts.face_data(face);
+    let data = fonts
+        .face_data(face)
+        .ok_or_else(|| Error::Pdf(format!("{} is not available", face.name())))?;
+    let cff = data.tables().cff.is_some();
     let per_em = 1000.0 / f32::from(data.units_per_em());
     let scale = |units: i16| Object::Real(f32::from(units) * per_em);
     let base_font = format!(
@@ -188,7 +225,7 @@ fn embed_face(
         scale(data.capital_height().unwrap_or(data.ascender())),
     );
     descriptor.set("StemV", Object::Real(stem_v.round()));
-    descriptor.set("FontFile2", Object::Reference(file));
+    descriptor.set(if cff { "FontFile3" } else { "FontFile2" }, Object::Reference(file));
     let descriptor = doc.add_object(Object::Dictionary(descriptor));
 
     let widths: Vec<Object> = used
@@ -208,11 +245,17 @@ fn embed_face(
     system_info.set("Supplement", Object::Integer(0));
     let mut cid_font = Dictionary::new();
     cid_font.set("Type", Object::name("Font"));
-    cid_font.set("Subtype", Object::name("CIDFontType2"));
+    cid_font.set(
+        "Subtype",
+        Object::name(if cff { "CIDFontType0" } else { "CIDFontType2" }),
+    );
     cid_font.set("BaseFont", Object::Name(base_font.clone().into()));
     cid_font.set("CIDSystemInfo", Object::Dictionary(system_info));
     cid_font.set("FontDescriptor", Object::Reference(descriptor));
-    cid_font.set("CIDToGIDMap", Object::name("Identity"));
+    // Only TrueType descendants map CIDs to glyphs; a CFF one's CIDs are its own.
+    if !cff {
+        cid_font.set("CIDToGIDMap", Object::name("Identity"));
+    }
     cid_font.set(
         "W",
         Object::Array(vec![Object::Integer(0), Object::Array(widths)]),
@@ -234,7 +277,7 @@ fn embed_face(
 }
 
 /// The ToUnicode CMap: each glyph code to the character it was drawn for.
-fn to_unicode(unicode: &[char]) -> Vec<u8> {
+fn to_unicode(unicode: &[String]) -> Vec<u8> {
     let mut cmap = Vec::with_capacity(400 + unicode.len() * 16);
     cmap.extend_from_slice(
         b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
@@ -242,20 +285,22 @@ fn to_unicode(unicode: &[char]) -> Vec<u8> {
           /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
           1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
     );
-    let entries: Vec<(u16, char)> = (0..=u16::MAX)
-        .zip(unicode.iter().copied())
+    // A glyph first drawn for no text (none is, but an empty entry would be invalid)
+    // is left out rather than mapped to nothing.
+    let entries: Vec<(u16, &str)> = (0..=u16::MAX)
+        .zip(unicode.iter().map(String::as_str))
         .skip(1)
+        .filter(|(_, text)| !text.is_empty())
         .collect();
     // At most 100 entries per block (PDF 32000 9.10.3).
     for block in entries.chunks(100) {
         integer(&mut cmap, block.len() as i64);
         cmap.extend_from_slice(b" beginbfchar\n");
-        for &(code, c) in block {
+        for &(code, text) in block {
             cmap.push(b'<');
             hex_u16(&mut cmap, code);
             cmap.extend_from_slice(b"> <");
-            let mut units = [0u16; 2];
-            for &unit in c.encode_utf16(&mut units).iter() {
+            for unit in text.encode_utf16() {
                 hex_u16(&mut cmap, unit);
             }
             cmap.extend_from_slice(b">\n");
@@ -276,11 +321,13 @@ mod tests {
         let mut usage = FontUsage::default();
         let b = fonts.glyph(Face::Regular, 'b').unwrap().id;
         let a = fonts.glyph(Face::Regular, 'a').unwrap().id;
-        assert_eq!(usage.use_glyph(fonts, Face::Regular, b, 'b'), 1);
-        assert_eq!(usage.use_glyph(fonts, Face::Regular, a, 'a'), 2);
-        assert_eq!(usage.use_glyph(fonts, Face::Regular, b, 'b'), 1);
+        assert_eq!(usage.use_glyph(fonts, Face::Regular, b, "b"), (1, true));
+        assert_eq!(usage.use_glyph(fonts, Face::Regular, a, "a"), (2, true));
+        assert_eq!(usage.use_glyph(fonts, Face::Regular, b, "b"), (1, true));
+        // The same glyph drawn for other text keeps its code and says it maps elsewhere.
+        assert_eq!(usage.use_glyph(fonts, Face::Regular, b, "x"), (1, false));
         // Each face numbers its own glyphs.
-        assert_eq!(usage.use_glyph(fonts, Face::Bold, a, 'a'), 1);
+        assert_eq!(usage.use_glyph(fonts, Face::Bold, a, "a"), (1, true));
     }
 
     #[test]
@@ -289,7 +336,7 @@ mod tests {
         let mut usage = FontUsage::default();
         for c in "Hello".chars() {
             let g = fonts.glyph(Face::Regular, c).unwrap();
-            usage.use_glyph(fonts, Face::Regular, g.id, c);
+            usage.use_glyph(fonts, Face::Regular, g.id, &c.to_string());
         }
         let mut doc = Document::new();
         let resources = usage.embed(&mut doc, fonts, Mode::Compact).unwrap();
@@ -332,6 +379,7 @@ mod tests {
             subset.glyph_hor_advance(ttf_parser::GlyphId(2)),
             fonts
                 .face_data(Face::Regular)
+                .unwrap()
                 .glyph_hor_advance(ttf_parser::GlyphId(
                     fonts.glyph(Face::Regular, 'e').unwrap().id
                 ))
@@ -346,7 +394,7 @@ mod tests {
         // Whichever call (or test) made the entry, later ones share its bytes.
         for c in "QZ%".chars() {
             let g = fonts.glyph(Face::BoldItalic, c).unwrap();
-            usage.use_glyph(fonts, Face::BoldItalic, g.id, c);
+            usage.use_glyph(fonts, Face::BoldItalic, g.id, &c.to_string());
         }
         let used = usage.faces[Face::BoldItalic as usize].as_ref().unwrap();
         let (length, first) = packed_program(Face::BoldItalic, used).unwrap().unwrap();
@@ -372,7 +420,10 @@ mod tests {
 
     #[test]
     fn to_unicode_maps_codes_to_their_characters() {
-        let cmap = String::from_utf8(to_unicode(&['\0', 'A', '😀'])).unwrap();
-        assert!(cmap.contains("2 beginbfchar\n<0001> <0041>\n<0002> <D83DDE00>\n"));
+        let entries = ["", "A", "😀", "fi"].map(String::from);
+        let cmap = String::from_utf8(to_unicode(&entries)).unwrap();
+        assert!(cmap.contains(
+            "3 beginbfchar\n<0001> <0041>\n<0002> <D83DDE00>\n<0003> <00660069>\n"
+        ));
     }
 }

@@ -8,6 +8,7 @@
 mod archival;
 mod compress;
 mod content;
+mod glyphs;
 mod embed;
 mod finish;
 #[cfg(test)]
@@ -31,10 +32,10 @@ pub fn writes_uncompressed() -> bool {
 
 use object::{Dictionary, Document, Object, ObjectId, Stream};
 use printpdf::{
-    Color, DictItem, FontId, Line, LinePoint, Op, PaintMode, PdfFontHandle, Point, Pt, TextItem,
-    TextMatrix, WindingOrder, XObjectId, XObjectTransform,
+    Color, DictItem, FontId, Line, LinePoint, Op, PaintMode, PdfFontHandle, Point, Pt, TextMatrix, WindingOrder, XObjectId, XObjectTransform,
 };
 
+use content::PageOp;
 use crate::error::Error;
 use crate::fonts::{Face, Fonts};
 use crate::layout::{self, Item, NodeId};
@@ -73,6 +74,18 @@ fn font_resource(face: Face) -> &'static str {
         Face::FallbackItalic => "NOTITA",
         Face::FallbackBoldItalic => "NOTBIT",
         Face::Symbols => "NOTSYM",
+        Face::ArabicRegular => "ARBREG",
+        Face::ArabicBold => "ARBBLD",
+        Face::DevanagariRegular => "DEVREG",
+        Face::DevanagariBold => "DEVBLD",
+        Face::JapaneseRegular => "JPNREG",
+        Face::JapaneseBold => "JPNBLD",
+        Face::KoreanRegular => "KORREG",
+        Face::KoreanBold => "KORBLD",
+        Face::SimplifiedRegular => "SCHREG",
+        Face::SimplifiedBold => "SCHBLD",
+        Face::TraditionalRegular => "TCHREG",
+        Face::TraditionalBold => "TCHBLD",
     }
 }
 
@@ -273,7 +286,7 @@ fn content_of(item: &Item) -> Result<Content, Error> {
 /// everything else in `/Artifact BMC ... EMC`. Text objects never straddle a sequence
 /// boundary, so the two always nest.
 struct Marking<'a> {
-    ops: Vec<Op>,
+    ops: Ops<'a>,
     structure: &'a layout::Structure,
     marks: PageMarks,
     /// The open sequence, if any.
@@ -350,9 +363,23 @@ impl Marking<'_> {
     }
 }
 
+/// A page's operations as they are built.
+#[derive(Default)]
+struct Ops<'p>(Vec<PageOp<'p>>);
+
+impl<'p> Ops<'p> {
+    fn push(&mut self, op: Op) {
+        self.0.push(PageOp::Pdf(op));
+    }
+
+    fn glyphs(&mut self, text: &'p layout::Text) {
+        self.0.push(PageOp::Glyphs(text));
+    }
+}
+
 /// Sets the stroke colour and line width where they differ from what is set.
 fn set_stroke(
-    ops: &mut Vec<Op>,
+    ops: &mut Ops<'_>,
     (stroke, width): (&mut Option<Rgb>, &mut Option<f32>),
     new_color: Rgb,
     new_width: f32,
@@ -373,11 +400,11 @@ fn set_stroke(
 /// not content). Layout's y runs down from the top; PDF's runs up from the bottom.
 fn page_ops<'p>(
     page: &'p layout::Page,
-    doc: &layout::Document,
-) -> Result<(Vec<Op>, PageMarks, Vec<&'p layout::Link>), Error> {
+    doc: &'p layout::Document,
+) -> Result<(Vec<PageOp<'p>>, PageMarks, Vec<&'p layout::Link>), Error> {
     let height = doc.height;
     let mut m = Marking {
-        ops: Vec::with_capacity(page.items.len() * 5),
+        ops: Ops(Vec::with_capacity(page.items.len() * 5)),
         structure: &doc.structure,
         marks: PageMarks::default(),
         open: None,
@@ -419,9 +446,7 @@ fn page_ops<'p>(
                 m.ops.push(Op::SetTextMatrix {
                     matrix: TextMatrix::Translate(Pt(t.x), Pt(height - t.y)),
                 });
-                m.ops.push(Op::ShowText {
-                    items: vec![TextItem::Text(t.text.clone())],
-                });
+                m.ops.glyphs(t);
             }
             Item::Rect(r) => {
                 m.end_text();
@@ -531,5 +556,5 @@ fn page_ops<'p>(
         }
     }
     m.close();
-    Ok((m.ops, m.marks, links))
+    Ok((m.ops.0, m.marks, links))
 }

@@ -354,6 +354,8 @@ mod tests {
             size: 11.0,
             color: Rgb(0x11, 0x22, 0x33),
             text: s.to_string(),
+            glyphs: Vec::new(),
+            rtl: false,
             role: Role::Body,
             node: Some(0),
         })

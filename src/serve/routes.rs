@@ -88,8 +88,8 @@ async fn asset(Path(file): Path<String>) -> Response {
             let face = Face::ALL
                 .into_iter()
                 .find(|f| name.strip_suffix(".ttf") == Some(f.name()));
-            match face {
-                Some(face) => with_type(face.bytes(), "font/ttf"),
+            match face.and_then(Face::bundled_bytes) {
+                Some(bytes) => with_type(bytes, "font/ttf"),
                 None => {
                     return Problem::new(StatusCode::NOT_FOUND, "no such asset").into_response()
                 }

@@ -1,0 +1,251 @@
+//! Shaped text into a content stream: each glyph at the place shaping gave it (`TJ`
+//! adjustments for kerning and mark offsets, text rise for raised or lowered marks),
+//! and mapped back to the text it draws, so copying, searching and reading aloud give
+//! the handout's words in reading order, each character once:
+//!
+//! - a glyph that draws one cluster alone maps to that cluster's text in the font's
+//!   ToUnicode map, the first time it is used;
+//! - a cluster drawn with several glyphs (a Devanagari vowel sign drawn before its
+//!   consonant, a base and its marks), or with a glyph already mapped to other text,
+//!   is wrapped in a `/Span` with `/ActualText`, which readers take in place of the
+//!   glyphs' own mappings;
+//! - a right-to-left run, whose glyphs go left to right on the page but whose text runs
+//!   the other way, is one `/ActualText` span with its text in reading order.
+
+use std::ops::Range;
+
+use super::embed::FontUsage;
+use super::write::{hex_u16, real};
+use crate::error::Error;
+use crate::fonts::{Face, Fonts};
+use crate::layout::{Glyph, Text};
+
+/// Writes the text object's glyphs (the font and position are already set).
+pub fn show(
+    out: &mut Vec<u8>,
+    text: &Text,
+    fonts: &Fonts,
+    usage: &mut FontUsage,
+) -> Result<(), Error> {
+    if !fonts.is_available(text.face) {
+        return Err(Error::Pdf(format!(
+            "{} is not available to draw {:?}",
+            text.face.name(),
+            text.text
+        )));
+    }
+    // Where each glyph's pen position is, left to right from the text's origin.
+    let mut pens = Vec::with_capacity(text.glyphs.len());
+    let mut x = 0.0;
+    for g in &text.glyphs {
+        pens.push(x);
+        x += g.advance;
+    }
+    // Glyphs are written left to right as they stand on the page. Readers put a
+    // right-to-left run back in reading order from the positions and the characters'
+    // direction (poppler, PDF.js, Acrobat); written in reading order instead, a
+    // ligature's two letters (lam-alef) would read backwards to them.
+    let order: Vec<usize> = (0..text.glyphs.len()).collect();
+    let drawn: Vec<Glyph> = order.iter().map(|&i| text.glyphs[i]).collect();
+    let mut writer = Writer {
+        out,
+        face: text.face,
+        size: text.size,
+        pending: Vec::new(),
+        string_open: false,
+        adjusted: false,
+        pen: 0.0,
+        rise: 0.0,
+    };
+    for (glyphs, bytes) in clusters(&drawn, &text.text) {
+        let cluster_text = &text.text[bytes];
+        let group = &drawn[glyphs.clone()];
+        // The glyphs' own entries, read in writing order, must spell the cluster;
+        // otherwise the cluster needs its text spelled out.
+        let mut spelled: Vec<String> = Vec::with_capacity(group.len());
+        let mut exact = true;
+        let mut codes = Vec::with_capacity(group.len());
+        for glyph in group {
+            let maps_to = if group.len() == 1 {
+                cluster_text.to_string()
+            } else {
+                part_of_cluster(fonts, text.face, glyph.id, group, cluster_text)
+            };
+            let (code, matches) = usage.use_glyph(fonts, text.face, glyph.id, &maps_to);
+            exact &= matches;
+            spelled.push(maps_to);
+            codes.push(code);
+        }
+        // Right to left, a reader takes the glyphs from the right.
+        if text.rtl {
+            spelled.reverse();
+        }
+        exact &= spelled.concat() == cluster_text;
+        let spanned = !exact && !cluster_text.is_empty();
+        if spanned {
+            writer.begin_actual_text(cluster_text);
+        }
+        for (k, code) in glyphs.clone().zip(codes) {
+            let glyph = &drawn[k];
+            writer.glyph(fonts, glyph, pens[order[k]], code);
+        }
+        if spanned {
+            // The pen ends the span where shaping put it, or a reader that measures
+            // the gap to the next glyph would see a space inside the word.
+            if !text.rtl {
+                if let Some(&last) = glyphs.clone().last().as_ref() {
+                    writer.move_to(pens[order[last]] + drawn[last].advance);
+                }
+            }
+            writer.end_actual_text();
+        }
+    }
+    writer.flush();
+    if writer.rise != 0.0 {
+        writer.out.extend_from_slice(b"0 Ts\n");
+    }
+    Ok(())
+}
+
+/// The glyphs of each cluster (consecutive glyphs that share one) and the bytes of
+/// text it draws: up to the next cluster's start in reading order. Text before the
+/// first cluster (an invisible joiner that shaped to nothing) joins the first.
+fn clusters(glyphs: &[Glyph], text: &str) -> Vec<(Range<usize>, Range<usize>)> {
+    let mut starts: Vec<usize> = glyphs.iter().map(|g| g.cluster as usize).collect();
+    starts.sort_unstable();
+    starts.dedup();
+    let first = starts.first().copied().unwrap_or(0);
+    let end_of = |start: usize| {
+        let i = starts.partition_point(|&s| s <= start);
+        starts.get(i).copied().unwrap_or(text.len())
+    };
+    let mut groups = Vec::new();
+    let mut i = 0;
+    while i < glyphs.len() {
+        let cluster = glyphs[i].cluster as usize;
+        let mut j = i + 1;
+        while j < glyphs.len() && glyphs[j].cluster as usize == cluster {
+            j += 1;
+        }
+        let start = if cluster == first { 0 } else { cluster };
+        let end = end_of(cluster).min(text.len());
+        groups.push((i..j, start.min(end)..end));
+        i = j;
+    }
+    groups
+}
+
+/// What one glyph of a cluster drawn with several stands for: the characters the
+/// font's own cmap gives that glyph, else what no other glyph of the cluster claims,
+/// else the whole cluster.
+fn part_of_cluster(fonts: &Fonts, face: Face, id: u16, group: &[Glyph], text: &str) -> String {
+    let mapped = |c: char| fonts.glyph(face, c).map(|g| g.id);
+    let direct: String = text.chars().filter(|&c| mapped(c) == Some(id)).collect();
+    if !direct.is_empty() {
+        return direct;
+    }
+    let claimed = |c: char| group.iter().any(|g| mapped(c) == Some(g.id));
+    let rest: String = text.chars().filter(|&c| !claimed(c)).collect();
+    if rest.is_empty() {
+        text.to_string()
+    } else {
+        rest
+    }
+}
+
+struct Writer<'o> {
+    out: &'o mut Vec<u8>,
+    face: Face,
+    size: f32,
+    /// The operands of one `Tj` or `TJ` being built: strings and adjustments.
+    pending: Vec<u8>,
+    string_open: bool,
+    adjusted: bool,
+    /// Where the PDF's pen is, in points from the text's origin.
+    pen: f32,
+    rise: f32,
+}
+
+impl Writer<'_> {
+    /// Draws `glyph`, whose pen position is `at`.
+    fn glyph(&mut self, fonts: &Fonts, glyph: &Glyph, at: f32, code: u16) {
+        if glyph.dy != self.rise {
+            self.flush();
+            real(self.out, glyph.dy);
+            self.out.extend_from_slice(b" Ts\n");
+            self.rise = glyph.dy;
+        }
+        self.move_to(at + glyph.dx);
+        if !self.string_open {
+            self.pending.push(b'(');
+            self.string_open = true;
+        }
+        glyph_code(&mut self.pending, code);
+        // The PDF moves the pen by the font's own advance of the glyph.
+        self.pen += fonts.glyph_advance_em(self.face, glyph.id) * self.size;
+    }
+
+    /// Moves the pen to `x` with a `TJ` adjustment, unless it is there to the
+    /// thousandth of an em.
+    fn move_to(&mut self, x: f32) {
+        // TJ numbers are thousandths of an em, subtracted from the position.
+        let thousandths = (-(x - self.pen) * 1000.0 / self.size).round();
+        if thousandths != 0.0 {
+            if self.string_open {
+                self.pending.push(b')');
+                self.string_open = false;
+            }
+            real(&mut self.pending, thousandths);
+            self.adjusted = true;
+            self.pen -= thousandths * self.size / 1000.0;
+        }
+    }
+
+    /// Writes what is pending as one `Tj` (no adjustments) or `TJ`.
+    fn flush(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        if self.string_open {
+            self.pending.push(b')');
+            self.string_open = false;
+        }
+        if self.adjusted {
+            self.out.push(b'[');
+            self.out.extend_from_slice(&self.pending);
+            self.out.extend_from_slice(b"]TJ\n");
+        } else {
+            self.out.extend_from_slice(&self.pending);
+            self.out.extend_from_slice(b"Tj\n");
+        }
+        self.pending.clear();
+        self.adjusted = false;
+    }
+
+    fn begin_actual_text(&mut self, text: &str) {
+        self.flush();
+        self.out.extend_from_slice(b"/Span<</ActualText<FEFF");
+        for unit in text.encode_utf16() {
+            hex_u16(self.out, unit);
+        }
+        self.out.extend_from_slice(b">>>BDC\n");
+    }
+
+    fn end_actual_text(&mut self) {
+        self.flush();
+        self.out.extend_from_slice(b"EMC\n");
+    }
+}
+
+/// A glyph code's two bytes inside a literal string, escaped where they would end the
+/// string or be read as another byte (a bare carriage return reads as a line feed).
+pub fn glyph_code(out: &mut Vec<u8>, code: u16) {
+    for byte in code.to_be_bytes() {
+        match byte {
+            b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', byte]),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            _ => out.push(byte),
+        }
+    }
+}
