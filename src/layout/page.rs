@@ -56,7 +56,8 @@ impl Furniture {
         };
         let header_right = match request.personal.and_then(|p| p.patient.as_deref()) {
             Some(patient) => {
-                let text = format!("{}: {patient}", request.labels.for_patient);
+                let l = request.labels;
+                let text = format!("{}{} {patient}", l.for_patient, l.colon);
                 wrap(
                     fonts,
                     &[Span::new(&text, Style::BOLD, t.text)],
@@ -227,17 +228,32 @@ impl Furniture {
         }
         let number = labels.page_of(page, pages);
         let size = t.footer_size + 1.0;
-        let width = fonts.width(crate::fonts::Face::Bold, size, &number);
-        items.push(Item::Text(Text {
-            x: right - width,
-            y: y + 2.0 + fonts.cap_height_em(crate::fonts::Face::Bold) * size,
-            face: crate::fonts::Face::Bold,
-            size,
-            color: t.text,
-            text: number,
-            role: Role::PageNumber,
-            node: None,
-        }));
+        // One run per face that draws it: "Страница 1 из 2" is not Atkinson's.
+        let bold = crate::fonts::Face::Bold;
+        let mut runs: Vec<(crate::fonts::Face, String)> = Vec::new();
+        for c in number.chars() {
+            let face = fonts.face_for(Style::BOLD, c).unwrap_or(bold);
+            match runs.last_mut() {
+                Some((last, text)) if *last == face => text.push(c),
+                _ => runs.push((face, c.to_string())),
+            }
+        }
+        let width: f32 = runs.iter().map(|(f, s)| fonts.width(*f, size, s)).sum();
+        let mut x = right - width;
+        for (face, text) in runs {
+            let advance = fonts.width(face, size, &text);
+            items.push(Item::Text(Text {
+                x,
+                y: y + 2.0 + fonts.cap_height_em(bold) * size,
+                face,
+                size,
+                color: t.text,
+                text,
+                role: Role::PageNumber,
+                node: None,
+            }));
+            x += advance;
+        }
         items
     }
 }
