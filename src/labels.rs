@@ -152,15 +152,15 @@ impl Labels {
         }
     }
 
-    /// The built-in labels for a BCP 47 language tag (see [`LANGUAGES`]); English for
-    /// a language without its own.
+    /// The built-in labels for a BCP 47 language tag (see `LANGUAGES`); English for a
+    /// language without its own.
     pub fn for_language(tag: &str) -> Self {
         let tags = LANGUAGES.map(|(tag, _)| tag);
         match language::best_match(tag, &tags) {
             Some(i) => PARSED[i]
                 .get_or_init(|| {
-                    // Every file is read by the tests; should one not be, English is
-                    // printed rather than nothing.
+                    // The tests read every file; were one ever not to parse, English
+                    // would be printed rather than nothing.
                     Labels::from_table(LANGUAGES[i].1).unwrap_or_else(|_| Labels::english())
                 })
                 .clone(),
