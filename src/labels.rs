@@ -1,7 +1,37 @@
 //! Every fixed word the tool prints, so that a handout in another language, or a clinic's
 //! own wording, changes them all in one place.
+//!
+//! English is written here; every other language is a file in `labels/`, a table in the
+//! form of a clinic profile's `[labels]` (every label, `months` too), built into the
+//! program and read the first time a handout in that language is laid out.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use crate::language;
+
+/// The built-in languages other than English, by BCP 47 tag, each with its labels.
+/// A handout's language is matched against these tags in order (`zh-TW` is `zh-Hant`,
+/// `fil` is `tl`, `pt-BR` is `pt`); no match is English.
+const LANGUAGES: [(&str, &str); 14] = [
+    ("es", include_str!("labels/es.toml")),
+    ("zh-Hans", include_str!("labels/zh-Hans.toml")),
+    ("zh-Hant", include_str!("labels/zh-Hant.toml")),
+    ("vi", include_str!("labels/vi.toml")),
+    ("ko", include_str!("labels/ko.toml")),
+    ("ja", include_str!("labels/ja.toml")),
+    ("tl", include_str!("labels/tl.toml")),
+    ("ru", include_str!("labels/ru.toml")),
+    ("ar", include_str!("labels/ar.toml")),
+    ("fa", include_str!("labels/fa.toml")),
+    ("hi", include_str!("labels/hi.toml")),
+    ("ht", include_str!("labels/ht.toml")),
+    ("fr", include_str!("labels/fr.toml")),
+    ("pt", include_str!("labels/pt.toml")),
+];
+
+/// Each language's labels, read once per process when first asked for.
+static PARSED: [OnceLock<Labels>; LANGUAGES.len()] = [const { OnceLock::new() }; LANGUAGES.len()];
 
 /// The words printed around the handout's own text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,13 +62,19 @@ pub struct Labels {
     pub scan_link: String,
     /// What a screen reader says for the QR code; `{url}` is replaced by the address.
     pub qr_code: String,
-    /// `{day}`, `{month}` and `{year}` are replaced.
+    /// Written after a label that a value follows ("Dose: …"): `:`, or `：` in Chinese.
+    pub colon: String,
+    /// Ends a glossary term that does not end in punctuation of its own: `.`, or `。`.
+    pub full_stop: String,
+    /// `{day}`, `{month}` (a name from `months`), `{month_number}` (1–12) and `{year}`
+    /// are replaced.
     pub date_format: String,
+    /// The month names as a date prints them (in Russian, the genitive: "декабря").
     pub months: [String; 12],
 }
 
 /// The names of the single-string labels, as written in a profile's `[labels]` table.
-pub const NAMES: [&str; 25] = [
+pub const NAMES: [&str; 27] = [
     "page_of",
     "last_reviewed",
     "reviewed_by",
@@ -63,6 +99,8 @@ pub const NAMES: [&str; 25] = [
     "my_notes",
     "scan_link",
     "qr_code",
+    "colon",
+    "full_stop",
     "date_format",
 ];
 
@@ -93,6 +131,8 @@ impl Labels {
             my_notes: "My notes".into(),
             scan_link: "Scan the code or open this link to read the handout online:".into(),
             qr_code: "QR code that opens {url}".into(),
+            colon: ":".into(),
+            full_stop: ".".into(),
             date_format: "{month} {day}, {year}".into(),
             months: [
                 "January",
@@ -112,59 +152,38 @@ impl Labels {
         }
     }
 
-    pub fn spanish() -> Self {
-        Labels {
-            page_of: "Página {page} de {pages}".into(),
-            last_reviewed: "Última revisión:".into(),
-            reviewed_by: "por".into(),
-            dose: "Dosis".into(),
-            timing: "Cuándo".into(),
-            side_effects: "Efectos secundarios".into(),
-            note: "Nota".into(),
-            purpose: "Para qué sirve".into(),
-            how_it_works: "Cómo funciona".into(),
-            what_is_done: "Qué se hace".into(),
-            benefits: "Beneficios".into(),
-            do_heading: "Haga".into(),
-            avoid_heading: "Evite".into(),
-            emergency: "Llame al 911 o vaya a la sala de emergencias ahora si tiene:".into(),
-            soon: "Llame a su médico pronto si tiene:".into(),
-            sources: "Fuentes".into(),
-            for_patient: "Para".into(),
-            from_clinician: "De".into(),
-            date: "Fecha".into(),
-            follow_up: "Próxima cita".into(),
-            notes: "Notas de su equipo de atención".into(),
-            my_notes: "Mis notas".into(),
-            scan_link: "Escanee el código o abra este enlace para leer el folleto en línea:".into(),
-            qr_code: "Código QR que abre {url}".into(),
-            date_format: "{day} de {month} de {year}".into(),
-            months: [
-                "enero",
-                "febrero",
-                "marzo",
-                "abril",
-                "mayo",
-                "junio",
-                "julio",
-                "agosto",
-                "septiembre",
-                "octubre",
-                "noviembre",
-                "diciembre",
-            ]
-            .map(String::from),
+    /// The built-in labels for a BCP 47 language tag (see `LANGUAGES`); English for a
+    /// language without its own.
+    pub fn for_language(tag: &str) -> Self {
+        let tags = LANGUAGES.map(|(tag, _)| tag);
+        match language::best_match(tag, &tags) {
+            Some(i) => PARSED[i]
+                .get_or_init(|| {
+                    // The tests read every file; were one ever not to parse, English
+                    // would be printed rather than nothing.
+                    Labels::from_table(LANGUAGES[i].1).unwrap_or_else(|_| Labels::english())
+                })
+                .clone(),
+            None => Labels::english(),
         }
     }
 
-    /// The built-in labels for a BCP 47 language tag: Spanish for `es` and its regional
-    /// forms, English otherwise.
-    pub fn for_language(tag: &str) -> Self {
-        let primary = tag.split('-').next().unwrap_or("").to_ascii_lowercase();
-        match primary.as_str() {
-            "es" => Labels::spanish(),
-            _ => Labels::english(),
+    /// Labels from a table of every one of them, in a profile's `[labels]` form.
+    fn from_table(text: &str) -> Result<Self, String> {
+        let table: BTreeMap<String, LabelValue> =
+            toml::from_str(text).map_err(|e| e.to_string())?;
+        let missing: Vec<&str> = NAMES
+            .iter()
+            .chain(&["months"])
+            .filter(|name| !table.contains_key(**name))
+            .copied()
+            .collect();
+        if !missing.is_empty() {
+            return Err(format!("missing labels: {}", missing.join(", ")));
         }
+        let mut labels = Labels::english();
+        labels.apply(&table)?;
+        Ok(labels)
     }
 
     fn get_mut(&mut self, name: &str) -> Option<&mut String> {
@@ -193,6 +212,8 @@ impl Labels {
             "my_notes" => &mut self.my_notes,
             "scan_link" => &mut self.scan_link,
             "qr_code" => &mut self.qr_code,
+            "colon" => &mut self.colon,
+            "full_stop" => &mut self.full_stop,
             "date_format" => &mut self.date_format,
             _ => return None,
         })
@@ -236,7 +257,8 @@ impl Labels {
             .replace("{pages}", &pages.to_string())
     }
 
-    /// A TOML date as patients read it: "May 20, 2025", "20 de mayo de 2025".
+    /// A TOML date as patients read it: "May 20, 2025", "20 de mayo de 2025",
+    /// "2025年5月20日". Digits are Western (0–9) in every language.
     pub fn date(&self, date: &toml::value::Datetime) -> String {
         match &date.date {
             Some(d) => {
@@ -246,6 +268,7 @@ impl Labels {
                     .map_or("?", String::as_str);
                 self.date_format
                     .replace("{month}", month)
+                    .replace("{month_number}", &d.month.to_string())
                     .replace("{day}", &d.day.to_string())
                     .replace("{year}", &d.year.to_string())
             }
@@ -280,6 +303,8 @@ impl Labels {
             &self.notes,
             &self.my_notes,
             &self.scan_link,
+            &self.colon,
+            &self.full_stop,
             &self.date_format,
         ];
         all.extend(self.months.iter().map(String::as_str));
@@ -298,6 +323,7 @@ pub enum LabelValue {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
 
     #[test]
     fn page_numbers_and_dates_are_filled_in() {
@@ -305,7 +331,7 @@ mod tests {
         assert_eq!(labels.page_of(2, 7), "Page 2 of 7");
         let date: toml::value::Datetime = "2025-05-20".parse().unwrap();
         assert_eq!(labels.date(&date), "May 20, 2025");
-        assert_eq!(Labels::spanish().date(&date), "20 de mayo de 2025");
+        assert_eq!(Labels::for_language("es").date(&date), "20 de mayo de 2025");
         assert_eq!(Labels::for_language("es-MX").page_of(1, 2), "Página 1 de 2");
     }
 
@@ -325,5 +351,145 @@ mod tests {
             err.contains("unknown label `dont`") && err.contains("avoid"),
             "{err}"
         );
+    }
+
+    /// The built-in set written for `tag` exactly, read afresh.
+    fn set(tag: &str) -> Labels {
+        let (_, text) = LANGUAGES.iter().find(|(t, _)| *t == tag).unwrap();
+        Labels::from_table(text).unwrap()
+    }
+
+    #[test]
+    fn every_language_has_every_label() {
+        let english = Labels::english();
+        for (tag, text) in LANGUAGES {
+            let labels = Labels::from_table(text).unwrap_or_else(|e| panic!("{tag}: {e}"));
+            for label in labels.all().into_iter().chain([labels.qr_code.as_str()]) {
+                assert!(!label.trim().is_empty(), "{tag}: an empty label");
+                // Composed, as text from the handout is before it is measured.
+                let composed: String =
+                    unicode_normalization::UnicodeNormalization::nfc(label).collect();
+                assert_eq!(label, composed, "{tag}: {label:?} is not in NFC");
+            }
+            assert!(
+                labels.page_of.contains("{page}") && labels.page_of.contains("{pages}"),
+                "{tag}"
+            );
+            assert!(labels.qr_code.contains("{url}"), "{tag}");
+            let f = &labels.date_format;
+            assert!(
+                f.contains("{day}")
+                    && f.contains("{year}")
+                    && (f.contains("{month}") || f.contains("{month_number}")),
+                "{tag}: {f}"
+            );
+            assert!(
+                labels.months.iter().collect::<BTreeSet<_>>().len() == 12,
+                "{tag}: months"
+            );
+            // Nothing left in English by mistake where the script is not even Latin.
+            if !matches!(tag, "es" | "fr" | "pt" | "vi" | "tl" | "ht") {
+                let english = english.all();
+                for (label, name) in labels.all().into_iter().zip(&english) {
+                    assert!(
+                        label != *name || matches!(label, ":" | "."),
+                        "{tag}: {label:?} is the English label"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_language_tag_picks_its_labels() {
+        for (asked, expected) in [
+            ("es", "es"),
+            ("es-MX", "es"),
+            ("ES-us", "es"),
+            ("zh", "zh-Hans"),
+            ("zh-CN", "zh-Hans"),
+            ("zh-SG", "zh-Hans"),
+            ("zh-Hans", "zh-Hans"),
+            ("zh-Hans-CN", "zh-Hans"),
+            ("zh-TW", "zh-Hant"),
+            ("zh-HK", "zh-Hant"),
+            ("zh-MO", "zh-Hant"),
+            ("zh-Hant", "zh-Hant"),
+            ("zh_hant_tw", "zh-Hant"),
+            ("vi-VN", "vi"),
+            ("ko-KR", "ko"),
+            ("ja", "ja"),
+            ("tl", "tl"),
+            ("fil", "tl"),
+            ("fil-PH", "tl"),
+            ("ru-RU", "ru"),
+            ("ar-SA", "ar"),
+            ("fa-IR", "fa"),
+            ("hi-IN", "hi"),
+            ("ht", "ht"),
+            ("fr-CA", "fr"),
+            ("pt-BR", "pt"),
+            ("pt-PT", "pt"),
+        ] {
+            assert_eq!(Labels::for_language(asked), set(expected), "{asked}");
+        }
+        for english in ["en", "en-US", "de", "zh-Latn", "", "not a tag", "x-klingon"] {
+            assert_eq!(
+                Labels::for_language(english),
+                Labels::english(),
+                "{english:?}"
+            );
+        }
+        // Which is only a test if the sets differ from one another.
+        let mut page_of = BTreeSet::new();
+        for (tag, _) in LANGUAGES {
+            assert!(
+                page_of.insert(format!("{:?}", set(tag))),
+                "{tag} is another's copy"
+            );
+        }
+        assert_ne!(set("zh-Hans").page_of, set("zh-Hant").page_of);
+    }
+
+    #[test]
+    fn dates_are_written_as_each_language_writes_them() {
+        let date: toml::value::Datetime = "2026-12-01".parse().unwrap();
+        let may: toml::value::Datetime = "2025-05-20".parse().unwrap();
+        for (tag, december, in_may) in [
+            ("en", "December 1, 2026", "May 20, 2025"),
+            ("es", "1 de diciembre de 2026", "20 de mayo de 2025"),
+            ("fr", "1 décembre 2026", "20 mai 2025"),
+            ("pt", "1 de dezembro de 2026", "20 de maio de 2025"),
+            ("ru", "1 декабря 2026\u{a0}г.", "20 мая 2025\u{a0}г."),
+            ("vi", "1 tháng 12 năm 2026", "20 tháng 5 năm 2025"),
+            ("zh-Hans", "2026年12月1日", "2025年5月20日"),
+            ("zh-Hant", "2026年12月1日", "2025年5月20日"),
+            ("ja", "2026年12月1日", "2025年5月20日"),
+            ("ko", "2026년 12월 1일", "2025년 5월 20일"),
+            ("ar", "1 ديسمبر 2026", "20 مايو 2025"),
+            ("fa", "1 دسامبر 2026", "20 مه 2025"),
+            ("hi", "1 दिसंबर 2026", "20 मई 2025"),
+            ("tl", "Disyembre 1, 2026", "Mayo 20, 2025"),
+            ("ht", "1 desanm 2026", "20 me 2025"),
+        ] {
+            let labels = Labels::for_language(tag);
+            assert_eq!(labels.date(&date), december, "{tag}");
+            assert_eq!(labels.date(&may), in_may, "{tag}");
+        }
+        let mut numeric = Labels::english();
+        numeric.date_format = "{day}.{month_number}.{year} ({month})".into();
+        assert_eq!(numeric.date(&date), "1.12.2026 (December)");
+    }
+
+    #[test]
+    fn a_profile_still_rewords_a_language_label() {
+        let mut labels = Labels::for_language("zh-TW");
+        let mut overrides = BTreeMap::new();
+        overrides.insert("follow_up".to_string(), LabelValue::Text("回診".into()));
+        labels.apply(&overrides).unwrap();
+        assert_eq!(labels.follow_up, "回診");
+        assert_eq!(labels.do_heading, "應該做");
+        // The cached set is not changed by it.
+        assert_eq!(Labels::for_language("zh-Hant").follow_up, "複診");
     }
 }

@@ -37,6 +37,7 @@ pub mod error;
 pub mod fonts;
 pub mod hash;
 pub mod labels;
+pub mod language;
 pub mod layout;
 pub mod library;
 pub mod model;

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::error::Error;
+use crate::language;
 use crate::model::{self, Handout};
 
 /// One handout file, parsed, with the hash of its bytes.
@@ -80,7 +81,7 @@ impl Library {
         }
     }
 
-    /// The handout `id` in `language` (a BCP 47 tag, matched on its primary language):
+    /// The handout `id` in `language` (a BCP 47 tag, matched as [`is_in_language`] does):
     /// the handout with that id if its language fits, else a translation whose id is
     /// `id` plus a suffix (`l3-l4-foraminal-narrowing-es`).
     pub fn find(&self, id: &str, language: Option<&str>) -> Result<Arc<Entry>, String> {
@@ -119,14 +120,12 @@ impl Library {
     }
 }
 
-fn primary(tag: &str) -> String {
-    tag.split('-').next().unwrap_or("").to_ascii_lowercase()
-}
-
-/// Whether the handout is written in `language` (a BCP 47 tag), compared by primary
-/// language: `es-MX` asks for an `es` handout.
+/// Whether the handout serves a reader of `language` (a BCP 47 tag): the same language,
+/// in the same script where it has several (see [`language`]). `es-MX` asks for an `es`
+/// handout, `fil` for a `tl` one; `zh-TW` for a Traditional Chinese one, which a
+/// `zh-Hans` (or plain `zh`) handout is not.
 pub fn is_in_language(handout: &Handout, language: &str) -> bool {
-    primary(&handout.meta.language) == primary(language)
+    language::matches(&handout.meta.language, language)
 }
 
 /// The warning for a build that falls back to the handout's own language.
@@ -165,9 +164,24 @@ pub fn find_in(
     // for can reach outside the directory.
     if let Some(language) = language.filter(|l| model::is_language_tag(l)) {
         names.push(format!("{id}.{language}.toml"));
-        names.push(format!("{id}.{}.toml", primary(language)));
+        // The tag's other spellings: `zh-tw` also tries `zh-TW`, `zh-Hant` and `zh`.
+        if let Some(tag) = language::Tag::parse(language) {
+            names.extend(
+                tag.file_forms()
+                    .iter()
+                    .map(|form| format!("{id}.{form}.toml")),
+            );
+        }
     }
     names.push(format!("{id}.toml"));
+    // Names that differ only in case are tried once: on a file system that ignores case
+    // they are one file, which would otherwise be read twice and clash with itself.
+    let mut tried: Vec<String> = Vec::new();
+    names.retain(|name| {
+        let fresh = !tried.iter().any(|t| t.eq_ignore_ascii_case(name));
+        tried.push(name.clone());
+        fresh
+    });
     for name in names {
         let path = dir.join(&name);
         if path.is_file() && !by_name.by_id.values().any(|e| e.path == path) {
@@ -276,5 +290,75 @@ mod tests {
             err.contains("known ids: l3-l4-foraminal-narrowing, l3-l4-foraminal-narrowing-es"),
             "{err}"
         );
+    }
+
+    /// A copy of the Spanish handout under another id and language, written to `file`.
+    fn translation(dir: &Path, file: &str, id: &str, language: &str) {
+        let es = std::fs::read_to_string(dir.join(format!("{ID}.es.toml"))).unwrap();
+        let text = es
+            .replacen(&format!("id = \"{ID}-es\""), &format!("id = \"{id}\""), 1)
+            .replacen(
+                "language = \"es\"",
+                &format!("language = \"{language}\""),
+                1,
+            );
+        assert_ne!(text, es);
+        std::fs::write(dir.join(file), text).unwrap();
+    }
+
+    #[test]
+    fn chinese_is_found_in_the_script_asked_for() {
+        let dir = library_dir("chinese");
+        translation(
+            &dir,
+            &format!("{ID}.zh-Hans.toml"),
+            &format!("{ID}-zh-hans"),
+            "zh-Hans",
+        );
+        // Only a simplified translation: a traditional reader gets the handout's own
+        // language, with the warning, never the other script.
+        for asked in ["zh-TW", "zh-Hant", "zh-HK"] {
+            let (entry, warning) = find_in(&dir, ID, Some(asked)).unwrap();
+            assert_eq!(entry.handout.meta.language, "en-US", "{asked}");
+            assert!(warning.is_some(), "{asked}");
+        }
+        for asked in ["zh", "zh-CN", "zh-hans", "zh-Hans-SG"] {
+            let (entry, warning) = find_in(&dir, ID, Some(asked)).unwrap();
+            assert_eq!(entry.handout.meta.language, "zh-Hans", "{asked}");
+            assert_eq!(warning, None, "{asked}");
+        }
+        // With the traditional one too, under a name the tag does not spell out.
+        translation(
+            &dir,
+            &format!("{ID}.zh-Hant.toml"),
+            &format!("{ID}-zh-hant"),
+            "zh-Hant",
+        );
+        for asked in ["zh-TW", "zh-tw", "zh-Hant-HK", "zh-MO"] {
+            let (entry, warning) = find_in(&dir, ID, Some(asked)).unwrap();
+            assert_eq!(entry.handout.meta.id, format!("{ID}-zh-hant"), "{asked}");
+            assert_eq!(warning, None, "{asked}");
+        }
+        let library = Library::load_dir(&dir).unwrap();
+        let found = |asked: &str| {
+            library
+                .find(ID, Some(asked))
+                .map(|e| e.handout.meta.language.clone())
+        };
+        assert_eq!(found("zh-TW").as_deref(), Ok("zh-Hant"));
+        assert_eq!(found("zh-SG").as_deref(), Ok("zh-Hans"));
+        assert_eq!(found("es-419").as_deref(), Ok("es"));
+        assert!(found("ko").is_err());
+    }
+
+    #[test]
+    fn filipino_and_tagalog_are_one_language() {
+        let dir = library_dir("filipino");
+        translation(&dir, &format!("{ID}.tl.toml"), &format!("{ID}-tl"), "tl");
+        for asked in ["fil", "fil-PH", "tl", "TL-ph"] {
+            let (entry, warning) = find_in(&dir, ID, Some(asked)).unwrap();
+            assert_eq!(entry.handout.meta.language, "tl", "{asked}");
+            assert_eq!(warning, None, "{asked}");
+        }
     }
 }

@@ -21,6 +21,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "dates",
             "fonts",
             "labels",
+            "language",
             "output",
             "xml",
         ],

@@ -236,7 +236,7 @@ impl<'a> Builder<'a> {
                     if i > 0 {
                         self.flow.space(t.item_gap * 2.0);
                     }
-                    let term = with_stop(&item.term);
+                    let term = with_stop(&item.term, &self.labels.full_stop);
                     self.text(
                         &[
                             Span::new(&term, Style::BOLD, t.text),
@@ -469,13 +469,16 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// Adds a full stop after a term unless it already ends in punctuation.
-fn with_stop(term: &str) -> String {
+/// Adds the language's full stop after a term unless it already ends in punctuation
+/// (Latin, CJK full-width, Arabic or Devanagari).
+fn with_stop(term: &str, stop: &str) -> String {
     let term = term.trim_end();
-    if term.ends_with(['.', '?', '!', ':']) {
+    if term.ends_with(['.', '?', '!', ':', '。', '？', '！', '：', '؟', '।', '॥'])
+        || term.ends_with(stop)
+    {
         term.to_string()
     } else {
-        format!("{term}.")
+        format!("{term}{stop}")
     }
 }
 

@@ -62,7 +62,7 @@ impl<'a> Builder<'a> {
         let mut fact_starts = Vec::with_capacity(entry.facts.len());
         for (label, value) in &entry.facts {
             fact_starts.push(self.flow.elements.len());
-            let label = format!("{label}:");
+            let label = format!("{label}{}", self.labels.colon);
             let cell = self.flow.structure.leaf(Tag::TD);
             self.text_in(
                 &[

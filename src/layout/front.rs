@@ -250,7 +250,7 @@ impl Builder<'_> {
         for pair in fields.chunks(2) {
             let mut cells = Vec::new();
             for (i, (label, value)) in pair.iter().enumerate() {
-                let label = format!("{label}:");
+                let label = format!("{label}{}", l.colon);
                 let x = inner.x + i as f32 * (cell_w + gap);
                 let node = self.flow.structure.leaf(Tag::P);
                 let lines = wrap(

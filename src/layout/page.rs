@@ -57,7 +57,8 @@ impl Furniture {
         };
         let header_right = match request.personal.and_then(|p| p.patient.as_deref()) {
             Some(patient) => {
-                let text = format!("{}: {patient}", request.labels.for_patient);
+                let l = request.labels;
+                let text = format!("{}{} {patient}", l.for_patient, l.colon);
                 wrap(
                     fonts,
                     &[Span::new(&text, Style::BOLD, t.text)],
