@@ -158,11 +158,11 @@ fn a_handout_is_found_by_id_and_language() {
     assert!(spanish.contains("Página 1 de"), "{spanish}");
 
     // A language with no translation: the handout's own, with a warning that says so.
-    let out = build(&["--language", "vi", "-o", "vi.pdf"]);
+    let out = build(&["--language", "sw", "-o", "sw.pdf"]);
     let err = common::stderr(&out);
     assert!(out.status.success(), "{err}");
     assert!(
-        err.contains("warning: handout \"l3-l4-foraminal-narrowing\" has no version in language \"vi\"; building it in its own language, \"en-US\""),
+        err.contains("warning: handout \"l3-l4-foraminal-narrowing\" has no version in language \"sw\"; building it in its own language, \"en-US\""),
         "{err}"
     );
     assert_eq!(

@@ -237,3 +237,42 @@ fn spanish_brief() {
         common::build_with(common::SPANISH, &options),
     );
 }
+
+/// The brief in a language whose script needs shaping, line breaking or right-to-left
+/// setting: Chinese (from the CJK collection found at run time), Arabic, Hindi and
+/// Vietnamese.
+fn translated_brief(language: &str) {
+    let options = Options {
+        selection: Some(common::preset("brief")),
+        ..Options::default()
+    };
+    let file = format!("handouts/l3-l4-foraminal-narrowing.{language}.toml");
+    compare(
+        &format!("brief-{}", language.to_ascii_lowercase()),
+        common::build_with(&file, &options),
+    );
+}
+
+#[test]
+fn chinese_brief() {
+    if !handout::fonts::Fonts::bundled().is_available(handout::fonts::Face::SimplifiedRegular) {
+        // scripts/test installs fonts-noto-cjk; without it the brief cannot be set.
+        panic!("Noto Sans CJK is not installed: apt install fonts-noto-cjk");
+    }
+    translated_brief("zh-Hans");
+}
+
+#[test]
+fn arabic_brief() {
+    translated_brief("ar");
+}
+
+#[test]
+fn hindi_brief() {
+    translated_brief("hi");
+}
+
+#[test]
+fn vietnamese_brief() {
+    translated_brief("vi");
+}

@@ -128,8 +128,7 @@ fn layout_keeps_every_box_inside_the_page_body() {
                     i + 1
                 );
                 // A line's closing space is there for text extraction and draws nothing.
-                let width =
-                    handout::fonts::Fonts::bundled().width(t.face, t.size, t.text.trim_end());
+                let width = common::drawn_width(t);
                 assert!(
                     t.x + width <= w - 54.0 + 0.5,
                     "page {}: {:?} runs past the right margin",
@@ -161,12 +160,11 @@ fn huge_words_and_cells_break_across_lines_and_pages() {
     let out = handout::pipeline::build(&handout, std::path::Path::new("h.toml"), &options)
         .expect("huge cells build instead of failing");
     assert!(out.layout.pages.len() > 2);
-    let fonts = handout::fonts::Fonts::bundled();
     let (mut xs, mut words) = (0, 0);
     for page in &out.layout.pages {
         for item in &page.items {
             if let handout::layout::Item::Text(t) = item {
-                let right = t.x + fonts.width(t.face, t.size, t.text.trim_end());
+                let right = t.x + common::drawn_width(t);
                 assert!(
                     right <= out.layout.width - 54.0 + 0.5,
                     "{:?} runs into the margin",

@@ -141,7 +141,6 @@ proptest! {
         };
         let labels = options.labels(&handout).unwrap();
         let doc = pipeline::lay_out(&handout, path, &options, &labels).expect("lays out");
-        let fonts = handout::fonts::Fonts::bundled();
         let theme = options.theme();
         let (left, right) = (theme.margin_left, doc.width - theme.margin_right);
 
@@ -153,7 +152,7 @@ proptest! {
                 (0.0f32, f32::MAX, 0.0f32, f32::MAX);
             for item in &page.items {
                 let Item::Text(t) = item else { continue };
-                let width = fonts.width(t.face, t.size, t.text.trim_end());
+                let width = common::drawn_width(t);
                 prop_assert!(t.x >= left - 0.01 && t.x + width <= right + 0.5,
                     "page {}: {:?} leaves the text column ({} to {})", index + 1, t.text, t.x, t.x + width);
                 match t.role {

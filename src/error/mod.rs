@@ -49,9 +49,10 @@ pub enum Error {
     NothingSelected,
 
     #[error(
-        "{}: {where_}: no bundled font can draw {ch:?} (U+{code:04X}); replace or remove it",
+        "{}: {where_}: no available font can draw {ch:?} (U+{code:04X}): {hint}; replace or remove it",
         path.display(),
-        code = *ch as u32
+        code = *ch as u32,
+        hint = crate::fonts::script::hint(*ch)
     )]
     MissingGlyph {
         path: PathBuf,

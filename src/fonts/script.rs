@@ -51,24 +51,6 @@ impl Cjk {
     }
 }
 
-/// Whether a BCP 47 tag names a language written right to left: Arabic, Farsi, Urdu,
-/// Hebrew, Pashto, Sindhi, Uyghur, Yiddish, Kurdish (Sorani), Dhivehi, or any
-/// language in the Arabic or Hebrew script.
-pub fn is_rtl_language(tag: &str) -> bool {
-    let lower = tag.to_ascii_lowercase();
-    let mut parts = lower.split(['-', '_']);
-    let language = parts.next().unwrap_or("");
-    let script = parts.next().filter(|p| p.len() == 4);
-    match script {
-        Some("arab" | "hebr" | "thaa" | "syrc" | "nkoo") => true,
-        Some(_) => false,
-        None => matches!(
-            language,
-            "ar" | "fa" | "ur" | "he" | "iw" | "ps" | "sd" | "ug" | "yi" | "ckb" | "dv" | "prs"
-        ),
-    }
-}
-
 /// Characters of the right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko and
 /// their presentation forms): text with none needs no bidirectional reordering.
 pub fn is_rtl_char(c: char) -> bool {
@@ -144,16 +126,6 @@ mod tests {
             ("en", Cjk::Simplified),
         ] {
             assert_eq!(Cjk::for_language(tag), form, "{tag}");
-        }
-    }
-
-    #[test]
-    fn right_to_left_languages() {
-        for tag in ["ar", "ar-EG", "fa", "fa-IR", "ur", "he", "az-Arab", "ckb"] {
-            assert!(is_rtl_language(tag), "{tag}");
-        }
-        for tag in ["en", "es", "zh-Hans", "hi", "az-Latn", "ku", "pa"] {
-            assert!(!is_rtl_language(tag), "{tag}");
         }
     }
 

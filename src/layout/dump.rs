@@ -29,11 +29,13 @@ pub fn dump(doc: &Document) -> String {
             let _ = match item {
                 Item::Text(t) => writeln!(
                     out,
-                    "  text {:<11} {:<8} x={:.2} y={:.2} {} {:.1} {} {:?}",
+                    "  text {:<11} {:<8} x={:.2} y={:.2} w={:.2}{} {} {:.1} {} {:?}",
                     t.role.name(),
                     tag(doc, t.node),
                     t.x,
                     t.y,
+                    t.width(),
+                    if t.rtl { " rtl" } else { "" },
                     t.face.name(),
                     t.size,
                     t.color.hex(),

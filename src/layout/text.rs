@@ -9,7 +9,7 @@ use textwrap::wrap_algorithms::{wrap_first_fit, wrap_optimal_fit, Penalties};
 
 use super::bidi;
 use super::shape::{self, EmGlyph};
-use crate::fonts::script::{is_cjk, is_rtl_language};
+use crate::fonts::script::is_cjk;
 use crate::fonts::{Cjk, Face, Fonts, Style};
 use crate::vocabulary::Rgb;
 
@@ -29,7 +29,7 @@ impl<'f> Setting<'f> {
         Setting {
             fonts,
             cjk: Cjk::for_language(language),
-            rtl: is_rtl_language(language),
+            rtl: crate::language::is_right_to_left(language),
             language: language.parse().ok(),
         }
     }

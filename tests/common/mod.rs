@@ -203,3 +203,17 @@ pub fn mupdf_complaints(file: &Path) -> Vec<String> {
     );
     complaints
 }
+
+/// How far a text box's glyphs reach from its x, its trailing spaces left out: the
+/// shaped advances, kerning included, as the PDF draws them.
+pub fn drawn_width(t: &handout::layout::Text) -> f32 {
+    let mut glyphs = &t.glyphs[..];
+    while let Some((last, rest)) = glyphs.split_last() {
+        if t.text[last.cluster as usize..].starts_with(char::is_whitespace) {
+            glyphs = rest;
+        } else {
+            break;
+        }
+    }
+    glyphs.iter().map(|g| g.advance).sum()
+}
