@@ -166,7 +166,7 @@ fn a_handout_is_found_by_id_and_language() {
         "{err}"
     );
     assert_eq!(
-        std::fs::read(dir.join("vi.pdf")).unwrap(),
+        std::fs::read(dir.join("sw.pdf")).unwrap(),
         std::fs::read(dir.join("en.pdf")).unwrap()
     );
 

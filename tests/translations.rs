@@ -128,7 +128,10 @@ fn differences(source: &Path, translation: &Path, language: &str) -> Vec<String>
             out.push(format!("meta.id: {translated_id:?}, expected {expected:?}"));
         }
     }
-    if !tag.as_deref().is_some_and(|tag| tag.eq_ignore_ascii_case(language)) {
+    if !tag
+        .as_deref()
+        .is_some_and(|tag| tag.eq_ignore_ascii_case(language))
+    {
         out.push(format!("meta.language: {tag:?}, expected {language:?}"));
     }
     // Sections that differ in their ids are reported once, as the two lists of ids,
@@ -156,9 +159,17 @@ fn differences(source: &Path, translation: &Path, language: &str) -> Vec<String>
         .get("presets")
         .and_then(|p| p.get("brief"))
         .and_then(Value::as_array)
-        .map(|ids| ids.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .map(|ids| {
+            ids.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default();
-    let in_source_order: Vec<String> = ids(&a).into_iter().filter(|id| brief.contains(id)).collect();
+    let in_source_order: Vec<String> = ids(&a)
+        .into_iter()
+        .filter(|id| brief.contains(id))
+        .collect();
     if ids(&b) != ids(&a) && ids(&b) == in_source_order && !brief.is_empty() {
         if let Some(Value::Array(sections)) = a.get_mut("sections") {
             sections.retain(|s| {
@@ -212,12 +223,23 @@ fn every_translation_has_every_section_block_item_and_number_of_its_source() {
         "pt",
     ] {
         let name = format!("l3-l4-foraminal-narrowing.{language}.toml");
-        assert!(checked.contains(&name), "{name} was not checked: {checked:?}");
+        assert!(
+            checked.contains(&name),
+            "{name} was not checked: {checked:?}"
+        );
     }
     let spanish = read(&dir.join("l3-l4-foraminal-narrowing.es.toml"));
     let english = read(&dir.join("l3-l4-foraminal-narrowing.toml"));
-    let count = |t: &Table| t.get("sections").and_then(Value::as_array).map_or(0, Vec::len);
-    assert_eq!(count(&spanish), count(&english), "the Spanish handout is complete");
+    let count = |t: &Table| {
+        t.get("sections")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len)
+    };
+    assert_eq!(
+        count(&spanish),
+        count(&english),
+        "the Spanish handout is complete"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 

@@ -197,7 +197,11 @@ impl Face {
         [
             primary,
             fallback,
-            if bold { Face::ArabicBold } else { Face::ArabicRegular },
+            if bold {
+                Face::ArabicBold
+            } else {
+                Face::ArabicRegular
+            },
             if bold {
                 Face::DevanagariBold
             } else {
@@ -418,7 +422,8 @@ impl Fonts {
 
     /// The plain advance of glyph `id` in `face`, in ems.
     pub fn glyph_advance_em(&self, face: Face, id: u16) -> f32 {
-        self.metrics(face).map_or(0.0, |m| m.with_advance(id).advance)
+        self.metrics(face)
+            .map_or(0.0, |m| m.with_advance(id).advance)
     }
 
     /// Distance from baseline to the top of tall letters, in ems.

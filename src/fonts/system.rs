@@ -58,7 +58,9 @@ pub fn candidates() -> Vec<PathBuf> {
 }
 
 fn find(name: &str) -> Option<Loaded> {
-    search_path().into_iter().find_map(|dir| read(&dir.join(name)))
+    search_path()
+        .into_iter()
+        .find_map(|dir| read(&dir.join(name)))
 }
 
 fn read(path: &Path) -> Option<Loaded> {

@@ -4,10 +4,10 @@ use super::entries::Entry;
 use super::flow::{wrap, Element, Flow, Frame, Marker, TextStyle};
 use super::page::BodyArea;
 use super::structure::{NodeId, Numbering, Structure, Tag};
+use super::text::Setting;
 use super::text::{MissingGlyph, Span};
 use super::{Item, LayoutError, Request, Role, Stroke, Theme};
 use crate::fonts::Style;
-use super::text::Setting;
 use crate::labels::Labels;
 use crate::model::{Block, Urgency, WarningSign};
 
@@ -46,7 +46,11 @@ impl Column {
     }
 }
 
-pub fn build(request: &Request<'_>, fonts: &Setting<'_>, body: &BodyArea) -> Result<Built, LayoutError> {
+pub fn build(
+    request: &Request<'_>,
+    fonts: &Setting<'_>,
+    body: &BodyArea,
+) -> Result<Built, LayoutError> {
     let theme = &request.theme;
     let mut b = Builder {
         fonts,

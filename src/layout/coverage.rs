@@ -1,9 +1,9 @@
 //! Up-front check that every character to be printed has a glyph, so the error can say
 //! exactly where the character is instead of printing an empty box.
 
+use super::text::Setting;
 use super::{LayoutError, Origin, Request};
 use crate::fonts::{is_invisible_format, Style};
-use super::text::Setting;
 
 const STYLES: [Style; 4] = [
     Style::REGULAR,

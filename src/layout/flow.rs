@@ -2,9 +2,9 @@
 //! the rules that say where a page may break between them.
 
 use super::structure::{NodeId, Structure};
+use super::text::Setting;
 use super::text::{self, Line, Span};
 use super::{Item, Rect, Role, Rule, Stroke, Text};
-use super::text::Setting;
 use crate::vocabulary::Rgb;
 
 /// A slice of content that is never split across pages: one line of text, a table row,

@@ -5,10 +5,10 @@ use super::blocks::Built;
 use super::flow::{self, line_items, wrap, TextStyle};
 use super::paginate::Placed;
 use super::structure::{NodeId, Structure, Tag};
+use super::text::Setting;
 use super::text::{Line, Span};
 use super::{Bookmark, Item, LayoutError, Page, Rect, Request, Role, Rule, Stroke, Theme};
 use crate::fonts::Style;
-use super::text::Setting;
 use crate::labels::Labels;
 
 /// The part of the page the flow may use.

@@ -276,7 +276,13 @@ pub fn words(
             if let Some(word) = words.last_mut() {
                 let span = &spans[joined.span_at(content_end)];
                 let after = word.pieces.last().map(|p| p.face);
-                word.space = Some(space_piece(span, after, level_at(content_end), size, setting));
+                word.space = Some(space_piece(
+                    span,
+                    after,
+                    level_at(content_end),
+                    size,
+                    setting,
+                ));
             }
         }
         start = end;
@@ -327,9 +333,10 @@ fn space_piece(
 }
 
 /// The face each character of `text[from..to]` is drawn with: per stretch of one
-/// style, the first face of the chain that draws every letter of it, so a word is set
-/// in one face (a Vietnamese word in Noto Sans, not half in Atkinson); where no face
-/// draws them all, each character's own first face, marks keeping their letter's.
+/// style, the first face of the chain (among those its letters need) that draws every
+/// letter of it, so a word is set in one face (a Vietnamese word in Noto Sans, not
+/// half in Atkinson); where no face draws them all, each character's own first face,
+/// marks keeping their letter's.
 fn faces(
     spans: &[Span<'_>],
     joined: &Joined,
@@ -353,18 +360,31 @@ fn faces(
         }
         let stretch = &text[stretch_start..stretch_end];
         let drawn = |c: char| !is_invisible(c) && !c.is_whitespace();
-        let whole = setting
-            .chain(style)
-            .into_iter()
-            .find(|&face| stretch.chars().filter(|&c| drawn(c)).all(|c| setting.has(face, c)));
+        // Only the faces the letters would be drawn with one by one are candidates:
+        // a face none of them needs is never read (a 20 MB CJK collection for an
+        // Arabic word with an ellipsis the Arabic face lacks).
+        let mut candidates: Vec<Face> = Vec::new();
+        for c in stretch.chars().filter(|&c| drawn(c)) {
+            let face = setting.face_for(style, c).ok_or(MissingGlyph(c))?;
+            if !candidates.contains(&face) {
+                candidates.push(face);
+            }
+        }
+        let chain = setting.chain(style);
+        candidates.sort_by_key(|f| chain.iter().position(|c| c == f));
+        let whole = candidates.into_iter().find(|&face| {
+            stretch
+                .chars()
+                .filter(|&c| drawn(c))
+                .all(|c| setting.has(face, c))
+        });
         match whole {
             Some(face) => out.push((stretch_start, face)),
             None => {
                 let mut current: Option<Face> = None;
                 for (i, c) in stretch.char_indices() {
                     let keeps = |face: Face| !drawn(c) || setting.has(face, c);
-                    let mark = unicode_normalization::char::is_combining_mark(c)
-                        || !drawn(c);
+                    let mark = unicode_normalization::char::is_combining_mark(c) || !drawn(c);
                     let face = match current {
                         Some(face) if mark && keeps(face) => face,
                         _ if !drawn(c) => current.unwrap_or(Face::Regular),
@@ -439,8 +459,14 @@ fn shape_piece(
         .chars()
         .map(|c| if c.is_whitespace() { ' ' } else { c })
         .collect();
-    let shaped = shape::shape(setting.fonts, face, &text, level % 2 == 1, setting.language.as_ref())
-        .ok_or_else(|| MissingGlyph(text.chars().next().unwrap_or(' ')))?;
+    let shaped = shape::shape(
+        setting.fonts,
+        face,
+        &text,
+        level % 2 == 1,
+        setting.language.as_ref(),
+    )
+    .ok_or_else(|| MissingGlyph(text.chars().next().unwrap_or(' ')))?;
     let glyphs: Vec<Glyph> = shaped.iter().map(|g| Glyph::from_em(g, size, 0)).collect();
     Ok(Piece {
         face,
@@ -671,7 +697,11 @@ fn build_line(words: &[Measured<'_>], base: u8) -> Line {
                 run.face == p.piece.face
                     && run.color == p.piece.color
                     && run.rtl == rtl
-                    && if rtl { prev == index + 1 } else { index == prev + 1 }
+                    && if rtl {
+                        prev == index + 1
+                    } else {
+                        index == prev + 1
+                    }
             }
             _ => false,
         };
@@ -689,11 +719,10 @@ fn build_line(words: &[Measured<'_>], base: u8) -> Line {
                 } else {
                     let offset = run.text.len() as u32;
                     run.text.push_str(&p.piece.text);
-                    run.glyphs
-                        .extend(glyphs.into_iter().map(|g| Glyph {
-                            cluster: g.cluster + offset,
-                            ..g
-                        }));
+                    run.glyphs.extend(glyphs.into_iter().map(|g| Glyph {
+                        cluster: g.cluster + offset,
+                        ..g
+                    }));
                 }
             }
             _ => runs.push((

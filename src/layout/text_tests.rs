@@ -15,7 +15,12 @@ fn line_text(line: &Line) -> String {
 }
 
 fn set(text: &str, width: f32, setting: &Setting<'_>) -> Vec<Line> {
-    wrap(words(&plain(text), 12.0, setting).unwrap(), width, 12.0, setting)
+    wrap(
+        words(&plain(text), 12.0, setting).unwrap(),
+        width,
+        12.0,
+        setting,
+    )
 }
 
 #[test]
@@ -57,7 +62,11 @@ fn line_width_is_the_shaped_width_and_kerning_tightens_it() {
     let plain = s.width(Face::Regular, 12.0, "AVAVAV Wave");
     let run_sum: f32 = lines[0].runs.iter().map(Run::width).sum();
     assert!((lines[0].width - run_sum).abs() < 0.01);
-    assert!(lines[0].width < plain - 1.0, "{} vs {plain}", lines[0].width);
+    assert!(
+        lines[0].width < plain - 1.0,
+        "{} vs {plain}",
+        lines[0].width
+    );
 }
 
 #[test]
@@ -107,7 +116,9 @@ fn soft_hyphens_draw_nothing_and_never_break() {
     assert_eq!(line_text(&lines[0]), "spinal");
     // Narrower than the word: broken between letters as any long word, not at the
     // soft hyphen with a hyphen added.
-    assert!(set("spi\u{AD}nal", 20.0, &s).iter().all(|l| !line_text(l).contains('-')));
+    assert!(set("spi\u{AD}nal", 20.0, &s)
+        .iter()
+        .all(|l| !line_text(l).contains('-')));
 }
 
 #[test]
@@ -136,7 +147,10 @@ fn chinese_breaks_between_characters_but_never_before_closing_punctuation() {
             assert!(lines[i].width <= width + 0.01);
             let first = t.chars().next().unwrap();
             let last = t.chars().last().unwrap();
-            assert!(!"。，、）」".contains(first), "line starts with {first}: {texts:?}");
+            assert!(
+                !"。，、）」".contains(first),
+                "line starts with {first}: {texts:?}"
+            );
             assert!(!"（「".contains(last), "line ends with {last}: {texts:?}");
         }
     }

@@ -43,7 +43,10 @@ impl FontUsage {
         });
         match used.codes.get(usize::from(gid)) {
             Some(&code) if code != 0 => {
-                let same = used.unicode.get(usize::from(code)).is_some_and(|t| t == text);
+                let same = used
+                    .unicode
+                    .get(usize::from(code))
+                    .is_some_and(|t| t == text);
                 (code, same)
             }
             _ => {
@@ -128,16 +131,7 @@ fn subset(face: Face, used: &FaceUse) -> Result<Vec<u8>, Error> {
         .ok_or_else(|| Error::Pdf(format!("{} is not available", face.name())))?;
     let program = subsetter::subset(bytes, index, &used.remapper)
         .map_err(|e| Error::Pdf(format!("cannot subset {}: {e}", face.name())))?;
-    if !is_cff(face) {
-        return Ok(program);
-    }
-    // A CFF face is embedded as its bare CFF program (FontFile3, CIDFontType0C): the
-    // subsetter has made it CID-keyed with each glyph's CID its new glyph id.
-    let raw = ttf_parser::RawFace::parse(&program, 0)
-        .map_err(|e| Error::Pdf(format!("cannot read the subset of {}: {e}", face.name())))?;
-    raw.table(ttf_parser::Tag::from_bytes(b"CFF "))
-        .map(<[u8]>::to_vec)
-        .ok_or_else(|| Error::Pdf(format!("the subset of {} has no CFF table", face.name())))
+    Ok(program)
 }
 
 /// Whether the face's outlines are CFF (the CJK faces) rather than TrueType.
@@ -153,7 +147,9 @@ fn program_stream(face: Face, used: &FaceUse, mode: Mode) -> Result<Stream, Erro
     let mut dict = Dictionary::new();
     let cff = is_cff(face);
     if cff {
-        dict.set("Subtype", Object::name("CIDFontType0C"));
+        // The whole OpenType subset (FontFile3, /OpenType): its hmtx carries the widths
+        // the /W array repeats, which a bare CFF program's charstrings may not.
+        dict.set("Subtype", Object::name("OpenType"));
     }
     if mode == Mode::Compact {
         if let Some((length, packed)) = packed_program(face, used)? {
@@ -225,7 +221,10 @@ fn embed_face(
         scale(data.capital_height().unwrap_or(data.ascender())),
     );
     descriptor.set("StemV", Object::Real(stem_v.round()));
-    descriptor.set(if cff { "FontFile3" } else { "FontFile2" }, Object::Reference(file));
+    descriptor.set(
+        if cff { "FontFile3" } else { "FontFile2" },
+        Object::Reference(file),
+    );
     let descriptor = doc.add_object(Object::Dictionary(descriptor));
 
     let widths: Vec<Object> = used
@@ -422,8 +421,8 @@ mod tests {
     fn to_unicode_maps_codes_to_their_characters() {
         let entries = ["", "A", "😀", "fi"].map(String::from);
         let cmap = String::from_utf8(to_unicode(&entries)).unwrap();
-        assert!(cmap.contains(
-            "3 beginbfchar\n<0001> <0041>\n<0002> <D83DDE00>\n<0003> <00660069>\n"
-        ));
+        assert!(
+            cmap.contains("3 beginbfchar\n<0001> <0041>\n<0002> <D83DDE00>\n<0003> <00660069>\n")
+        );
     }
 }

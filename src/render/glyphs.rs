@@ -81,7 +81,10 @@ pub fn show(
             spelled.reverse();
         }
         exact &= spelled.concat() == cluster_text;
-        let spanned = !exact && !cluster_text.is_empty();
+        // A raised or lowered mark sits on another baseline, where readers that group
+        // characters into lines by their baseline would take it for a line of its own.
+        let raised = group.iter().any(|g| g.dy != 0.0);
+        let spanned = (!exact || raised) && !cluster_text.is_empty();
         if spanned {
             writer.begin_actual_text(cluster_text);
         }
@@ -92,10 +95,8 @@ pub fn show(
         if spanned {
             // The pen ends the span where shaping put it, or a reader that measures
             // the gap to the next glyph would see a space inside the word.
-            if !text.rtl {
-                if let Some(&last) = glyphs.clone().last().as_ref() {
-                    writer.move_to(pens[order[last]] + drawn[last].advance);
-                }
+            if let Some(last) = glyphs.clone().last() {
+                writer.move_to(pens[order[last]] + drawn[last].advance);
             }
             writer.end_actual_text();
         }

@@ -8,9 +8,9 @@
 mod archival;
 mod compress;
 mod content;
-mod glyphs;
 mod embed;
 mod finish;
+mod glyphs;
 #[cfg(test)]
 mod icc;
 mod image;
@@ -32,14 +32,15 @@ pub fn writes_uncompressed() -> bool {
 
 use object::{Dictionary, Document, Object, ObjectId, Stream};
 use printpdf::{
-    Color, DictItem, FontId, Line, LinePoint, Op, PaintMode, PdfFontHandle, Point, Pt, TextMatrix, WindingOrder, XObjectId, XObjectTransform,
+    Color, DictItem, FontId, Line, LinePoint, Op, PaintMode, PdfFontHandle, Point, Pt, TextMatrix,
+    WindingOrder, XObjectId, XObjectTransform,
 };
 
-use content::PageOp;
 use crate::error::Error;
 use crate::fonts::{Face, Fonts};
 use crate::layout::{self, Item, NodeId};
 use crate::vocabulary::Rgb;
+use content::PageOp;
 
 /// The creating tool, as the information dictionary and the XMP both name it (PDF/A
 /// requires the two to agree).
