@@ -190,11 +190,17 @@ fn a_handout_is_found_by_id_and_language() {
         std::fs::read(dir.join("es.pdf")).unwrap()
     );
 
+    // Taiwan's Chinese is the Traditional translation, not the Simplified one.
+    let out = build(&["--language", "zh-TW", "-o", "zh-tw.pdf"]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let traditional = pdf_text(&std::fs::read(dir.join("zh-tw.pdf")).unwrap());
+    assert!(traditional.contains("腰部神經"), "{traditional}");
+
     let out = common::run(&dir, &["build", "no-such-handout", "--handouts", &library]);
     let err = common::stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("no handout with id \"no-such-handout\"; known ids: l3-l4-foraminal-narrowing, l3-l4-foraminal-narrowing-es"),
+        err.contains("no handout with id \"no-such-handout\"; known ids: l3-l4-foraminal-narrowing, l3-l4-foraminal-narrowing-ar, l3-l4-foraminal-narrowing-es,"),
         "{err}"
     );
     // The default library is handouts/ in the working directory.

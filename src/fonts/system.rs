@@ -1,6 +1,6 @@
 //! Font files found on the machine at run time: the CJK faces, 19–20 MB a weight, too
-//! large to compile into the binary. They are looked for in `--fonts DIR`, then in the
-//! directories of `HANDOUT_FONTS` (separated by `:`), then where Debian's and Fedora's
+//! large to compile into the binary. They are looked for in the directories of
+//! `HANDOUT_FONTS` (separated by `:`), then where Debian's and Fedora's
 //! `fonts-noto-cjk` packages put them.
 
 use std::path::{Path, PathBuf};
@@ -18,18 +18,9 @@ const PACKAGE_DIRS: [&str; 3] = [
     "/usr/share/fonts/noto-cjk",
 ];
 
-static CHOSEN_DIRS: OnceLock<Vec<PathBuf>> = OnceLock::new();
-
-/// Directories to search before the environment's and the packages': a command-line
-/// `--fonts DIR`. Takes effect only before the first font file is looked for; returns
-/// false when it is too late.
-pub fn search_first(dirs: Vec<PathBuf>) -> bool {
-    CHOSEN_DIRS.set(dirs).is_ok()
-}
-
 /// Every directory searched, in order.
 pub fn search_path() -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = CHOSEN_DIRS.get().cloned().unwrap_or_default();
+    let mut dirs: Vec<PathBuf> = Vec::new();
     if let Some(env) = std::env::var_os("HANDOUT_FONTS") {
         dirs.extend(std::env::split_paths(&env).filter(|p| !p.as_os_str().is_empty()));
     }
@@ -90,6 +81,6 @@ pub fn cjk(bold: bool) -> Option<&'static Loaded> {
 pub fn cjk_hint() -> String {
     format!(
         "install Debian's fonts-noto-cjk package (apt install fonts-noto-cjk), or put \
-         {CJK_REGULAR} and {CJK_BOLD} in a directory named by --fonts DIR or HANDOUT_FONTS"
+         {CJK_REGULAR} and {CJK_BOLD} in a directory named by HANDOUT_FONTS"
     )
 }
