@@ -37,14 +37,24 @@ struct Key {
     language: Option<rustybuzz::Language>,
 }
 
+/// Shaped words by face and direction, then by text.
+type ByFace = HashMap<(Face, bool), HashMap<Box<str>, Shaped>>;
+
+/// Shaped words by language (one per document, so looked up by reference without a
+/// copy), then by face and direction, then by text.
 #[derive(Default)]
 struct Cache {
-    words: HashMap<Key, HashMap<Box<str>, Shaped>>,
+    words: HashMap<Option<rustybuzz::Language>, ByFace>,
     count: usize,
 }
 
 thread_local! {
     static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
+    /// Shape plans (which lookups of the font apply), by face, direction, script and
+    /// language: making one reads the font's feature lists, more work than shaping a
+    /// word with it.
+    static PLANS: RefCell<HashMap<(Key, rustybuzz::Script), Rc<rustybuzz::ShapePlan>>> =
+        RefCell::new(HashMap::new());
 }
 
 /// `text` shaped in `face`, right to left when `rtl`; `None` when the face is not
@@ -54,22 +64,18 @@ pub fn shape(
     face: Face,
     text: &str,
     rtl: bool,
-    language: Option<&rustybuzz::Language>,
+    language: &Option<rustybuzz::Language>,
 ) -> Option<Shaped> {
-    let key = Key {
-        face,
-        rtl,
-        language: language.cloned(),
-    };
     if let Some(hit) = CACHE.with(|c| {
         c.borrow()
             .words
-            .get(&key)
+            .get(language)
+            .and_then(|faces| faces.get(&(face, rtl)))
             .and_then(|words| words.get(text).cloned())
     }) {
         return Some(hit);
     }
-    let shaped = shape_uncached(fonts, face, text, rtl, language)?;
+    let shaped = shape_uncached(fonts, face, text, rtl, language.as_ref())?;
     CACHE.with(|c| {
         let mut cache = c.borrow_mut();
         if cache.count >= CACHE_WORDS {
@@ -79,7 +85,9 @@ pub fn shape(
         cache.count += 1;
         cache
             .words
-            .entry(key)
+            .entry(language.clone())
+            .or_default()
+            .entry((face, rtl))
             .or_default()
             .insert(text.into(), Rc::clone(&shaped));
     });
@@ -98,18 +106,39 @@ fn shape_uncached(
     let mut buffer = rustybuzz::UnicodeBuffer::new();
     buffer.push_str(text);
     buffer.guess_segment_properties();
-    buffer.set_direction(if rtl {
+    let direction = if rtl {
         rustybuzz::Direction::RightToLeft
     } else {
         rustybuzz::Direction::LeftToRight
-    });
+    };
+    buffer.set_direction(direction);
     if let Some(language) = language {
         buffer.set_language(language.clone());
     }
     // Joiners and other invisible controls shape their neighbours and then draw
     // nothing: no glyph, so nothing to map back to text but the cluster they join.
     buffer.set_flags(rustybuzz::BufferFlags::REMOVE_DEFAULT_IGNORABLES);
-    let glyphs = rustybuzz::shape(shaper, &[], buffer);
+    let script = buffer.script();
+    let key = (
+        Key {
+            face,
+            rtl,
+            language: language.cloned(),
+        },
+        script,
+    );
+    let plan = PLANS.with(|plans| {
+        Rc::clone(plans.borrow_mut().entry(key).or_insert_with(|| {
+            Rc::new(rustybuzz::ShapePlan::new(
+                shaper,
+                direction,
+                Some(script),
+                language,
+                &[],
+            ))
+        }))
+    });
+    let glyphs = rustybuzz::shape_with_plan(shaper, &plan, buffer);
     Some(
         glyphs
             .glyph_infos()
@@ -137,7 +166,7 @@ mod tests {
     #[test]
     fn latin_is_kerned() {
         let fonts = Fonts::bundled();
-        let shaped = shape(fonts, Face::Regular, "AVAVAV", false, None).unwrap();
+        let shaped = shape(fonts, Face::Regular, "AVAVAV", false, &None).unwrap();
         let plain = fonts.width(Face::Regular, 1.0, "AVAVAV");
         assert_eq!(shaped.len(), 6);
         assert!(
@@ -151,7 +180,7 @@ mod tests {
     fn arabic_letters_join_and_run_right_to_left() {
         let fonts = Fonts::bundled();
         // "سلام": four letters in their joined forms, none of them the isolated glyph.
-        let shaped = shape(fonts, Face::ArabicRegular, "سلام", true, None).unwrap();
+        let shaped = shape(fonts, Face::ArabicRegular, "سلام", true, &None).unwrap();
         let isolated: Vec<u16> = "سلام"
             .chars()
             .filter_map(|c| fonts.glyph(Face::ArabicRegular, c).map(|g| g.id))
@@ -169,11 +198,11 @@ mod tests {
     fn devanagari_forms_a_conjunct_and_reorders_the_i_sign() {
         let fonts = Fonts::bundled();
         // क्ष (ka, virama, ssa) is one conjunct glyph, fewer glyphs than characters.
-        let conjunct = shape(fonts, Face::DevanagariRegular, "क्ष", false, None).unwrap();
+        let conjunct = shape(fonts, Face::DevanagariRegular, "क्ष", false, &None).unwrap();
         assert!(conjunct.len() < 3, "{conjunct:?}");
         // कि: the vowel sign i (in whichever width the font picks) is drawn before,
         // left of, the consonant it follows in the text.
-        let ki = shape(fonts, Face::DevanagariRegular, "कि", false, None).unwrap();
+        let ki = shape(fonts, Face::DevanagariRegular, "कि", false, &None).unwrap();
         let ka = fonts.glyph(Face::DevanagariRegular, 'क').unwrap().id;
         assert_eq!(ki.len(), 2, "{ki:?}");
         assert_ne!(ki[0].id, ka, "{ki:?}");
@@ -183,8 +212,8 @@ mod tests {
     #[test]
     fn shaping_is_remembered_and_the_same() {
         let fonts = Fonts::bundled();
-        let a = shape(fonts, Face::Bold, "remembered", false, None).unwrap();
-        let b = shape(fonts, Face::Bold, "remembered", false, None).unwrap();
+        let a = shape(fonts, Face::Bold, "remembered", false, &None).unwrap();
+        let b = shape(fonts, Face::Bold, "remembered", false, &None).unwrap();
         assert!(Rc::ptr_eq(&a, &b));
     }
 }

@@ -464,7 +464,7 @@ fn shape_piece(
         face,
         &text,
         level % 2 == 1,
-        setting.language.as_ref(),
+        &setting.language,
     )
     .ok_or_else(|| MissingGlyph(text.chars().next().unwrap_or(' ')))?;
     let glyphs: Vec<Glyph> = shaped.iter().map(|g| Glyph::from_em(g, size, 0)).collect();

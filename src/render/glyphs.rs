@@ -62,25 +62,27 @@ pub fn show(
         let group = &drawn[glyphs.clone()];
         // The glyphs' own entries, read in writing order, must spell the cluster;
         // otherwise the cluster needs its text spelled out.
-        let mut spelled: Vec<String> = Vec::with_capacity(group.len());
         let mut exact = true;
         let mut codes = Vec::with_capacity(group.len());
-        for glyph in group {
-            let maps_to = if group.len() == 1 {
-                cluster_text.to_string()
-            } else {
-                part_of_cluster(fonts, text.face, glyph.id, group, cluster_text)
-            };
-            let (code, matches) = usage.use_glyph(fonts, text.face, glyph.id, &maps_to);
-            exact &= matches;
-            spelled.push(maps_to);
+        if let [glyph] = group {
+            let (code, matches) = usage.use_glyph(fonts, text.face, glyph.id, cluster_text);
+            exact = matches;
             codes.push(code);
+        } else {
+            let mut spelled: Vec<String> = Vec::with_capacity(group.len());
+            for glyph in group {
+                let maps_to = part_of_cluster(fonts, text.face, glyph.id, group, cluster_text);
+                let (code, matches) = usage.use_glyph(fonts, text.face, glyph.id, &maps_to);
+                exact &= matches;
+                spelled.push(maps_to);
+                codes.push(code);
+            }
+            // Right to left, a reader takes the glyphs from the right.
+            if text.rtl {
+                spelled.reverse();
+            }
+            exact &= spelled.concat() == cluster_text;
         }
-        // Right to left, a reader takes the glyphs from the right.
-        if text.rtl {
-            spelled.reverse();
-        }
-        exact &= spelled.concat() == cluster_text;
         // A raised or lowered mark sits on another baseline, where readers that group
         // characters into lines by their baseline would take it for a line of its own.
         let raised = group.iter().any(|g| g.dy != 0.0);
