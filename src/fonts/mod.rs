@@ -6,6 +6,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
+mod kern;
 pub mod script;
 pub mod system;
 
@@ -235,6 +236,8 @@ struct Metrics {
     /// again on every call.
     cmaps: Vec<ttf_parser::cmap::Subtable<'static>>,
     units_per_em: f32,
+    /// The GPOS `kern` lookups, found on first use.
+    kern_lookups: OnceLock<Vec<u16>>,
     /// What the cmap says of each character below [`TABLE_END`], remembered per
     /// character on first use so the hot path skips the cmap search without paying
     /// for characters a document never uses. See [`Slot`].
@@ -293,6 +296,7 @@ impl Metrics {
         Some(Metrics {
             units_per_em: f32::from(parsed.units_per_em()),
             face: rustybuzz::Face::from_face(parsed),
+            kern_lookups: OnceLock::new(),
             cmaps,
             table: (0..TABLE_END)
                 .map(|_| AtomicU64::new(Slot::UNKNOWN))
@@ -403,6 +407,15 @@ impl Fonts {
     /// The glyph that draws `c` in `face`, if the face has one.
     pub fn glyph(&self, face: Face, c: char) -> Option<Glyph> {
         self.metrics(face)?.glyph(c)
+    }
+
+    /// The kerning between two glyphs of `face`, in ems: the change to the first's
+    /// advance, as the shaper's pair positioning gives it.
+    pub fn pair_kerning_em(&self, face: Face, first: u16, second: u16) -> f32 {
+        self.metrics(face).map_or(0.0, |m| {
+            let lookups = m.kern_lookups.get_or_init(|| kern::kern_lookups(&m.face));
+            kern::pair_kerning(&m.face, lookups, first, second) as f32 / m.units_per_em
+        })
     }
 
     /// The face prepared for shaping.

@@ -38,13 +38,13 @@ struct Key {
 }
 
 /// Shaped words by face and direction, then by text.
-type ByFace = HashMap<(Face, bool), HashMap<Box<str>, Shaped>>;
+type ByFace = HashMap<(Face, bool), HashMap<Box<str>, Shaped, Fnv>, Fnv>;
 
 /// Shaped words by language (one per document, so looked up by reference without a
 /// copy), then by face and direction, then by text.
 #[derive(Default)]
 struct Cache {
-    words: HashMap<Option<rustybuzz::Language>, ByFace>,
+    words: HashMap<Option<rustybuzz::Language>, ByFace, Fnv>,
     count: usize,
 }
 
@@ -57,7 +57,25 @@ thread_local! {
         RefCell::new(HashMap::new());
 }
 
-/// `text` shaped in `face`, right to left when `rtl`; `None` when the face is not
+/// `text` shaped in `face`, right to left when `rtl`: each glyph handed to `each` in
+/// visual order. `None` when the face is not available on this machine.
+pub fn shape_each(
+    fonts: &Fonts,
+    face: Face,
+    text: &str,
+    rtl: bool,
+    language: &Option<rustybuzz::Language>,
+    mut each: impl FnMut(&EmGlyph),
+) -> Option<()> {
+    if !rtl && is_pairwise(face, language) && pairwise_each(fonts, face, text, &mut each)
+    {
+        return Some(());
+    }
+    shape(fonts, face, text, rtl, language)?.iter().for_each(each);
+    Some(())
+}
+
+/// `text` shaped in `face` by the full shaper, remembered; `None` when the face is not
 /// available on this machine.
 pub fn shape(
     fonts: &Fonts,
@@ -92,6 +110,113 @@ pub fn shape(
             .insert(text.into(), Rc::clone(&shaped));
     });
     Some(shaped)
+}
+
+/// Whether shaping `face` comes down to its cmap and pair kerning for text without
+/// combining marks: Atkinson Hyperlegible's default features are `ccmp` and `locl`
+/// (which touch only combining marks, and Moldavian's ş and ţ) and `kern`, `mark` and
+/// `mkmk` (pairs, and marks). Most of a handout's words are set this way, several times
+/// cheaper than a full shaping pass; `tests` hold it to the shaper's own result.
+fn is_pairwise(face: Face, language: &Option<rustybuzz::Language>) -> bool {
+    matches!(face, Face::Regular | Face::Bold | Face::Italic | Face::BoldItalic)
+        && !language.as_ref().is_some_and(|l| {
+            let primary = l.as_str().split('-').next().unwrap_or("");
+            matches!(primary, "ro" | "mo")
+        })
+}
+
+thread_local! {
+    /// Kerning of glyph pairs, in ems, by face, as the GPOS table gives it.
+    static KERNING: RefCell<HashMap<(Face, u16, u16), f32, Fnv>> =
+        RefCell::new(HashMap::with_hasher(Fnv));
+}
+
+/// Whether every character of `text` can be set by pairs (see [`is_pairwise`]): none
+/// is a combining mark, an invisible control or beyond Latin Extended-B, and the face
+/// has each.
+fn settable_by_pairs(fonts: &Fonts, face: Face, text: &str) -> bool {
+    text.chars().all(|c| {
+        (c as u32) < 0x250
+            && !c.is_control()
+            && !crate::fonts::is_invisible_format(c)
+            && fonts.has(face, c)
+    })
+}
+
+/// `text` as glyphs from the cmap, each advance adjusted by its pair's kerning, handed
+/// to `each`; false (and nothing handed) when a character is outside what pairs set.
+fn pairwise_each(fonts: &Fonts, face: Face, text: &str, each: &mut dyn FnMut(&EmGlyph)) -> bool {
+    if !settable_by_pairs(fonts, face, text) {
+        return false;
+    }
+    let mut pending: Option<EmGlyph> = None;
+    for (i, c) in text.char_indices() {
+        let Some(glyph) = fonts.glyph(face, c) else {
+            return false;
+        };
+        if let Some(mut last) = pending.take() {
+            last.advance += kerning(fonts, face, last.id, glyph.id);
+            each(&last);
+        }
+        pending = Some(EmGlyph {
+            id: glyph.id,
+            advance: glyph.advance,
+            dx: 0.0,
+            dy: 0.0,
+            cluster: i as u32,
+        });
+    }
+    if let Some(last) = pending {
+        each(&last);
+    }
+    true
+}
+
+#[cfg(test)]
+fn shape_pairwise(fonts: &Fonts, face: Face, text: &str) -> Option<Vec<EmGlyph>> {
+    let mut out = Vec::new();
+    pairwise_each(fonts, face, text, &mut |g| out.push(*g)).then_some(out)
+}
+
+fn kerning(fonts: &Fonts, face: Face, first: u16, second: u16) -> f32 {
+    let key = (face, first, second);
+    if let Some(&k) = KERNING.with(|k| k.borrow().get(&key).copied()).as_ref() {
+        return k;
+    }
+    let kern = fonts.pair_kerning_em(face, first, second);
+    KERNING.with(|k| {
+        let mut k = k.borrow_mut();
+        // Pairs of one face's glyphs are bounded by the text's letters; cap anyway.
+        if k.len() > 100_000 {
+            k.clear();
+        }
+        k.insert(key, kern);
+    });
+    kern
+}
+
+/// FNV-1a, 64 bits: the caches' keys are small and ours, so a keyed hash buys nothing.
+#[derive(Clone, Copy, Default)]
+struct Fnv;
+
+struct FnvHasher(u64);
+
+impl std::hash::BuildHasher for Fnv {
+    type Hasher = FnvHasher;
+    fn build_hasher(&self) -> FnvHasher {
+        FnvHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for FnvHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 fn shape_uncached(
@@ -159,6 +284,37 @@ fn shape_uncached(
 mod tests {
     use super::*;
 
+    #[test]
+    fn pairs_set_atkinson_as_the_shaper_does() {
+        // Every word of the bundled handouts in Latin script, in all four faces: the
+        // cmap-and-kerning path must give the shaper's own glyphs and advances.
+        let fonts = Fonts::bundled();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("handouts");
+        let mut words = std::collections::BTreeSet::new();
+        for name in ["l3-l4-foraminal-narrowing.toml", "l3-l4-foraminal-narrowing.es.toml"] {
+            let text = std::fs::read_to_string(root.join(name)).unwrap();
+            words.extend(text.split_whitespace().map(str::to_owned));
+        }
+        words.insert("AVAVAV".into());
+        words.insert("T.V.".into());
+        let mut compared = 0;
+        for face in [Face::Regular, Face::Bold, Face::Italic, Face::BoldItalic] {
+            for word in &words {
+                let Some(fast) = shape_pairwise(fonts, face, word) else {
+                    continue;
+                };
+                let full = shape_uncached(fonts, face, word, false, None).unwrap();
+                assert_eq!(fast.len(), full.len(), "{face:?} {word:?}");
+                for (f, g) in fast.iter().zip(full.iter()) {
+                    assert_eq!((f.id, f.cluster), (g.id, g.cluster), "{face:?} {word:?}");
+                    assert!((f.advance - g.advance).abs() < 1e-6, "{face:?} {word:?}");
+                }
+                compared += 1;
+            }
+        }
+        assert!(compared > 4000, "{compared}");
+    }
+
     fn width(glyphs: &[EmGlyph]) -> f32 {
         glyphs.iter().map(|g| g.advance).sum()
     }
@@ -212,8 +368,8 @@ mod tests {
     #[test]
     fn shaping_is_remembered_and_the_same() {
         let fonts = Fonts::bundled();
-        let a = shape(fonts, Face::Bold, "remembered", false, &None).unwrap();
-        let b = shape(fonts, Face::Bold, "remembered", false, &None).unwrap();
+        let a = shape(fonts, Face::FallbackBold, "remembered", false, &None).unwrap();
+        let b = shape(fonts, Face::FallbackBold, "remembered", false, &None).unwrap();
         assert!(Rc::ptr_eq(&a, &b));
     }
 }

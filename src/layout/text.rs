@@ -412,8 +412,20 @@ fn word_pieces(
     setting: &Setting<'_>,
     level_at: &dyn Fn(usize) -> u8,
 ) -> Result<Vec<Piece>, MissingGlyph> {
-    let faces = faces(spans, joined, from, to, setting)?;
     let text = &joined.text;
+    // Most words: printable ASCII, in one span, left to right. The primary face draws
+    // all of printable ASCII (a test in `fonts` makes sure), so it is the word's face.
+    let span = joined.span_at(from);
+    if joined.span_at(to - 1) == span
+        && text.as_bytes()[from..to].iter().all(|b| (0x21..0x7F).contains(b))
+        && level_at(from) == 0
+        && level_at(to - 1) == 0
+    {
+        let style = spans[span].style;
+        let key = (setting.chain(style)[0], spans[span].color, 0);
+        return Ok(vec![shape_piece(&text[from..to], key, size, setting)?]);
+    }
+    let faces = faces(spans, joined, from, to, setting)?;
     let mut pieces: Vec<Piece> = Vec::new();
     // Piece boundaries: a change of face, colour or direction.
     let mut piece_start = from;
@@ -455,19 +467,23 @@ fn shape_piece(
 ) -> Result<Piece, MissingGlyph> {
     // No-break and other spaces inside a word draw as ordinary spaces: every face has
     // one, and a reader copies a plain space.
-    let text: String = text
-        .chars()
-        .map(|c| if c.is_whitespace() { ' ' } else { c })
-        .collect();
-    let shaped = shape::shape(
+    let text: String = if text.chars().any(char::is_whitespace) {
+        text.chars()
+            .map(|c| if c.is_whitespace() { ' ' } else { c })
+            .collect()
+    } else {
+        text.to_string()
+    };
+    let mut glyphs: Vec<Glyph> = Vec::with_capacity(text.len());
+    shape::shape_each(
         setting.fonts,
         face,
         &text,
         level % 2 == 1,
         &setting.language,
+        |g| glyphs.push(Glyph::from_em(g, size, 0)),
     )
     .ok_or_else(|| MissingGlyph(text.chars().next().unwrap_or(' ')))?;
-    let glyphs: Vec<Glyph> = shaped.iter().map(|g| Glyph::from_em(g, size, 0)).collect();
     Ok(Piece {
         face,
         color,

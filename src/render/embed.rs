@@ -29,35 +29,54 @@ struct FaceUse {
     /// The text each new glyph id was first drawn for (its ToUnicode entry); index 0
     /// is `.notdef`.
     unicode: Vec<String>,
+    /// Each code's advance in the font, in ems: what a PDF reader moves the pen by.
+    advances: Vec<f32>,
+}
+
+/// A glyph as a content stream writes it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Used {
+    pub code: u16,
+    /// The code's ToUnicode entry is the text it was drawn for this time.
+    pub maps_to_text: bool,
+    /// The font's advance of the glyph, in ems.
+    pub advance: f32,
 }
 
 impl FontUsage {
     /// The code to write for glyph `gid` of `face`, drawn for `text`, and whether the
     /// code's ToUnicode entry is `text` (it is the text the glyph was first drawn for).
-    pub fn use_glyph(&mut self, fonts: &Fonts, face: Face, gid: u16, text: &str) -> (u16, bool) {
-        let glyphs = fonts.face_data(face).map_or(0, |f| f.number_of_glyphs());
+    pub fn use_glyph(&mut self, fonts: &Fonts, face: Face, gid: u16, text: &str) -> Used {
         let used = self.faces[face as usize].get_or_insert_with(|| FaceUse {
             remapper: GlyphRemapper::new(),
-            codes: vec![0; usize::from(glyphs)],
+            codes: vec![0; usize::from(fonts.face_data(face).map_or(0, |f| f.number_of_glyphs()))],
             unicode: vec![String::new()],
+            advances: vec![0.0],
         });
         match used.codes.get(usize::from(gid)) {
-            Some(&code) if code != 0 => {
-                let same = used
+            Some(&code) if code != 0 => Used {
+                code,
+                maps_to_text: used
                     .unicode
                     .get(usize::from(code))
-                    .is_some_and(|t| t == text);
-                (code, same)
-            }
+                    .is_some_and(|t| t == text),
+                advance: used.advances.get(usize::from(code)).copied().unwrap_or(0.0),
+            },
             _ => {
                 let code = used.remapper.remap(gid);
+                let advance = fonts.glyph_advance_em(face, gid);
                 if usize::from(code) == used.unicode.len() {
                     used.unicode.push(text.to_string());
+                    used.advances.push(advance);
                 }
                 if let Some(slot) = used.codes.get_mut(usize::from(gid)) {
                     *slot = code;
                 }
-                (code, true)
+                Used {
+                    code,
+                    maps_to_text: true,
+                    advance,
+                }
             }
         }
     }
@@ -320,13 +339,18 @@ mod tests {
         let mut usage = FontUsage::default();
         let b = fonts.glyph(Face::Regular, 'b').unwrap().id;
         let a = fonts.glyph(Face::Regular, 'a').unwrap().id;
-        assert_eq!(usage.use_glyph(fonts, Face::Regular, b, "b"), (1, true));
-        assert_eq!(usage.use_glyph(fonts, Face::Regular, a, "a"), (2, true));
-        assert_eq!(usage.use_glyph(fonts, Face::Regular, b, "b"), (1, true));
+        let mut used = |face, gid, text| {
+            let u = usage.use_glyph(fonts, face, gid, text);
+            assert!((u.advance - fonts.glyph_advance_em(face, gid)).abs() < 1e-6);
+            (u.code, u.maps_to_text)
+        };
+        assert_eq!(used(Face::Regular, b, "b"), (1, true));
+        assert_eq!(used(Face::Regular, a, "a"), (2, true));
+        assert_eq!(used(Face::Regular, b, "b"), (1, true));
         // The same glyph drawn for other text keeps its code and says it maps elsewhere.
-        assert_eq!(usage.use_glyph(fonts, Face::Regular, b, "x"), (1, false));
+        assert_eq!(used(Face::Regular, b, "x"), (1, false));
         // Each face numbers its own glyphs.
-        assert_eq!(usage.use_glyph(fonts, Face::Bold, a, "a"), (1, true));
+        assert_eq!(used(Face::Bold, a, "a"), (1, true));
     }
 
     #[test]

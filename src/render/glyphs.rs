@@ -34,55 +34,49 @@ pub fn show(
             text.text
         )));
     }
-    // Where each glyph's pen position is, left to right from the text's origin.
-    let mut pens = Vec::with_capacity(text.glyphs.len());
-    let mut x = 0.0;
-    for g in &text.glyphs {
-        pens.push(x);
-        x += g.advance;
-    }
     // Glyphs are written left to right as they stand on the page. Readers put a
     // right-to-left run back in reading order from the positions and the characters'
     // direction (poppler, PDF.js, Acrobat); written in reading order instead, a
     // ligature's two letters (lam-alef) would read backwards to them.
-    let order: Vec<usize> = (0..text.glyphs.len()).collect();
-    let drawn: Vec<Glyph> = order.iter().map(|&i| text.glyphs[i]).collect();
+    let glyphs = &text.glyphs[..];
     let mut writer = Writer {
         out,
-        face: text.face,
         size: text.size,
-        pending: Vec::new(),
+        pending: Vec::with_capacity(glyphs.len() * 2 + 8),
         string_open: false,
         adjusted: false,
         pen: 0.0,
         rise: 0.0,
     };
-    for (glyphs, bytes) in clusters(&drawn, &text.text) {
+    // Where the next glyph's pen position is, from the text's origin.
+    let mut x = 0.0;
+    let mut codes: Vec<(u16, f32)> = Vec::new();
+    for (range, bytes) in clusters(glyphs, &text.text) {
         let cluster_text = &text.text[bytes];
-        let group = &drawn[glyphs.clone()];
+        let group = &glyphs[range];
         // The glyphs' own entries, read in writing order, must spell the cluster;
         // otherwise the cluster needs its text spelled out.
-        let mut exact = true;
-        let mut codes = Vec::with_capacity(group.len());
-        if let [glyph] = group {
-            let (code, matches) = usage.use_glyph(fonts, text.face, glyph.id, cluster_text);
-            exact = matches;
-            codes.push(code);
+        codes.clear();
+        let exact = if let [glyph] = group {
+            let used = usage.use_glyph(fonts, text.face, glyph.id, cluster_text);
+            codes.push((used.code, used.advance));
+            used.maps_to_text
         } else {
+            let mut exact = true;
             let mut spelled: Vec<String> = Vec::with_capacity(group.len());
             for glyph in group {
                 let maps_to = part_of_cluster(fonts, text.face, glyph.id, group, cluster_text);
-                let (code, matches) = usage.use_glyph(fonts, text.face, glyph.id, &maps_to);
-                exact &= matches;
+                let used = usage.use_glyph(fonts, text.face, glyph.id, &maps_to);
+                exact &= used.maps_to_text;
                 spelled.push(maps_to);
-                codes.push(code);
+                codes.push((used.code, used.advance));
             }
             // Right to left, a reader takes the glyphs from the right.
             if text.rtl {
                 spelled.reverse();
             }
-            exact &= spelled.concat() == cluster_text;
-        }
+            exact && spelled.concat() == cluster_text
+        };
         // A raised or lowered mark sits on another baseline, where readers that group
         // characters into lines by their baseline would take it for a line of its own.
         let raised = group.iter().any(|g| g.dy != 0.0);
@@ -90,16 +84,14 @@ pub fn show(
         if spanned {
             writer.begin_actual_text(cluster_text);
         }
-        for (k, code) in glyphs.clone().zip(codes) {
-            let glyph = &drawn[k];
-            writer.glyph(fonts, glyph, pens[order[k]], code);
+        for (glyph, &(code, advance)) in group.iter().zip(&codes) {
+            writer.glyph(glyph, x, code, advance);
+            x += glyph.advance;
         }
         if spanned {
             // The pen ends the span where shaping put it, or a reader that measures
             // the gap to the next glyph would see a space inside the word.
-            if let Some(last) = glyphs.clone().last() {
-                writer.move_to(pens[order[last]] + drawn[last].advance);
-            }
+            writer.move_to(x);
             writer.end_actual_text();
         }
     }
@@ -114,6 +106,19 @@ pub fn show(
 /// text it draws: up to the next cluster's start in reading order. Text before the
 /// first cluster (an invisible joiner that shaped to nothing) joins the first.
 fn clusters(glyphs: &[Glyph], text: &str) -> Vec<(Range<usize>, Range<usize>)> {
+    // Most text: one glyph a cluster, in reading order.
+    if glyphs.windows(2).all(|w| w[0].cluster < w[1].cluster) {
+        return (0..glyphs.len())
+            .map(|i| {
+                let start = if i == 0 { 0 } else { glyphs[i].cluster as usize };
+                let end = glyphs
+                    .get(i + 1)
+                    .map_or(text.len(), |g| g.cluster as usize)
+                    .min(text.len());
+                (i..i + 1, start.min(end)..end)
+            })
+            .collect();
+    }
     let mut starts: Vec<usize> = glyphs.iter().map(|g| g.cluster as usize).collect();
     starts.sort_unstable();
     starts.dedup();
@@ -158,7 +163,6 @@ fn part_of_cluster(fonts: &Fonts, face: Face, id: u16, group: &[Glyph], text: &s
 
 struct Writer<'o> {
     out: &'o mut Vec<u8>,
-    face: Face,
     size: f32,
     /// The operands of one `Tj` or `TJ` being built: strings and adjustments.
     pending: Vec<u8>,
@@ -170,8 +174,9 @@ struct Writer<'o> {
 }
 
 impl Writer<'_> {
-    /// Draws `glyph`, whose pen position is `at`.
-    fn glyph(&mut self, fonts: &Fonts, glyph: &Glyph, at: f32, code: u16) {
+    /// Draws `glyph`, whose pen position is `at`, as `code`, which the font advances by
+    /// `advance` ems.
+    fn glyph(&mut self, glyph: &Glyph, at: f32, code: u16, advance: f32) {
         if glyph.dy != self.rise {
             self.flush();
             real(self.out, glyph.dy);
@@ -185,7 +190,7 @@ impl Writer<'_> {
         }
         glyph_code(&mut self.pending, code);
         // The PDF moves the pen by the font's own advance of the glyph.
-        self.pen += fonts.glyph_advance_em(self.face, glyph.id) * self.size;
+        self.pen += advance * self.size;
     }
 
     /// Moves the pen to `x` with a `TJ` adjustment, unless it is there to the
