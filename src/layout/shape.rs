@@ -197,9 +197,9 @@ fn kerning(fonts: &Fonts, face: Face, first: u16, second: u16) -> f32 {
 
 /// FNV-1a, 64 bits: the caches' keys are small and ours, so a keyed hash buys nothing.
 #[derive(Clone, Copy, Default)]
-struct Fnv;
+pub struct Fnv;
 
-struct FnvHasher(u64);
+pub struct FnvHasher(u64);
 
 impl std::hash::BuildHasher for Fnv {
     type Hasher = FnvHasher;

@@ -2,13 +2,16 @@
 //! direction of every character (UAX #9), choose a face for each word, shape it, and
 //! wrap the shaped words with textwrap's optimal-fit algorithm in points.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::ops::Deref;
+use std::rc::Rc;
 
 use textwrap::core::Fragment;
 use textwrap::wrap_algorithms::{wrap_first_fit, wrap_optimal_fit, Penalties};
 
 use super::bidi;
-use super::shape::{self, EmGlyph};
+use super::shape::{self, EmGlyph, Fnv};
 use crate::fonts::script::is_cjk;
 use crate::fonts::{Cjk, Face, Fonts, Style};
 use crate::vocabulary::Rgb;
@@ -26,12 +29,14 @@ pub struct Setting<'f> {
 
 impl<'f> Setting<'f> {
     pub fn new(fonts: &'f Fonts, language: &str) -> Self {
-        Setting {
+        let setting = Setting {
             fonts,
             cjk: Cjk::for_language(language),
             rtl: crate::language::is_right_to_left(language),
             language: language.parse().ok(),
-        }
+        };
+        forget_pieces_unless(&setting.language);
+        setting
     }
 
     /// The face chain for a style in this document.
@@ -100,9 +105,10 @@ impl Glyph {
 struct Piece {
     face: Face,
     color: Rgb,
-    text: String,
+    /// Shared: the same word recurs, and is shaped once (see [`shape_piece`]).
+    text: Rc<str>,
     /// In visual order; clusters are offsets into `text`.
-    glyphs: Vec<Glyph>,
+    glyphs: Rc<[Glyph]>,
     width: f32,
     /// The bidirectional embedding level: odd runs right to left.
     level: u8,
@@ -327,7 +333,7 @@ fn space_piece(
         color: span.color,
         text: " ".into(),
         width: glyph.advance,
-        glyphs: vec![glyph],
+        glyphs: Rc::new([glyph]),
         level,
     }
 }
@@ -459,39 +465,87 @@ fn word_pieces(
     Ok(pieces)
 }
 
+/// Shaped pieces this thread has made, by face, colour, level, size and text: a
+/// handout repeats most of its words, and a batch repeats its briefs. Capped, so
+/// memory stays flat.
+type PieceKey = (Face, Rgb, u8, u32);
+
+thread_local! {
+    static PIECES: RefCell<HashMap<PieceKey, HashMap<Box<str>, Piece, Fnv>, Fnv>> =
+        RefCell::new(HashMap::with_hasher(Fnv));
+    static PIECE_COUNT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+const CACHED_PIECES: usize = 20_000;
+
 fn shape_piece(
     text: &str,
     (face, color, level): (Face, Rgb, u8),
     size: f32,
     setting: &Setting<'_>,
 ) -> Result<Piece, MissingGlyph> {
+    let key = (face, color, level, size.to_bits());
+    // The language is the document's: a thread sets one document at a time, and the
+    // cache is cleared when the language changes (see `Setting::new`).
+    if let Some(hit) = PIECES.with(|p| p.borrow().get(&key).and_then(|m| m.get(text).cloned())) {
+        return Ok(hit);
+    }
     // No-break and other spaces inside a word draw as ordinary spaces: every face has
     // one, and a reader copies a plain space.
-    let text: String = if text.chars().any(char::is_whitespace) {
+    let drawn: String = if text.chars().any(char::is_whitespace) {
         text.chars()
             .map(|c| if c.is_whitespace() { ' ' } else { c })
             .collect()
     } else {
         text.to_string()
     };
-    let mut glyphs: Vec<Glyph> = Vec::with_capacity(text.len());
+    let mut glyphs: Vec<Glyph> = Vec::with_capacity(drawn.len());
     shape::shape_each(
         setting.fonts,
         face,
-        &text,
+        &drawn,
         level % 2 == 1,
         &setting.language,
         |g| glyphs.push(Glyph::from_em(g, size, 0)),
     )
-    .ok_or_else(|| MissingGlyph(text.chars().next().unwrap_or(' ')))?;
-    Ok(Piece {
+    .ok_or_else(|| MissingGlyph(drawn.chars().next().unwrap_or(' ')))?;
+    let piece = Piece {
         face,
         color,
         width: glyphs.iter().map(|g| g.advance).sum(),
-        glyphs,
-        text,
+        glyphs: glyphs.into(),
+        text: drawn.into(),
         level,
-    })
+    };
+    PIECES.with(|p| {
+        let mut pieces = p.borrow_mut();
+        let count = PIECE_COUNT.get();
+        if count >= CACHED_PIECES {
+            pieces.clear();
+            PIECE_COUNT.set(0);
+        }
+        PIECE_COUNT.set(PIECE_COUNT.get() + 1);
+        pieces
+            .entry(key)
+            .or_default()
+            .insert(text.into(), piece.clone());
+    });
+    Ok(piece)
+}
+
+/// Forgets the shaped pieces when a thread moves to a document in another language
+/// (the shaper is told the language).
+fn forget_pieces_unless(language: &Option<rustybuzz::Language>) {
+    thread_local! {
+        static LANGUAGE: RefCell<Option<rustybuzz::Language>> = const { RefCell::new(None) };
+    }
+    LANGUAGE.with(|l| {
+        if l.borrow().as_ref() != language.as_ref() {
+            PIECES.with(|p| p.borrow_mut().clear());
+            PIECE_COUNT.set(0);
+            *l.borrow_mut() = language.clone();
+        }
+    });
 }
 
 fn finish_word(pieces: Vec<Piece>, space: Option<Piece>) -> Word {
@@ -550,8 +604,8 @@ fn piece_of(piece: &Piece, parts: &[(std::ops::Range<usize>, Vec<Glyph>, f32)]) 
         face: piece.face,
         color: piece.color,
         width: glyphs.iter().map(|g| g.advance).sum(),
-        glyphs,
-        text,
+        glyphs: glyphs.into(),
+        text: text.into(),
         level: piece.level,
     }
 }
@@ -694,7 +748,11 @@ fn build_line(words: &[Measured<'_>], base: u8) -> Line {
             });
         }
     }
-    let order = bidi::visual_order(&placed.iter().map(|p| p.level).collect::<Vec<u8>>());
+    let order: Vec<usize> = if placed.iter().all(|p| p.level == 0) {
+        (0..placed.len()).collect()
+    } else {
+        bidi::visual_order(&placed.iter().map(|p| p.level).collect::<Vec<u8>>())
+    };
     // Runs in visual order, each with the logical index of its first piece.
     let mut runs: Vec<(usize, Run)> = Vec::new();
     let mut previous: Option<usize> = None;
@@ -702,12 +760,12 @@ fn build_line(words: &[Measured<'_>], base: u8) -> Line {
     for &index in &order {
         let p = &placed[index];
         let rtl = p.level % 2 == 1;
-        let mut glyphs = p.piece.glyphs.clone();
-        if p.width == 0.0 {
-            for g in &mut glyphs {
-                g.advance = 0.0;
-            }
-        }
+        // The line-end space takes no room.
+        let room = p.width != 0.0;
+        let glyphs = p.piece.glyphs.iter().map(|g| Glyph {
+            advance: if room { g.advance } else { 0.0 },
+            ..*g
+        });
         let joins = match (runs.last(), previous) {
             (Some((_, run)), Some(prev)) => {
                 run.face == p.piece.face
@@ -735,7 +793,7 @@ fn build_line(words: &[Measured<'_>], base: u8) -> Line {
                 } else {
                     let offset = run.text.len() as u32;
                     run.text.push_str(&p.piece.text);
-                    run.glyphs.extend(glyphs.into_iter().map(|g| Glyph {
+                    run.glyphs.extend(glyphs.map(|g| Glyph {
                         cluster: g.cluster + offset,
                         ..g
                     }));
@@ -747,8 +805,8 @@ fn build_line(words: &[Measured<'_>], base: u8) -> Line {
                     dx: x,
                     face: p.piece.face,
                     color: p.piece.color,
-                    text: p.piece.text.clone(),
-                    glyphs,
+                    text: p.piece.text.to_string(),
+                    glyphs: glyphs.collect(),
                     rtl,
                 },
             )),
