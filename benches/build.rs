@@ -50,3 +50,14 @@ fn build_pdf(bencher: divan::Bencher, preset: &str) {
     let options = options(preset);
     bencher.bench(|| pipeline::build(&handout, Path::new(BUNDLED), &options).map(|o| o.pdf.len()));
 }
+
+/// The brief in scripts that need the full shaper, line breaking by UAX #14 or
+/// right-to-left setting: Chinese (with the CJK faces read at run time), Arabic, Hindi.
+#[divan::bench(args = ["zh-Hans", "ar", "hi"])]
+fn build_translated_brief(bencher: divan::Bencher, language: &str) {
+    let path = format!("handouts/l3-l4-foraminal-narrowing.{language}.toml");
+    let text = std::fs::read_to_string(&path).expect("run from the repository root");
+    let handout = model::parse(Path::new(&path), &text).expect("valid");
+    let options = options("brief");
+    bencher.bench(|| pipeline::build(&handout, Path::new(&path), &options).map(|o| o.pdf.len()));
+}

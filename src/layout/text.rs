@@ -105,7 +105,7 @@ impl Glyph {
 struct Piece {
     face: Face,
     color: Rgb,
-    /// Shared: the same word recurs, and is shaped once (see [`shape_piece`]).
+    /// Shared: a remembered word's pieces are handed out again (see [`words`]).
     text: Rc<str>,
     /// In visual order; clusters are offsets into `text`.
     glyphs: Rc<[Glyph]>,
@@ -117,7 +117,8 @@ struct Piece {
 /// A unit the wrapper may not break, plus the space that follows it.
 #[derive(Debug, Clone)]
 pub struct Word {
-    pieces: Vec<Piece>,
+    /// Shared with the thread's cache of words (see [`words`]).
+    pieces: Rc<[Piece]>,
     width: f32,
     /// The space after the word; `None` at the end of the text and where a line may
     /// break without one (between Chinese characters).
@@ -274,6 +275,42 @@ pub fn words(
         let segment = &text[start..end];
         let content = segment.trim_end_matches(is_break_space);
         let content_end = start + content.len();
+        // Most words: printable ASCII and plain spaces in one span, left to right, as
+        // this thread has set before.
+        let span = joined.span_at(start);
+        let plain = levels.is_none()
+            && !content.is_empty()
+            && joined.span_at(end - 1) == span
+            && content.bytes().all(|b| (0x21..0x7F).contains(&b))
+            && segment.as_bytes()[content.len()..].iter().all(|&b| b == b' ');
+        if plain {
+            let key = (
+                spans[span].style,
+                spans[span].color,
+                size.to_bits(),
+                content_end < end,
+            );
+            if let Some(word) = WORDS.with(|w| w.borrow().get(&key).and_then(|m| m.get(content).cloned())) {
+                words.push(word);
+                start = end;
+                continue;
+            }
+            let pieces = word_pieces(spans, &joined, start, content_end, size, setting, &level_at)?;
+            let after = pieces.last().map(|p| p.face);
+            let space = (content_end < end)
+                .then(|| space_piece(&spans[span], after, 0, size, setting));
+            let word = finish_word(pieces, space);
+            WORDS.with(|w| {
+                let mut w = w.borrow_mut();
+                if w.values().map(HashMap::len).sum::<usize>() >= CACHED_WORDS {
+                    w.clear();
+                }
+                w.entry(key).or_default().insert(content.into(), word.clone());
+            });
+            words.push(word);
+            start = end;
+            continue;
+        }
         if !content.is_empty() {
             let pieces = word_pieces(spans, &joined, start, content_end, size, setting, &level_at)?;
             words.push(finish_word(pieces, None));
@@ -465,18 +502,18 @@ fn word_pieces(
     Ok(pieces)
 }
 
-/// Shaped pieces this thread has made, by face, colour, level, size and text: a
-/// handout repeats most of its words, and a batch repeats its briefs. Capped, so
-/// memory stays flat.
-type PieceKey = (Face, Rgb, u8, u32);
+/// Words of printable ASCII this thread has set, by style, colour, size and whether a
+/// space follows: a handout repeats most of its words, and a batch its briefs.
+type WordKey = (Style, Rgb, u32, bool);
 
 thread_local! {
-    static PIECES: RefCell<HashMap<PieceKey, HashMap<Box<str>, Piece, Fnv>, Fnv>> =
+    static WORDS: RefCell<HashMap<WordKey, HashMap<Box<str>, Word, Fnv>, Fnv>> =
         RefCell::new(HashMap::with_hasher(Fnv));
-    static PIECE_COUNT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
-const CACHED_PIECES: usize = 20_000;
+/// How many words a thread remembers before it starts afresh: more than a handout
+/// has, few enough that a batch's memory stays flat.
+const CACHED_WORDS: usize = 20_000;
 
 fn shape_piece(
     text: &str,
@@ -484,12 +521,6 @@ fn shape_piece(
     size: f32,
     setting: &Setting<'_>,
 ) -> Result<Piece, MissingGlyph> {
-    let key = (face, color, level, size.to_bits());
-    // The language is the document's: a thread sets one document at a time, and the
-    // cache is cleared when the language changes (see `Setting::new`).
-    if let Some(hit) = PIECES.with(|p| p.borrow().get(&key).and_then(|m| m.get(text).cloned())) {
-        return Ok(hit);
-    }
     // No-break and other spaces inside a word draw as ordinary spaces: every face has
     // one, and a reader copies a plain space.
     let drawn: String = if text.chars().any(char::is_whitespace) {
@@ -517,32 +548,18 @@ fn shape_piece(
         text: drawn.into(),
         level,
     };
-    PIECES.with(|p| {
-        let mut pieces = p.borrow_mut();
-        let count = PIECE_COUNT.get();
-        if count >= CACHED_PIECES {
-            pieces.clear();
-            PIECE_COUNT.set(0);
-        }
-        PIECE_COUNT.set(PIECE_COUNT.get() + 1);
-        pieces
-            .entry(key)
-            .or_default()
-            .insert(text.into(), piece.clone());
-    });
     Ok(piece)
 }
 
-/// Forgets the shaped pieces when a thread moves to a document in another language
-/// (the shaper is told the language).
+/// Forgets the remembered words when a thread moves to a document in another
+/// language (the shaper is told the language).
 fn forget_pieces_unless(language: &Option<rustybuzz::Language>) {
     thread_local! {
         static LANGUAGE: RefCell<Option<rustybuzz::Language>> = const { RefCell::new(None) };
     }
     LANGUAGE.with(|l| {
         if l.borrow().as_ref() != language.as_ref() {
-            PIECES.with(|p| p.borrow_mut().clear());
-            PIECE_COUNT.set(0);
+            WORDS.with(|w| w.borrow_mut().clear());
             *l.borrow_mut() = language.clone();
         }
     });
@@ -551,7 +568,7 @@ fn forget_pieces_unless(language: &Option<rustybuzz::Language>) {
 fn finish_word(pieces: Vec<Piece>, space: Option<Piece>) -> Word {
     Word {
         width: pieces.iter().map(|p| p.width).sum(),
-        pieces,
+        pieces: pieces.into(),
         space,
     }
 }
@@ -620,7 +637,7 @@ fn split_wide(word: Word, max: f32, chunks: &mut Vec<Word>) {
     }
     let mut pieces: Vec<Piece> = Vec::new();
     let mut width = 0.0;
-    for piece in &word.pieces {
+    for piece in word.pieces.iter() {
         let mut parts = Vec::new();
         for cluster in clusters(piece) {
             if width + cluster.2 > max && width > 0.0 {
@@ -728,7 +745,7 @@ fn build_line(words: &[Measured<'_>], base: u8) -> Line {
     let last = words.len().saturating_sub(1);
     let mut placed: Vec<Placed<'_>> = Vec::new();
     for (i, Measured { word, .. }) in words.iter().enumerate() {
-        for piece in &word.pieces {
+        for piece in word.pieces.iter() {
             placed.push(Placed {
                 piece,
                 width: piece.width,
