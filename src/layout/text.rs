@@ -11,7 +11,7 @@ use textwrap::core::Fragment;
 use textwrap::wrap_algorithms::{wrap_first_fit, wrap_optimal_fit, Penalties};
 
 use super::bidi;
-use super::shape::{self, EmGlyph, Fnv};
+use super::shape::{self, EmGlyph, Fnv, Remembered};
 use crate::fonts::script::is_cjk;
 use crate::fonts::{Cjk, Face, Fonts, Style};
 use crate::vocabulary::Rgb;
@@ -263,7 +263,8 @@ pub fn words(
     let text = joined.text.as_str();
     let levels = bidi::levels(text, setting.rtl);
     let level_at = |byte: usize| levels.as_ref().map_or(0, |l| l[byte]);
-    let mut words: Vec<Word> = Vec::new();
+    // About one word in six bytes of English.
+    let mut words: Vec<Word> = Vec::with_capacity(text.len() / 6 + 1);
     let mut start = 0;
     for (end, _) in unicode_linebreak::linebreaks(text) {
         let before = text[..end].chars().next_back();
@@ -507,8 +508,11 @@ fn word_pieces(
 type WordKey = (Style, Rgb, u32, bool);
 
 thread_local! {
-    static WORDS: RefCell<HashMap<WordKey, HashMap<Box<str>, Word, Fnv>, Fnv>> =
-        RefCell::new(HashMap::with_hasher(Fnv));
+    // Never dropped (see `shape::Remembered`): the threads that set text live as long
+    // as the process, and freeing thousands of words one by one at exit cost a
+    // single build as much as it saved.
+    static WORDS: Remembered<HashMap<WordKey, HashMap<Box<str>, Word, Fnv>, Fnv>> =
+        Remembered::new(HashMap::with_hasher(Fnv));
 }
 
 /// How many words a thread remembers before it starts afresh: more than a handout
@@ -743,7 +747,11 @@ struct Placed<'p> {
 
 fn build_line(words: &[Measured<'_>], base: u8) -> Line {
     let last = words.len().saturating_sub(1);
-    let mut placed: Vec<Placed<'_>> = Vec::new();
+    let mut placed: Vec<Placed<'_>> = Vec::with_capacity(words.len() * 2);
+    let glyph_count: usize = words
+        .iter()
+        .map(|m| m.word.pieces.iter().map(|p| p.glyphs.len()).sum::<usize>() + 1)
+        .sum();
     for (i, Measured { word, .. }) in words.iter().enumerate() {
         for piece in word.pieces.iter() {
             placed.push(Placed {
@@ -771,7 +779,7 @@ fn build_line(words: &[Measured<'_>], base: u8) -> Line {
         bidi::visual_order(&placed.iter().map(|p| p.level).collect::<Vec<u8>>())
     };
     // Runs in visual order, each with the logical index of its first piece.
-    let mut runs: Vec<(usize, Run)> = Vec::new();
+    let mut runs: Vec<(usize, Run)> = Vec::with_capacity(2);
     let mut previous: Option<usize> = None;
     let mut x = 0.0;
     for &index in &order {
@@ -822,8 +830,16 @@ fn build_line(words: &[Measured<'_>], base: u8) -> Line {
                     dx: x,
                     face: p.piece.face,
                     color: p.piece.color,
-                    text: p.piece.text.to_string(),
-                    glyphs: glyphs.collect(),
+                    text: {
+                        let mut text = String::with_capacity(glyph_count + 8);
+                        text.push_str(&p.piece.text);
+                        text
+                    },
+                    glyphs: {
+                        let mut all = Vec::with_capacity(glyph_count);
+                        all.extend(glyphs);
+                        all
+                    },
                     rtl,
                 },
             )),

@@ -15,7 +15,7 @@
 use std::ops::Range;
 
 use super::embed::FontUsage;
-use super::write::{hex_u16, real};
+use super::write::{hex_u16, integer, real};
 use crate::error::Error;
 use crate::fonts::{Face, Fonts};
 use crate::layout::{Glyph, Text};
@@ -46,10 +46,36 @@ pub fn show(
         string_open: false,
         adjusted: false,
         pen: 0.0,
+        per_point: 1000.0 / text.size,
         rise: 0.0,
     };
     // Where the next glyph's pen position is, from the text's origin.
     let mut x = 0.0;
+    let simple = glyphs.windows(2).all(|w| w[0].cluster < w[1].cluster)
+        && glyphs.iter().all(|g| g.dy == 0.0);
+    if simple {
+        // One glyph a cluster, in reading order, on the baseline: most text.
+        for (i, glyph) in glyphs.iter().enumerate() {
+            let start = if i == 0 { 0 } else { glyph.cluster as usize };
+            let end = glyphs
+                .get(i + 1)
+                .map_or(text.text.len(), |g| g.cluster as usize);
+            let cluster_text = text.text.get(start..end).unwrap_or("");
+            let used = usage.use_glyph(fonts, text.face, glyph.id, cluster_text);
+            let spanned = !used.maps_to_text && !cluster_text.is_empty();
+            if spanned {
+                writer.begin_actual_text(cluster_text);
+            }
+            writer.glyph(glyph, x, used.code, used.advance);
+            x += glyph.advance;
+            if spanned {
+                writer.move_to(x);
+                writer.end_actual_text();
+            }
+        }
+        writer.flush();
+        return Ok(());
+    }
     let mut codes: Vec<(u16, f32)> = Vec::new();
     for (range, bytes) in clusters(glyphs, &text.text) {
         let cluster_text = &text.text[bytes];
@@ -170,6 +196,8 @@ struct Writer<'o> {
     adjusted: bool,
     /// Where the PDF's pen is, in points from the text's origin.
     pen: f32,
+    /// Thousandths of an em in a point at this size.
+    per_point: f32,
     rise: f32,
 }
 
@@ -197,15 +225,15 @@ impl Writer<'_> {
     /// thousandth of an em.
     fn move_to(&mut self, x: f32) {
         // TJ numbers are thousandths of an em, subtracted from the position.
-        let thousandths = (-(x - self.pen) * 1000.0 / self.size).round();
+        let thousandths = ((self.pen - x) * self.per_point).round();
         if thousandths != 0.0 {
             if self.string_open {
                 self.pending.push(b')');
                 self.string_open = false;
             }
-            real(&mut self.pending, thousandths);
+            integer(&mut self.pending, thousandths as i64);
             self.adjusted = true;
-            self.pen -= thousandths * self.size / 1000.0;
+            self.pen -= thousandths / self.per_point;
         }
     }
 
