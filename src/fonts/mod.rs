@@ -470,6 +470,20 @@ mod tests {
     }
 
     #[test]
+    fn every_primary_face_has_latin_1() {
+        // Shaping by pairs draws Latin-1 without asking first (layout/shape.rs).
+        let fonts = Fonts::bundled();
+        for face in [Face::Regular, Face::Bold, Face::Italic, Face::BoldItalic] {
+            for c in ('\u{A0}'..='\u{FF}').filter(|&c| c != '\u{AD}') {
+                assert!(fonts.has(face, c), "{face:?} lacks {c:?}");
+            }
+            for c in crate::layout::PAIRED_PUNCTUATION {
+                assert!(fonts.has(face, c), "{face:?} lacks {c:?}");
+            }
+        }
+    }
+
+    #[test]
     fn every_primary_face_has_printable_ascii() {
         // The glyph check skips printable ASCII on the strength of this test.
         let fonts = Fonts::bundled();

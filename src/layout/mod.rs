@@ -20,6 +20,7 @@ mod text;
 mod theme;
 
 pub use coverage::check_coverage;
+pub use shape::PAIRED_PUNCTUATION;
 pub use structure::{NodeId, Numbering, Scope, Structure, Tag};
 pub use text::{Glyph, MissingGlyph, Setting};
 pub use theme::Theme;

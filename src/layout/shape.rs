@@ -86,11 +86,12 @@ pub fn shape_each(
     language: &Option<rustybuzz::Language>,
     mut each: impl FnMut(&EmGlyph),
 ) -> Option<()> {
-    if !rtl && is_pairwise(face, language) && pairwise_each(fonts, face, text, &mut each)
-    {
+    if !rtl && is_pairwise(face, language) && pairwise_each(fonts, face, text, &mut each) {
         return Some(());
     }
-    shape(fonts, face, text, rtl, language)?.iter().for_each(each);
+    shape(fonts, face, text, rtl, language)?
+        .iter()
+        .for_each(each);
     Some(())
 }
 
@@ -137,11 +138,13 @@ pub fn shape(
 /// `mkmk` (pairs, and marks). Most of a handout's words are set this way, several times
 /// cheaper than a full shaping pass; `tests` hold it to the shaper's own result.
 fn is_pairwise(face: Face, language: &Option<rustybuzz::Language>) -> bool {
-    matches!(face, Face::Regular | Face::Bold | Face::Italic | Face::BoldItalic)
-        && !language.as_ref().is_some_and(|l| {
-            let primary = l.as_str().split('-').next().unwrap_or("");
-            matches!(primary, "ro" | "mo")
-        })
+    matches!(
+        face,
+        Face::Regular | Face::Bold | Face::Italic | Face::BoldItalic
+    ) && !language.as_ref().is_some_and(|l| {
+        let primary = l.as_str().split('-').next().unwrap_or("");
+        matches!(primary, "ro" | "mo")
+    })
 }
 
 thread_local! {
@@ -150,68 +153,64 @@ thread_local! {
         Remembered::new(HashMap::with_hasher(Fnv));
 }
 
-/// Whether every character of `text` can be set by pairs (see [`is_pairwise`]): none
-/// is a combining mark, an invisible control or beyond Latin Extended-B, and the face
-/// has each.
-fn settable_by_pairs(fonts: &Fonts, face: Face, text: &str) -> bool {
+/// Whether every character of `text` can be set by pairs (see [`is_pairwise`]):
+/// printable ASCII and Latin-1, which Atkinson Hyperlegible draws in every style (a
+/// test in `fonts` makes sure), and no combining mark or invisible control among them.
+fn settable_by_pairs(text: &str) -> bool {
     text.chars().all(|c| {
-        (c as u32) < 0x250
-            && !c.is_control()
-            && !crate::fonts::is_invisible_format(c)
-            && fonts.has(face, c)
+        matches!(c, ' '..='~' | '\u{A0}'..='\u{AC}' | '\u{AE}'..='\u{FF}')
+            || PAIRED_PUNCTUATION.contains(&c)
     })
 }
+
+/// Punctuation of English and Spanish text beyond Latin-1 that Atkinson Hyperlegible
+/// draws in every style (a test in `fonts` makes sure): dashes, curly quotes, the
+/// bullet and the ellipsis.
+pub const PAIRED_PUNCTUATION: [char; 8] = [
+    '\u{2013}', '\u{2014}', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{2022}', '\u{2026}',
+];
 
 /// `text` as glyphs from the cmap, each advance adjusted by its pair's kerning, handed
 /// to `each`; false (and nothing handed) when a character is outside what pairs set.
 fn pairwise_each(fonts: &Fonts, face: Face, text: &str, each: &mut dyn FnMut(&EmGlyph)) -> bool {
-    if !settable_by_pairs(fonts, face, text) {
+    if !settable_by_pairs(text) {
         return false;
     }
-    let mut pending: Option<EmGlyph> = None;
-    for (i, c) in text.char_indices() {
-        let Some(glyph) = fonts.glyph(face, c) else {
-            return false;
-        };
-        if let Some(mut last) = pending.take() {
-            last.advance += kerning(fonts, face, last.id, glyph.id);
+    KERNING.with(|kerning| {
+        let mut kerning = kerning.borrow_mut();
+        if kerning.len() > 100_000 {
+            kerning.clear();
+        }
+        let mut pending: Option<EmGlyph> = None;
+        for (i, c) in text.char_indices() {
+            let Some(glyph) = fonts.glyph(face, c) else {
+                return false;
+            };
+            if let Some(mut last) = pending.take() {
+                last.advance += *kerning
+                    .entry((face, last.id, glyph.id))
+                    .or_insert_with(|| fonts.pair_kerning_em(face, last.id, glyph.id));
+                each(&last);
+            }
+            pending = Some(EmGlyph {
+                id: glyph.id,
+                advance: glyph.advance,
+                dx: 0.0,
+                dy: 0.0,
+                cluster: i as u32,
+            });
+        }
+        if let Some(last) = pending {
             each(&last);
         }
-        pending = Some(EmGlyph {
-            id: glyph.id,
-            advance: glyph.advance,
-            dx: 0.0,
-            dy: 0.0,
-            cluster: i as u32,
-        });
-    }
-    if let Some(last) = pending {
-        each(&last);
-    }
-    true
+        true
+    })
 }
 
 #[cfg(test)]
 fn shape_pairwise(fonts: &Fonts, face: Face, text: &str) -> Option<Vec<EmGlyph>> {
     let mut out = Vec::new();
     pairwise_each(fonts, face, text, &mut |g| out.push(*g)).then_some(out)
-}
-
-fn kerning(fonts: &Fonts, face: Face, first: u16, second: u16) -> f32 {
-    let key = (face, first, second);
-    if let Some(&k) = KERNING.with(|k| k.borrow().get(&key).copied()).as_ref() {
-        return k;
-    }
-    let kern = fonts.pair_kerning_em(face, first, second);
-    KERNING.with(|k| {
-        let mut k = k.borrow_mut();
-        // Pairs of one face's glyphs are bounded by the text's letters; cap anyway.
-        if k.len() > 100_000 {
-            k.clear();
-        }
-        k.insert(key, kern);
-    });
-    kern
 }
 
 /// FNV-1a, 64 bits: the caches' keys are small and ours, so a keyed hash buys nothing.
@@ -336,7 +335,10 @@ mod tests {
         let fonts = Fonts::bundled();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("handouts");
         let mut words = std::collections::BTreeSet::new();
-        for name in ["l3-l4-foraminal-narrowing.toml", "l3-l4-foraminal-narrowing.es.toml"] {
+        for name in [
+            "l3-l4-foraminal-narrowing.toml",
+            "l3-l4-foraminal-narrowing.es.toml",
+        ] {
             let text = std::fs::read_to_string(root.join(name)).unwrap();
             words.extend(text.split_whitespace().map(str::to_owned));
         }

@@ -283,7 +283,9 @@ pub fn words(
             && !content.is_empty()
             && joined.span_at(end - 1) == span
             && content.bytes().all(|b| (0x21..0x7F).contains(&b))
-            && segment.as_bytes()[content.len()..].iter().all(|&b| b == b' ');
+            && segment.as_bytes()[content.len()..]
+                .iter()
+                .all(|&b| b == b' ');
         if plain {
             let key = (
                 spans[span].style,
@@ -291,22 +293,26 @@ pub fn words(
                 size.to_bits(),
                 content_end < end,
             );
-            if let Some(word) = WORDS.with(|w| w.borrow().get(&key).and_then(|m| m.get(content).cloned())) {
+            if let Some(word) =
+                WORDS.with(|w| w.borrow().get(&key).and_then(|m| m.get(content).cloned()))
+            {
                 words.push(word);
                 start = end;
                 continue;
             }
             let pieces = word_pieces(spans, &joined, start, content_end, size, setting, &level_at)?;
             let after = pieces.last().map(|p| p.face);
-            let space = (content_end < end)
-                .then(|| space_piece(&spans[span], after, 0, size, setting));
+            let space =
+                (content_end < end).then(|| space_piece(&spans[span], after, 0, size, setting));
             let word = finish_word(pieces, space);
             WORDS.with(|w| {
                 let mut w = w.borrow_mut();
                 if w.values().map(HashMap::len).sum::<usize>() >= CACHED_WORDS {
                     w.clear();
                 }
-                w.entry(key).or_default().insert(content.into(), word.clone());
+                w.entry(key)
+                    .or_default()
+                    .insert(content.into(), word.clone());
             });
             words.push(word);
             start = end;
@@ -346,10 +352,11 @@ fn space_piece(
     size: f32,
     setting: &Setting<'_>,
 ) -> Piece {
-    let own = setting.face_for(span.style, ' ').unwrap_or(Face::Regular);
+    // The primary face, first of the chain, has a space (a test in `fonts` makes sure).
+    let chain = setting.chain(span.style);
     let face = after
-        .filter(|&f| setting.chain(span.style).contains(&f) && setting.has(f, ' '))
-        .unwrap_or(own);
+        .filter(|&f| f == chain[0] || (chain.contains(&f) && setting.has(f, ' ')))
+        .unwrap_or(chain[0]);
     let glyph = setting.glyph(face, ' ').map_or(
         Glyph {
             id: 0,
@@ -461,7 +468,9 @@ fn word_pieces(
     // all of printable ASCII (a test in `fonts` makes sure), so it is the word's face.
     let span = joined.span_at(from);
     if joined.span_at(to - 1) == span
-        && text.as_bytes()[from..to].iter().all(|b| (0x21..0x7F).contains(b))
+        && text.as_bytes()[from..to]
+            .iter()
+            .all(|b| (0x21..0x7F).contains(b))
         && level_at(from) == 0
         && level_at(to - 1) == 0
     {

@@ -136,7 +136,11 @@ fn clusters(glyphs: &[Glyph], text: &str) -> Vec<(Range<usize>, Range<usize>)> {
     if glyphs.windows(2).all(|w| w[0].cluster < w[1].cluster) {
         return (0..glyphs.len())
             .map(|i| {
-                let start = if i == 0 { 0 } else { glyphs[i].cluster as usize };
+                let start = if i == 0 {
+                    0
+                } else {
+                    glyphs[i].cluster as usize
+                };
                 let end = glyphs
                     .get(i + 1)
                     .map_or(text.len(), |g| g.cluster as usize)
