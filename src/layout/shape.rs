@@ -258,8 +258,11 @@ impl std::hash::Hasher for FnvHasher {
     fn write_isize(&mut self, n: isize) {
         self.mix(n as u64);
     }
+    /// Spread over every bit: the table takes its slot from the low bits and a tag
+    /// from the high ones, and a key of three small numbers changes few of either.
     fn finish(&self) -> u64 {
-        self.0
+        let h = (self.0 ^ (self.0 >> 32)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        h ^ (h >> 29)
     }
 }
 
