@@ -148,9 +148,24 @@ fn is_pairwise(face: Face, language: &Option<rustybuzz::Language>) -> bool {
 }
 
 thread_local! {
-    /// Kerning of glyph pairs, in ems, by face, as the GPOS table gives it.
-    static KERNING: Remembered<HashMap<(Face, u16, u16), f32, Fnv>> =
-        Remembered::new(HashMap::with_hasher(Fnv));
+    /// Kerning of glyph pairs, in ems, as the GPOS table gives it: a direct-mapped
+    /// table of the pairs last seen, so a lookup is an index and a compare.
+    static KERNING: Remembered<Vec<KernSlot>> = Remembered::new(Vec::new());
+}
+
+/// One remembered pair: face, first and second glyph, and their kerning in ems.
+#[derive(Clone, Copy)]
+struct KernSlot {
+    key: u64,
+    kern: f32,
+}
+
+/// Slots in the pair table: enough for the pairs of a handout's faces.
+const KERN_SLOTS: usize = 1 << 14;
+
+fn kern_key(face: Face, first: u16, second: u16) -> u64 {
+    // Never 0, so an empty slot matches no pair.
+    (1 << 40) | ((face as u64) << 32) | (u64::from(first) << 16) | u64::from(second)
 }
 
 /// Whether every character of `text` can be set by pairs (see [`is_pairwise`]):
@@ -178,8 +193,8 @@ fn pairwise_each(fonts: &Fonts, face: Face, text: &str, each: &mut dyn FnMut(&Em
     }
     KERNING.with(|kerning| {
         let mut kerning = kerning.borrow_mut();
-        if kerning.len() > 100_000 {
-            kerning.clear();
+        if kerning.is_empty() {
+            kerning.resize(KERN_SLOTS, KernSlot { key: 0, kern: 0.0 });
         }
         let mut pending: Option<EmGlyph> = None;
         for (i, c) in text.char_indices() {
@@ -187,9 +202,16 @@ fn pairwise_each(fonts: &Fonts, face: Face, text: &str, each: &mut dyn FnMut(&Em
                 return false;
             };
             if let Some(mut last) = pending.take() {
-                last.advance += *kerning
-                    .entry((face, last.id, glyph.id))
-                    .or_insert_with(|| fonts.pair_kerning_em(face, last.id, glyph.id));
+                let key = kern_key(face, last.id, glyph.id);
+                let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 50) as usize % KERN_SLOTS;
+                let entry = &mut kerning[slot];
+                if entry.key != key {
+                    *entry = KernSlot {
+                        key,
+                        kern: fonts.pair_kerning_em(face, last.id, glyph.id),
+                    };
+                }
+                last.advance += entry.kern;
                 each(&last);
             }
             pending = Some(EmGlyph {
