@@ -516,11 +516,14 @@ fn word_pieces(
 /// space follows: a handout repeats most of its words, and a batch its briefs.
 type WordKey = (Style, Rgb, u32, bool);
 
+/// Remembered words by key, then by text.
+type WordCache = HashMap<WordKey, HashMap<Box<str>, Word, Fnv>, Fnv>;
+
 thread_local! {
     // Never dropped (see `shape::Remembered`): the threads that set text live as long
     // as the process, and freeing thousands of words one by one at exit cost a
     // single build as much as it saved.
-    static WORDS: Remembered<HashMap<WordKey, HashMap<Box<str>, Word, Fnv>, Fnv>> =
+    static WORDS: Remembered<WordCache> =
         Remembered::new(HashMap::with_hasher(Fnv));
 }
 
