@@ -11,6 +11,7 @@ pub mod dump;
 mod entries;
 mod flow;
 mod front;
+mod lines;
 mod page;
 mod paginate;
 mod shape;

@@ -1,4 +1,5 @@
 use super::*;
+use crate::layout::lines::Run;
 
 const BLACK: Rgb = Rgb(0, 0, 0);
 
