@@ -28,7 +28,7 @@ pub type Shaped = Rc<[EmGlyph]>;
 
 /// How many distinct words a thread remembers before it starts afresh: more than any
 /// handout has, few enough that a batch's memory stays flat (a word is ~100 bytes).
-const CACHE_WORDS: usize = 20_000;
+const CACHE_WORDS: usize = 4_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Key {

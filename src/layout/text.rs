@@ -485,9 +485,10 @@ thread_local! {
         Remembered::new(HashMap::with_hasher(Fnv));
 }
 
-/// How many words a thread remembers before it starts afresh: more than a handout
-/// has, few enough that a batch's memory stays flat.
-const CACHED_WORDS: usize = 20_000;
+/// How many words a thread remembers before it starts afresh: more than the 2,400
+/// distinct words of the bundled handout, few enough that a batch's memory stays flat
+/// (each patient's name is a new word).
+const CACHED_WORDS: usize = 4_000;
 
 fn shape_piece(
     text: &str,
