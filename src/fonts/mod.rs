@@ -455,6 +455,19 @@ impl Fonts {
     }
 }
 
+/// The fonts, for a test that sets Chinese, Japanese or Korean: it fails, naming the
+/// package, where Noto Sans CJK is missing (`scripts/test` installs it).
+#[cfg(test)]
+pub fn require_cjk() -> &'static Fonts {
+    let fonts = Fonts::bundled();
+    assert!(
+        fonts.is_available(Face::SimplifiedRegular),
+        "Noto Sans CJK is not installed: {}",
+        system::cjk_hint()
+    );
+    fonts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -511,12 +524,7 @@ mod tests {
 
     #[test]
     fn cjk_faces_come_from_the_collection_in_the_asked_form() {
-        let fonts = Fonts::bundled();
-        if !fonts.is_available(Face::SimplifiedRegular) {
-            // Only where fonts-noto-cjk is installed; scripts/test installs it.
-            eprintln!("skipped: no Noto Sans CJK on this machine");
-            return;
-        }
+        let fonts = require_cjk();
         assert_eq!(
             fonts.face_for(Style::REGULAR, Cjk::Traditional, '中'),
             Some(Face::TraditionalRegular)

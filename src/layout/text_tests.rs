@@ -132,11 +132,7 @@ fn hyphens_are_not_break_points() {
 
 #[test]
 fn chinese_breaks_between_characters_but_never_before_closing_punctuation() {
-    let fonts = Fonts::bundled();
-    if !fonts.is_available(Face::SimplifiedRegular) {
-        eprintln!("skipped: no Noto Sans CJK on this machine");
-        return;
-    }
+    let fonts = crate::fonts::require_cjk();
     let s = Setting::new(fonts, "zh-Hans");
     let text = "保持健康体重，减轻腰部的负担。每天做锻炼，增强核心肌肉（腹部和背部）。";
     for width in [40.0, 55.0, 70.0, 90.0, 130.0] {
@@ -159,11 +155,7 @@ fn chinese_breaks_between_characters_but_never_before_closing_punctuation() {
 
 #[test]
 fn korean_breaks_at_spaces_only() {
-    let fonts = Fonts::bundled();
-    if !fonts.is_available(Face::KoreanRegular) {
-        eprintln!("skipped: no Noto Sans CJK on this machine");
-        return;
-    }
+    let fonts = crate::fonts::require_cjk();
     let s = Setting::new(fonts, "ko");
     let text = "건강한 체중을 유지하여 허리의 부담을 줄이세요";
     let lines = set(text, 80.0, &s);
