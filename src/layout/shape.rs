@@ -76,28 +76,33 @@ thread_local! {
         Remembered::new(HashMap::new());
 }
 
-/// `text` shaped in `face`, right to left when `rtl`: each glyph handed to `each` in
-/// visual order. `None` when the face is not available on this machine.
-pub fn shape_each(
+/// `text` shaped in `face`, right to left when `rtl`: each glyph, made into a `T` by
+/// `convert`, appended to `out` in visual order. `None` when the face is not
+/// available on this machine.
+pub fn shape_into<T>(
     fonts: &Fonts,
     face: Face,
     text: &str,
     rtl: bool,
     language: &Option<rustybuzz::Language>,
-    mut each: impl FnMut(&EmGlyph),
+    out: &mut Vec<T>,
+    convert: impl Fn(&EmGlyph) -> T,
 ) -> Option<()> {
-    if !rtl && is_pairwise(face, language) && pairwise_each(fonts, face, text, &mut each) {
-        return Some(());
+    if !rtl && is_pairwise(face, language) {
+        let kept = out.len();
+        if pairwise_each(fonts, face, text, &mut |g| out.push(convert(g))) {
+            return Some(());
+        }
+        // A character the pairs could not set: the full shaper sets the whole text.
+        out.truncate(kept);
     }
-    shape(fonts, face, text, rtl, language)?
-        .iter()
-        .for_each(each);
+    out.extend(shape(fonts, face, text, rtl, language)?.iter().map(convert));
     Some(())
 }
 
 /// `text` shaped in `face` by the full shaper, remembered; `None` when the face is not
 /// available on this machine.
-pub fn shape(
+fn shape(
     fonts: &Fonts,
     face: Face,
     text: &str,
@@ -186,7 +191,8 @@ pub const PAIRED_PUNCTUATION: [char; 8] = [
 ];
 
 /// `text` as glyphs from the cmap, each advance adjusted by its pair's kerning, handed
-/// to `each`; false (and nothing handed) when a character is outside what pairs set.
+/// to `each`; false when a character is outside what pairs set (then nothing was
+/// handed, or, for a character the face lacks, the glyphs before it).
 fn pairwise_each(fonts: &Fonts, face: Face, text: &str, each: &mut dyn FnMut(&EmGlyph)) -> bool {
     if !settable_by_pairs(text) {
         return false;

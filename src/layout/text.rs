@@ -11,7 +11,7 @@ use super::bidi;
 pub use super::lines::{wrap, Line};
 use super::shape::{self, EmGlyph, Fnv, Remembered};
 use crate::fonts::script::is_cjk;
-use crate::fonts::{Cjk, Face, Fonts, Style};
+use crate::fonts::{is_invisible_format, Cjk, Face, Fonts, Style};
 use crate::vocabulary::Rgb;
 
 /// The fonts, with what the document's language decides about setting text: the
@@ -33,7 +33,7 @@ impl<'f> Setting<'f> {
             rtl: crate::language::is_right_to_left(language),
             language: language.parse().ok(),
         };
-        forget_pieces_unless(&setting.language);
+        forget_words_unless(&setting.language);
         setting
     }
 
@@ -103,7 +103,7 @@ impl Glyph {
 pub(super) struct Piece {
     pub(super) face: Face,
     pub(super) color: Rgb,
-    /// Shared: a remembered word's pieces are handed out again (see [`words`]).
+    /// Shared: a remembered word is handed out again with its pieces (see [`words`]).
     pub(super) text: Rc<str>,
     /// In visual order; clusters are offsets into `text`.
     pub(super) glyphs: Rc<[Glyph]>,
@@ -151,12 +151,6 @@ fn is_break_space(c: char) -> bool {
 /// hyphenated, so it would only ever be an invisible break) and the byte-order mark.
 fn is_dropped(c: char) -> bool {
     matches!(c, '\u{00AD}' | '\u{FEFF}')
-}
-
-/// Characters that draw nothing but shape their neighbours (joiners) or mark a break
-/// (zero-width space): they need no glyph of their own.
-fn is_invisible(c: char) -> bool {
-    crate::fonts::is_invisible_format(c)
 }
 
 /// Whether UAX #14 lets a line break here and the handout's rules keep it: after a
@@ -244,37 +238,22 @@ pub fn words(
             && segment.as_bytes()[content.len()..]
                 .iter()
                 .all(|&b| b == b' ');
-        if plain {
-            let key = (
+        let key: Option<WordKey> = plain.then(|| {
+            (
                 spans[span].style,
                 spans[span].color,
                 size.to_bits(),
                 content_end < end,
-            );
+            )
+        });
+        if let Some(key) = &key {
             if let Some(word) =
-                WORDS.with(|w| w.borrow().get(&key).and_then(|m| m.get(content).cloned()))
+                WORDS.with(|w| w.borrow().get(key).and_then(|m| m.get(content).cloned()))
             {
                 words.push(word);
                 start = end;
                 continue;
             }
-            let pieces = word_pieces(spans, &joined, start, content_end, size, setting, &level_at)?;
-            let after = pieces.last().map(|p| p.face);
-            let space =
-                (content_end < end).then(|| space_piece(&spans[span], after, 0, size, setting));
-            let word = finish_word(pieces, space);
-            WORDS.with(|w| {
-                let mut w = w.borrow_mut();
-                if w.values().map(HashMap::len).sum::<usize>() >= CACHED_WORDS {
-                    w.clear();
-                }
-                w.entry(key)
-                    .or_default()
-                    .insert(content.into(), word.clone());
-            });
-            words.push(word);
-            start = end;
-            continue;
         }
         if !content.is_empty() {
             let pieces = word_pieces(spans, &joined, start, content_end, size, setting, &level_at)?;
@@ -292,6 +271,17 @@ pub fn words(
                     setting,
                 ));
             }
+        }
+        if let (Some(key), Some(word)) = (key, words.last()) {
+            WORDS.with(|w| {
+                let mut w = w.borrow_mut();
+                if w.values().map(HashMap::len).sum::<usize>() >= CACHED_WORDS {
+                    w.clear();
+                }
+                w.entry(key)
+                    .or_default()
+                    .insert(content.into(), word.clone());
+            });
         }
         start = end;
     }
@@ -368,7 +358,7 @@ fn faces(
             }
         }
         let stretch = &text[stretch_start..stretch_end];
-        let drawn = |c: char| !is_invisible(c) && !c.is_whitespace();
+        let drawn = |c: char| !is_invisible_format(c) && !c.is_whitespace();
         // Only the faces the letters would be drawn with one by one are candidates:
         // a face none of them needs is never read (a 20 MB CJK collection for an
         // Arabic word with an ellipsis the Arabic face lacks).
@@ -506,13 +496,14 @@ fn shape_piece(
         text.to_string()
     };
     let mut glyphs: Vec<Glyph> = Vec::with_capacity(drawn.len());
-    shape::shape_each(
+    shape::shape_into(
         setting.fonts,
         face,
         &drawn,
         level % 2 == 1,
         &setting.language,
-        |g| glyphs.push(Glyph::from_em(g, size, 0)),
+        &mut glyphs,
+        |g| Glyph::from_em(g, size, 0),
     )
     .ok_or_else(|| MissingGlyph(drawn.chars().next().unwrap_or(' ')))?;
     let piece = Piece {
@@ -528,7 +519,7 @@ fn shape_piece(
 
 /// Forgets the remembered words when a thread moves to a document in another
 /// language (the shaper is told the language).
-fn forget_pieces_unless(language: &Option<rustybuzz::Language>) {
+fn forget_words_unless(language: &Option<rustybuzz::Language>) {
     thread_local! {
         static LANGUAGE: RefCell<Option<rustybuzz::Language>> = const { RefCell::new(None) };
     }

@@ -130,25 +130,9 @@ pub fn show(
 
 /// The glyphs of each cluster (consecutive glyphs that share one) and the bytes of
 /// text it draws: up to the next cluster's start in reading order. Text before the
-/// first cluster (an invisible joiner that shaped to nothing) joins the first.
+/// first cluster (an invisible joiner that shaped to nothing) joins the first. (Text
+/// of one glyph a cluster on the baseline, most text, is walked in `show` without it.)
 fn clusters(glyphs: &[Glyph], text: &str) -> Vec<(Range<usize>, Range<usize>)> {
-    // Most text: one glyph a cluster, in reading order.
-    if glyphs.windows(2).all(|w| w[0].cluster < w[1].cluster) {
-        return (0..glyphs.len())
-            .map(|i| {
-                let start = if i == 0 {
-                    0
-                } else {
-                    glyphs[i].cluster as usize
-                };
-                let end = glyphs
-                    .get(i + 1)
-                    .map_or(text.len(), |g| g.cluster as usize)
-                    .min(text.len());
-                (i..i + 1, start.min(end)..end)
-            })
-            .collect();
-    }
     let mut starts: Vec<usize> = glyphs.iter().map(|g| g.cluster as usize).collect();
     starts.sort_unstable();
     starts.dedup();
