@@ -3,7 +3,9 @@
 //! (UAX #9 rule L2) and merged into runs.
 
 use textwrap::core::Fragment;
-use textwrap::wrap_algorithms::{wrap_first_fit, wrap_optimal_fit, Penalties};
+use textwrap::wrap_algorithms::{wrap_first_fit, Penalties};
+
+use super::breaks::{optimal_fit, Fit};
 
 use super::bidi;
 use super::text::{finish_word, Glyph, Piece, Setting, Word};
@@ -122,7 +124,7 @@ fn split_wide(word: Word, max: f32, chunks: &mut Vec<Word>) {
                     pieces.push(piece_of(piece, &parts));
                     parts.clear();
                 }
-                chunks.push(finish_word(std::mem::take(&mut pieces), None));
+                chunks.push(finish_word(std::mem::take(&mut pieces).into(), None));
                 width = 0.0;
             }
             width += cluster.2;
@@ -133,7 +135,7 @@ fn split_wide(word: Word, max: f32, chunks: &mut Vec<Word>) {
         }
     }
     if !pieces.is_empty() {
-        chunks.push(finish_word(pieces, word.space));
+        chunks.push(finish_word(pieces.into(), word.space));
     }
 }
 
@@ -196,8 +198,24 @@ pub fn wrap(words: Vec<Word>, width: f32, size: f32, setting: &Setting<'_>) -> V
     if !measured.is_empty() && one_line <= target[0] {
         return vec![build_line(&measured, base)];
     }
-    let optimal: Vec<Line> = wrap_optimal_fit(&measured, &target, &PENALTIES)
-        .map(|lines| lines.into_iter().map(|l| build_line(l, base)).collect())
+    let fits: Vec<Fit> = measured
+        .iter()
+        .map(|m| Fit {
+            width: m.width(),
+            whitespace: m.whitespace_width(),
+        })
+        .collect();
+    let optimal: Vec<Line> = optimal_fit(&fits, target[0], &PENALTIES)
+        .map(|ends| {
+            let mut start = 0;
+            ends.into_iter()
+                .map(|end| {
+                    let line = build_line(&measured[start..end], base);
+                    start = end;
+                    line
+                })
+                .collect()
+        })
         .unwrap_or_default();
     if !optimal.is_empty() && optimal.iter().all(|line| line.width <= width + 0.001) {
         return optimal;

@@ -6,6 +6,7 @@
 
 mod bidi;
 mod blocks;
+mod breaks;
 mod coverage;
 pub mod dump;
 mod entries;

@@ -218,6 +218,8 @@ pub fn words(
     // About one word in six bytes of English.
     let mut words: Vec<Word> = Vec::with_capacity(text.len() / 6 + 1);
     let mut start = 0;
+    let mut key: Vec<u8> = Vec::with_capacity(64);
+    let mut spaces: Vec<Piece> = Vec::new();
     for (end, _) in unicode_linebreak::linebreaks(text) {
         let before = text[..end].chars().next_back();
         let after = text[end..].chars().next();
@@ -238,18 +240,17 @@ pub fn words(
             && segment.as_bytes()[content.len()..]
                 .iter()
                 .all(|&b| b == b' ');
-        let key: Option<WordKey> = plain.then(|| {
-            (
-                spans[span].style,
-                spans[span].color,
-                size.to_bits(),
+        if plain {
+            let span = &spans[span];
+            word_key(
+                &mut key,
+                content,
+                span.style,
+                span.color,
+                size,
                 content_end < end,
-            )
-        });
-        if let Some(key) = &key {
-            if let Some(word) =
-                WORDS.with(|w| w.borrow().get(key).and_then(|m| m.get(content).cloned()))
-            {
+            );
+            if let Some(word) = WORDS.with(|w| w.borrow().get(key.as_slice()).cloned()) {
                 words.push(word);
                 start = end;
                 continue;
@@ -263,24 +264,27 @@ pub fn words(
             if let Some(word) = words.last_mut() {
                 let span = &spans[joined.span_at(content_end)];
                 let after = word.pieces.last().map(|p| p.face);
-                word.space = Some(space_piece(
-                    span,
-                    after,
-                    level_at(content_end),
-                    size,
-                    setting,
-                ));
+                let face = space_face(span.style, after, setting);
+                let level = level_at(content_end);
+                // One shared space per face, colour and direction in a paragraph.
+                let same = |s: &&Piece| (s.face, s.color, s.level) == (face, span.color, level);
+                word.space = Some(match spaces.iter().find(same) {
+                    Some(shared) => shared.clone(),
+                    None => {
+                        let space = space_piece(face, span.color, level, size, setting);
+                        spaces.push(space.clone());
+                        space
+                    }
+                });
             }
         }
-        if let (Some(key), Some(word)) = (key, words.last()) {
+        if let (true, Some(word)) = (plain, words.last()) {
             WORDS.with(|w| {
                 let mut w = w.borrow_mut();
-                if w.values().map(HashMap::len).sum::<usize>() >= CACHED_WORDS {
+                if w.len() >= CACHED_WORDS {
                     w.clear();
                 }
-                w.entry(key)
-                    .or_default()
-                    .insert(content.into(), word.clone());
+                w.insert(key.as_slice().into(), word.clone());
             });
         }
         start = end;
@@ -291,20 +295,18 @@ pub fn words(
     Ok(words)
 }
 
-/// A space after a word: in the word's face when the space is in its style, so a line
-/// of Hindi or Arabic is one run; else in the span's first face (every face has one).
-fn space_piece(
-    span: &Span<'_>,
-    after: Option<Face>,
-    level: u8,
-    size: f32,
-    setting: &Setting<'_>,
-) -> Piece {
+/// The face of a space after a word: the word's face when the space is in its style,
+/// so a line of Hindi or Arabic is one run; else the style's first face (every face
+/// has a space).
+fn space_face(style: Style, after: Option<Face>, setting: &Setting<'_>) -> Face {
     // The primary face, first of the chain, has a space (a test in `fonts` makes sure).
-    let chain = setting.chain(span.style);
-    let face = after
+    let chain = setting.chain(style);
+    after
         .filter(|&f| f == chain[0] || (chain.contains(&f) && setting.has(f, ' ')))
-        .unwrap_or(chain[0]);
+        .unwrap_or(chain[0])
+}
+
+fn space_piece(face: Face, color: Rgb, level: u8, size: f32, setting: &Setting<'_>) -> Piece {
     let glyph = setting.glyph(face, ' ').map_or(
         Glyph {
             id: 0,
@@ -323,7 +325,7 @@ fn space_piece(
     );
     Piece {
         face,
-        color: span.color,
+        color,
         text: " ".into(),
         width: glyph.advance,
         glyphs: Rc::new([glyph]),
@@ -410,7 +412,7 @@ fn word_pieces(
     size: f32,
     setting: &Setting<'_>,
     level_at: &dyn Fn(usize) -> u8,
-) -> Result<Vec<Piece>, MissingGlyph> {
+) -> Result<Rc<[Piece]>, MissingGlyph> {
     let text = &joined.text;
     // Most words: printable ASCII, in one span, left to right. The primary face draws
     // all of printable ASCII (a test in `fonts` makes sure), so it is the word's face.
@@ -424,7 +426,12 @@ fn word_pieces(
     {
         let style = spans[span].style;
         let key = (setting.chain(style)[0], spans[span].color, 0);
-        return Ok(vec![shape_piece(&text[from..to], key, size, setting)?]);
+        return Ok(Rc::from([shape_piece(
+            &text[from..to],
+            key,
+            size,
+            setting,
+        )?]));
     }
     let faces = faces(spans, joined, from, to, setting)?;
     let mut pieces: Vec<Piece> = Vec::new();
@@ -457,15 +464,24 @@ fn word_pieces(
     if let Some(previous) = key {
         flush(piece_start, to, previous)?;
     }
-    Ok(pieces)
+    Ok(pieces.into())
 }
 
-/// Words of printable ASCII this thread has set, by style, colour, size and whether a
-/// space follows: a handout repeats most of its words, and a batch its briefs.
-type WordKey = (Style, Rgb, u32, bool);
+/// Words of printable ASCII this thread has set, by text, style, colour, size and
+/// whether a space follows (see [`word_key`]): a handout repeats most of its words,
+/// and a batch its briefs.
+type WordCache = HashMap<Box<[u8]>, Word, Fnv>;
 
-/// Remembered words by key, then by text.
-type WordCache = HashMap<WordKey, HashMap<Box<str>, Word, Fnv>, Fnv>;
+/// The cache's key for a word: its text, then what else decides how it is set. One
+/// key of bytes is hashed once, where a key per setting and a map per key hashed
+/// twice.
+fn word_key(key: &mut Vec<u8>, text: &str, style: Style, color: Rgb, size: f32, spaced: bool) {
+    key.clear();
+    key.extend_from_slice(text.as_bytes());
+    let flags = u8::from(style.bold) | u8::from(style.italic) << 1 | u8::from(spaced) << 2;
+    key.extend_from_slice(&[flags, color.0, color.1, color.2]);
+    key.extend_from_slice(&size.to_bits().to_le_bytes());
+}
 
 thread_local! {
     // Never dropped (see `shape::Remembered`): the threads that set text live as long
@@ -488,33 +504,40 @@ fn shape_piece(
 ) -> Result<Piece, MissingGlyph> {
     // No-break and other spaces inside a word draw as ordinary spaces: every face has
     // one, and a reader copies a plain space.
-    let drawn: String = if text.chars().any(char::is_whitespace) {
+    let drawn: Rc<str> = if text.chars().any(char::is_whitespace) {
         text.chars()
             .map(|c| if c.is_whitespace() { ' ' } else { c })
-            .collect()
+            .collect::<String>()
+            .into()
     } else {
-        text.to_string()
+        text.into()
     };
-    let mut glyphs: Vec<Glyph> = Vec::with_capacity(drawn.len());
-    shape::shape_into(
-        setting.fonts,
-        face,
-        &drawn,
-        level % 2 == 1,
-        &setting.language,
-        &mut glyphs,
-        |g| Glyph::from_em(g, size, 0),
-    )
-    .ok_or_else(|| MissingGlyph(drawn.chars().next().unwrap_or(' ')))?;
-    let piece = Piece {
-        face,
-        color,
-        width: glyphs.iter().map(|g| g.advance).sum(),
-        glyphs: glyphs.into(),
-        text: drawn.into(),
-        level,
-    };
-    Ok(piece)
+    // Shaped into a vector the thread keeps, then copied once into the shared slice.
+    thread_local! {
+        static SHAPED: RefCell<Vec<Glyph>> = const { RefCell::new(Vec::new()) };
+    }
+    SHAPED.with(|shaped| {
+        let mut glyphs = shaped.borrow_mut();
+        glyphs.clear();
+        shape::shape_into(
+            setting.fonts,
+            face,
+            &drawn,
+            level % 2 == 1,
+            &setting.language,
+            &mut glyphs,
+            |g| Glyph::from_em(g, size, 0),
+        )
+        .ok_or_else(|| MissingGlyph(drawn.chars().next().unwrap_or(' ')))?;
+        Ok(Piece {
+            face,
+            color,
+            width: glyphs.iter().map(|g| g.advance).sum(),
+            glyphs: Rc::from(glyphs.as_slice()),
+            text: drawn.clone(),
+            level,
+        })
+    })
 }
 
 /// Forgets the remembered words when a thread moves to a document in another
@@ -531,10 +554,10 @@ fn forget_words_unless(language: &Option<rustybuzz::Language>) {
     });
 }
 
-pub(super) fn finish_word(pieces: Vec<Piece>, space: Option<Piece>) -> Word {
+pub(super) fn finish_word(pieces: Rc<[Piece]>, space: Option<Piece>) -> Word {
     Word {
         width: pieces.iter().map(|p| p.width).sum(),
-        pieces: pieces.into(),
+        pieces,
         space,
     }
 }
