@@ -2,7 +2,8 @@
 //! apply between two glyphs of Latin text with no marks between them, without a shaping
 //! pass per pair.
 
-use ttf_parser::gpos::{PairAdjustment, PositioningSubtable};
+use ttf_parser::gpos::{ClassMatrix, PairAdjustment, PairSet, PositioningSubtable};
+use ttf_parser::opentype_layout::ClassDefinition;
 use ttf_parser::{GlyphId, Tag};
 
 /// The `kern` lookups of the face's Latin (else default) script, in the order the
@@ -30,47 +31,100 @@ pub fn kern_lookups(face: &ttf_parser::Face<'_>) -> Vec<u16> {
     lookups
 }
 
-/// The change to `first`'s advance, in font units, when `second` follows it.
-pub fn pair_kerning(face: &ttf_parser::Face<'_>, lookups: &[u16], first: u16, second: u16) -> i32 {
-    let Some(gpos) = face.tables().gpos else {
-        return 0;
-    };
-    let (first, second) = (GlyphId(first), GlyphId(second));
-    let mut total = 0;
-    for &index in lookups {
-        let Some(lookup) = gpos.lookups.get(index) else {
-            continue;
+/// What a face's kern lookups hold for one first glyph: for each lookup, in order, the
+/// subtables that cover it. Found once per glyph, it makes each pair the glyph starts
+/// a few table reads rather than a search through every subtable.
+#[derive(Clone, Default)]
+pub struct FirstGlyph<'a> {
+    /// (lookup, subtable) in the order the shaper tries them.
+    steps: Vec<(u16, Step<'a>)>,
+}
+
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    /// Pairs listed glyph by glyph: applies only if the second glyph is listed.
+    Pairs(PairSet<'a>),
+    /// Pairs by class: applies to every second glyph (class 0 for those left out).
+    Classes {
+        first: u16,
+        second: ClassDefinition<'a>,
+        matrix: ClassMatrix<'a>,
+    },
+}
+
+impl<'a> FirstGlyph<'a> {
+    /// The subtables of `lookups` that cover `first`.
+    pub fn new(face: &ttf_parser::Face<'a>, lookups: &[u16], first: u16) -> FirstGlyph<'a> {
+        let mut steps = Vec::new();
+        let Some(gpos) = face.tables().gpos else {
+            return FirstGlyph { steps };
         };
-        for i in 0..lookup.subtables.len() {
-            let Some(PositioningSubtable::Pair(pair)) =
-                lookup.subtables.get::<PositioningSubtable>(i)
-            else {
+        let first = GlyphId(first);
+        for &index in lookups {
+            let Some(lookup) = gpos.lookups.get(index) else {
                 continue;
             };
-            let applied = match pair {
-                PairAdjustment::Format1 { coverage, sets } => coverage
-                    .get(first)
-                    .and_then(|at| sets.get(at))
-                    .and_then(|set| set.get(second))
-                    .map(|(a, _)| a.x_advance),
-                // A class pair applies whenever the first glyph is covered, with class 0
-                // for glyphs the definitions leave out.
-                PairAdjustment::Format2 {
-                    coverage,
-                    classes,
+            for i in 0..lookup.subtables.len() {
+                let Some(PositioningSubtable::Pair(pair)) =
+                    lookup.subtables.get::<PositioningSubtable>(i)
+                else {
+                    continue;
+                };
+                match pair {
+                    PairAdjustment::Format1 { coverage, sets } => {
+                        if let Some(set) = coverage.get(first).and_then(|at| sets.get(at)) {
+                            steps.push((index, Step::Pairs(set)));
+                        }
+                    }
+                    PairAdjustment::Format2 {
+                        coverage,
+                        classes,
+                        matrix,
+                    } => {
+                        if coverage.get(first).is_some() {
+                            steps.push((
+                                index,
+                                Step::Classes {
+                                    first: classes.0.get(first),
+                                    second: classes.1,
+                                    matrix,
+                                },
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        FirstGlyph { steps }
+    }
+
+    /// The change to the first glyph's advance, in font units, when `second` follows.
+    pub fn kerning(&self, second: u16) -> i32 {
+        let second = GlyphId(second);
+        let mut total = 0;
+        let mut done: Option<u16> = None;
+        for &(lookup, step) in &self.steps {
+            if done == Some(lookup) {
+                continue;
+            }
+            let applied = match step {
+                Step::Pairs(set) => set.get(second).map(|(a, _)| a.x_advance),
+                Step::Classes {
+                    first,
+                    second: classes,
                     matrix,
-                } => coverage.get(first).map(|_| {
+                } => Some(
                     matrix
-                        .get((classes.0.get(first), classes.1.get(second)))
-                        .map_or(0, |(a, _)| a.x_advance)
-                }),
+                        .get((first, classes.get(second)))
+                        .map_or(0, |(a, _)| a.x_advance),
+                ),
             };
             if let Some(advance) = applied {
                 total += i32::from(advance);
                 // The first subtable that applies ends the lookup.
-                break;
+                done = Some(lookup);
             }
         }
+        total
     }
-    total
 }

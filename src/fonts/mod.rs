@@ -6,7 +6,8 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
-mod kern;
+mod collection;
+pub mod kern;
 pub mod script;
 pub mod system;
 
@@ -117,16 +118,42 @@ impl Face {
     pub fn bytes(self) -> Option<(&'static [u8], u32)> {
         match self.cjk() {
             None => self.bundled_bytes().map(|b| (b, 0)),
-            Some((form, bold)) => {
-                system::cjk(bold).map(|file| (&file.bytes[..], form.collection_index()))
-            }
+            // The face's tables but its outlines, as a font of its own.
+            Some(_) => self.loaded().map(|face| (&face.bytes[..], 0)),
         }
+    }
+
+    fn loaded(self) -> Option<&'static system::Loaded> {
+        let (form, bold) = self.cjk()?;
+        system::cjk(bold, form.collection_index())
     }
 
     /// Where a face read at run time was found.
     pub fn path(self) -> Option<&'static std::path::Path> {
-        let (_, bold) = self.cjk()?;
-        system::cjk(bold).map(|file| file.path.as_path())
+        self.loaded().map(|face| face.path.as_path())
+    }
+
+    /// Whether the face's outlines are CFF (the CJK faces) rather than TrueType.
+    pub fn has_cff_outlines(self) -> bool {
+        self.loaded().is_some_and(|face| face.cff)
+    }
+
+    /// The font file the subsetter embeds `glyphs` of this face from, and the face's
+    /// index in it: the bundled file, or for a face read at run time, a font of its
+    /// tables with the outlines of those glyphs only (see [`collection`]).
+    pub fn font_for_glyphs(
+        self,
+        glyphs: &[u16],
+    ) -> Result<(std::borrow::Cow<'static, [u8]>, u32), String> {
+        if let Some(bytes) = self.bundled_bytes() {
+            return Ok((std::borrow::Cow::Borrowed(bytes), 0));
+        }
+        let face = self
+            .loaded()
+            .ok_or_else(|| format!("{} is not available", self.name()))?;
+        system::font_for_glyphs(face, glyphs)
+            .map(|bytes| (std::borrow::Cow::Owned(bytes), 0))
+            .map_err(|e| format!("cannot read {}: {e}", face.path.display()))
     }
 
     /// The regional form and weight of a CJK face.
@@ -409,12 +436,19 @@ impl Fonts {
         self.metrics(face)?.glyph(c)
     }
 
-    /// The kerning between two glyphs of `face`, in ems: the change to the first's
-    /// advance, as the shaper's pair positioning gives it.
-    pub fn pair_kerning_em(&self, face: Face, first: u16, second: u16) -> f32 {
-        self.metrics(face).map_or(0.0, |m| {
+    /// The kerning of every pair `first` starts in `face`, with the face's units per
+    /// em: for a caller that meets many pairs with the same first glyph.
+    pub fn first_glyph_kerning(
+        &self,
+        face: Face,
+        first: u16,
+    ) -> Option<(kern::FirstGlyph<'static>, f32)> {
+        self.metrics(face).map(|m| {
             let lookups = m.kern_lookups.get_or_init(|| kern::kern_lookups(&m.face));
-            kern::pair_kerning(&m.face, lookups, first, second) as f32 / m.units_per_em
+            (
+                kern::FirstGlyph::new(&m.face, lookups, first),
+                m.units_per_em,
+            )
         })
     }
 

@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use super::collection::FaceFile;
+
 /// The file names looked for, per weight: Noto Sans CJK as one collection of its
 /// regional faces (Japanese, Korean, Simplified and Traditional Chinese, Hong Kong).
 pub const CJK_REGULAR: &str = "NotoSansCJK-Regular.ttc";
@@ -28,11 +30,16 @@ pub fn search_path() -> Vec<PathBuf> {
     dirs
 }
 
-/// A font file read into memory, with where it was found.
+/// One face of a collection found on the machine: where, which face, and the tables
+/// layout reads (all but the outlines, see [`super::collection`]).
 #[derive(Debug)]
 pub struct Loaded {
     pub path: PathBuf,
+    pub index: u32,
+    /// A font of the face's own with every table but `CFF `.
     pub bytes: Vec<u8>,
+    /// Whether its outlines are CFF (those of Noto Sans CJK are).
+    pub cff: bool,
 }
 
 /// The file each weight would be read from: the first searched directory that has it.
@@ -48,33 +55,47 @@ pub fn candidates() -> Vec<PathBuf> {
         .collect()
 }
 
-fn find(name: &str) -> Option<Loaded> {
+fn find(name: &str, index: u32) -> Option<Loaded> {
     search_path()
         .into_iter()
-        .find_map(|dir| read(&dir.join(name)))
+        .find_map(|dir| read(&dir.join(name), index))
 }
 
-fn read(path: &Path) -> Option<Loaded> {
-    let bytes = std::fs::read(path).ok()?;
-    // A file that is not a font collection would fail later with a worse message.
-    ttf_parser::fonts_in_collection(&bytes)?;
+fn read(path: &Path, index: u32) -> Option<Loaded> {
+    let mut face = FaceFile::open(path, index).ok()?;
+    let bytes = face.layout_font().ok()?;
+    // A file that is not a font would fail later with a worse message.
+    ttf_parser::Face::parse(&bytes, 0).ok()?;
     Some(Loaded {
         path: path.to_path_buf(),
+        index,
+        cff: face.has_cff(),
         bytes,
     })
 }
 
-/// The CJK collection of one weight, read once per process; `None` when no searched
-/// directory has it.
-pub fn cjk(bold: bool) -> Option<&'static Loaded> {
-    static REGULAR: OnceLock<Option<Loaded>> = OnceLock::new();
-    static BOLD: OnceLock<Option<Loaded>> = OnceLock::new();
-    let (cell, name) = if bold {
-        (&BOLD, CJK_BOLD)
-    } else {
-        (&REGULAR, CJK_REGULAR)
-    };
-    cell.get_or_init(|| find(name)).as_ref()
+/// Faces a collection may hold that are read: Noto Sans CJK's four regional forms come
+/// first in it.
+const FACES_READ: usize = 8;
+
+/// Face `index` of the CJK collection of one weight, read once per process; `None`
+/// when no searched directory has it.
+pub fn cjk(bold: bool, index: u32) -> Option<&'static Loaded> {
+    static FACES: [OnceLock<Option<Loaded>>; 2 * FACES_READ] =
+        [const { OnceLock::new() }; 2 * FACES_READ];
+    let slot = usize::from(bold) * FACES_READ + usize::try_from(index).ok()?;
+    let name = if bold { CJK_BOLD } else { CJK_REGULAR };
+    FACES
+        .get(slot)
+        .filter(|_| (index as usize) < FACES_READ)?
+        .get_or_init(|| find(name, index))
+        .as_ref()
+}
+
+/// The face as a font whose outlines hold only `glyphs`, read again from its file:
+/// what the subsetter embeds them from.
+pub fn font_for_glyphs(face: &Loaded, glyphs: &[u16]) -> std::io::Result<Vec<u8>> {
+    FaceFile::open(&face.path, face.index)?.font_for_glyphs(glyphs)
 }
 
 /// What to do to get the CJK faces, for an error message.

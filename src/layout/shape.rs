@@ -8,6 +8,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use crate::fonts::kern::FirstGlyph;
 use crate::fonts::{Face, Fonts};
 
 /// One glyph of shaped text, in ems of the text's size.
@@ -156,6 +157,27 @@ thread_local! {
     /// Kerning of glyph pairs, in ems, as the GPOS table gives it: a direct-mapped
     /// table of the pairs last seen, so a lookup is an index and a compare.
     static KERNING: Remembered<Vec<KernSlot>> = Remembered::new(Vec::new());
+    /// The subtables that cover each first glyph of a pair met so far, by face and
+    /// glyph: a pair not in the table above is read from these.
+    static FIRSTS: Remembered<HashMap<u32, Option<FirstKerning>, Fnv>> =
+        Remembered::new(HashMap::with_hasher(Fnv));
+}
+
+/// A first glyph's pairs, with its face's units per em.
+type FirstKerning = (FirstGlyph<'static>, f32);
+
+/// The kerning of a pair the table above has not remembered, in ems.
+fn pair_kerning_em(fonts: &Fonts, face: Face, first: u16, second: u16) -> f32 {
+    FIRSTS.with(|firsts| {
+        firsts
+            .borrow_mut()
+            .entry((face as u32) << 16 | u32::from(first))
+            .or_insert_with(|| fonts.first_glyph_kerning(face, first))
+            .as_ref()
+            .map_or(0.0, |(kerning, per_em)| {
+                kerning.kerning(second) as f32 / per_em
+            })
+    })
 }
 
 /// One remembered pair: face, first and second glyph, and their kerning in ems.
@@ -214,7 +236,7 @@ fn pairwise_each(fonts: &Fonts, face: Face, text: &str, each: &mut dyn FnMut(&Em
                 if entry.key != key {
                     *entry = KernSlot {
                         key,
-                        kern: fonts.pair_kerning_em(face, last.id, glyph.id),
+                        kern: pair_kerning_em(fonts, face, last.id, glyph.id),
                     };
                 }
                 last.advance += entry.kern;

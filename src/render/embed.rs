@@ -145,26 +145,18 @@ fn packed_program(face: Face, used: &FaceUse) -> Result<Option<Packed>, Error> {
 }
 
 fn subset(face: Face, used: &FaceUse) -> Result<Vec<u8>, Error> {
-    let (bytes, index) = face
-        .bytes()
-        .ok_or_else(|| Error::Pdf(format!("{} is not available", face.name())))?;
-    let program = subsetter::subset(bytes, index, &used.remapper)
+    let glyphs: Vec<u16> = used.remapper.remapped_gids().collect();
+    let (bytes, index) = face.font_for_glyphs(&glyphs).map_err(Error::Pdf)?;
+    let program = subsetter::subset(&bytes, index, &used.remapper)
         .map_err(|e| Error::Pdf(format!("cannot subset {}: {e}", face.name())))?;
     Ok(program)
-}
-
-/// Whether the face's outlines are CFF (the CJK faces) rather than TrueType.
-fn is_cff(face: Face) -> bool {
-    Fonts::bundled()
-        .face_data(face)
-        .is_some_and(|f| f.tables().cff.is_some())
 }
 
 /// The font program's stream: compressed through the cache in compact mode, as it is
 /// in plain mode.
 fn program_stream(face: Face, used: &FaceUse, mode: Mode) -> Result<Stream, Error> {
     let mut dict = Dictionary::new();
-    let cff = is_cff(face);
+    let cff = face.has_cff_outlines();
     if cff {
         // The whole OpenType subset (FontFile3, /OpenType): its hmtx carries the widths
         // the /W array repeats, which a bare CFF program's charstrings may not.
@@ -196,7 +188,7 @@ fn embed_face(
     let data = fonts
         .face_data(face)
         .ok_or_else(|| Error::Pdf(format!("{} is not available", face.name())))?;
-    let cff = data.tables().cff.is_some();
+    let cff = face.has_cff_outlines();
     let per_em = 1000.0 / f32::from(data.units_per_em());
     let scale = |units: i16| Object::Real(f32::from(units) * per_em);
     let base_font = format!(

@@ -1,0 +1,631 @@
+//! One face of a large font file read table by table, so that a CJK face costs a
+//! megabyte of memory rather than its file's 19 MB.
+//!
+//! Noto Sans CJK's collections keep 15 MB of glyph outlines in one `CFF ` table that
+//! all their faces share; everything else a face needs (cmap, metrics, GSUB, GPOS) is
+//! about a megabyte. Laying out needs no outlines, so the face used for layout is
+//! every table but `CFF `. Embedding needs the outlines of the glyphs drawn only, so
+//! the face handed to the subsetter has a `CFF ` table whose other charstrings are
+//! empty: a few hundred kilobytes of the file instead of all of it.
+
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::Path;
+
+const CFF: [u8; 4] = *b"CFF ";
+/// The charstring of a glyph left out of the outlines: `endchar`.
+const EMPTY_CHARSTRING: u8 = 14;
+
+/// Where one table of a face is in its file.
+#[derive(Debug, Clone, Copy)]
+struct Record {
+    tag: [u8; 4],
+    offset: u32,
+    length: u32,
+}
+
+/// A face of a font file (a collection or a single font), with its tables' places.
+#[derive(Debug)]
+pub struct FaceFile {
+    file: File,
+    version: u32,
+    records: Vec<Record>,
+}
+
+fn invalid(what: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, what.to_string())
+}
+
+fn be16(b: &[u8], at: usize) -> io::Result<u16> {
+    b.get(at..at + 2)
+        .map(|s| u16::from_be_bytes([s[0], s[1]]))
+        .ok_or_else(|| invalid("font table cut short"))
+}
+
+fn be32(b: &[u8], at: usize) -> io::Result<u32> {
+    b.get(at..at + 4)
+        .map(|s| u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
+        .ok_or_else(|| invalid("font table cut short"))
+}
+
+impl FaceFile {
+    /// The table directory of face `index` of the file at `path`.
+    pub fn open(path: &Path, index: u32) -> io::Result<FaceFile> {
+        let mut file = File::open(path)?;
+        let head = read_at(&mut file, 0, 12)?;
+        let directory = if &head[..4] == b"ttcf" {
+            let count = be32(&head, 8)?;
+            if index >= count {
+                return Err(invalid("the collection has no such face"));
+            }
+            let at = read_at(&mut file, 12 + 4 * u64::from(index), 4)?;
+            be32(&at, 0)?
+        } else if index == 0 {
+            0
+        } else {
+            return Err(invalid("a single font has only face 0"));
+        };
+        let header = read_at(&mut file, u64::from(directory), 12)?;
+        let version = be32(&header, 0)?;
+        let count = be16(&header, 4)?;
+        let table = read_at(
+            &mut file,
+            u64::from(directory) + 12,
+            16 * usize::from(count),
+        )?;
+        let records = (0..usize::from(count))
+            .map(|i| {
+                let at = 16 * i;
+                Ok(Record {
+                    tag: [table[at], table[at + 1], table[at + 2], table[at + 3]],
+                    offset: be32(&table, at + 8)?,
+                    length: be32(&table, at + 12)?,
+                })
+            })
+            .collect::<io::Result<Vec<Record>>>()?;
+        Ok(FaceFile {
+            file,
+            version,
+            records,
+        })
+    }
+
+    /// Whether the face's outlines are CFF.
+    pub fn has_cff(&self) -> bool {
+        self.records.iter().any(|r| r.tag == CFF)
+    }
+
+    /// The face as a font of its own with every table but its CFF outlines and its
+    /// vertical metrics (handouts are set horizontally): what shaping and measuring
+    /// read.
+    pub fn layout_font(&mut self) -> io::Result<Vec<u8>> {
+        let kept: Vec<Record> = self
+            .records
+            .iter()
+            .copied()
+            .filter(|r| !LEFT_OUT_OF_LAYOUT.contains(&r.tag))
+            .collect();
+        let file = &mut self.file;
+        sfnt(self.version, &kept, |record, out| {
+            read_into(file, u64::from(record.offset), record.length as usize, out)
+        })
+    }
+
+    /// The face as a font of its own whose CFF outlines hold only `glyphs` (the other
+    /// glyphs are empty): what the subsetter reads to embed those glyphs.
+    pub fn font_for_glyphs(&mut self, glyphs: &[u16]) -> io::Result<Vec<u8>> {
+        let mut records = self.records.clone();
+        let mut cff = None;
+        for record in &mut records {
+            if record.tag == CFF {
+                let table = sparse_cff(
+                    &mut self.file,
+                    u64::from(record.offset),
+                    record.length,
+                    glyphs,
+                )?;
+                record.length = table.len() as u32;
+                cff = Some(table);
+            }
+        }
+        let file = &mut self.file;
+        sfnt(self.version, &records, |record, out| {
+            match (&cff, record.tag) {
+                (Some(table), CFF) => {
+                    out.extend_from_slice(table);
+                    Ok(())
+                }
+                _ => read_into(file, u64::from(record.offset), record.length as usize, out),
+            }
+        })
+    }
+}
+
+/// Tables layout does without: the outlines, and the metrics of vertical text.
+const LEFT_OUT_OF_LAYOUT: [[u8; 4]; 4] = [CFF, *b"vmtx", *b"vhea", *b"VORG"];
+
+fn read_into(file: &mut File, offset: u64, length: usize, out: &mut Vec<u8>) -> io::Result<()> {
+    file.seek(SeekFrom::Start(offset))?;
+    let start = out.len();
+    out.resize(start + length, 0);
+    file.read_exact(&mut out[start..])
+}
+
+fn read_at(file: &mut File, offset: u64, length: usize) -> io::Result<Vec<u8>> {
+    file.seek(SeekFrom::Start(offset))?;
+    let mut bytes = vec![0; length];
+    file.read_exact(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Tables into one font file: the directory sorted by tag, each table on a four-byte
+/// boundary with its checksum. `fill` appends a table's bytes (`length` of them).
+fn sfnt(
+    version: u32,
+    records: &[Record],
+    mut fill: impl FnMut(Record, &mut Vec<u8>) -> io::Result<()>,
+) -> io::Result<Vec<u8>> {
+    let mut order: Vec<Record> = records.to_vec();
+    order.sort_by_key(|r| r.tag);
+    let count = order.len() as u16;
+    let floor = if count == 0 {
+        0
+    } else {
+        15 - count.leading_zeros() as u16
+    };
+    let search_range = (1u16 << floor) * 16;
+    let directory = 12 + 16 * order.len();
+    let total = directory
+        + order
+            .iter()
+            .map(|r| (r.length as usize).next_multiple_of(4))
+            .sum::<usize>();
+    let mut out = Vec::with_capacity(total);
+    out.extend_from_slice(&version.to_be_bytes());
+    out.extend_from_slice(&count.to_be_bytes());
+    out.extend_from_slice(&search_range.to_be_bytes());
+    out.extend_from_slice(&floor.to_be_bytes());
+    out.extend_from_slice(&(count * 16 - search_range).to_be_bytes());
+    out.resize(directory, 0);
+    for (i, record) in order.iter().enumerate() {
+        let start = out.len();
+        fill(*record, &mut out)?;
+        if out.len() - start != record.length as usize {
+            return Err(invalid("a font table of another length than its record"));
+        }
+        let sum = checksum(&out[start..]);
+        out.resize(out.len().next_multiple_of(4), 0);
+        let entry = 12 + 16 * i;
+        out[entry..entry + 4].copy_from_slice(&record.tag);
+        out[entry + 4..entry + 8].copy_from_slice(&sum.to_be_bytes());
+        out[entry + 8..entry + 12].copy_from_slice(&(start as u32).to_be_bytes());
+        out[entry + 12..entry + 16].copy_from_slice(&record.length.to_be_bytes());
+    }
+    Ok(out)
+}
+
+fn checksum(data: &[u8]) -> u32 {
+    data.chunks(4).fold(0u32, |sum, chunk| {
+        let mut word = [0u8; 4];
+        word[..chunk.len()].copy_from_slice(chunk);
+        sum.wrapping_add(u32::from_be_bytes(word))
+    })
+}
+
+/// An INDEX of the CFF table at `at` (relative to the table): where its data starts
+/// and ends, and its offsets (relative to the byte before the data, as CFF counts).
+struct Index {
+    offsets: Vec<u32>,
+    data_start: u64,
+    end: u64,
+}
+
+fn read_index(file: &mut File, table: u64, at: u64) -> io::Result<Index> {
+    let head = read_at(file, table + at, 3)?;
+    let count = u64::from(be16(&head, 0)?);
+    if count == 0 {
+        return Ok(Index {
+            offsets: Vec::new(),
+            data_start: at + 2,
+            end: at + 2,
+        });
+    }
+    let size = u64::from(head[2]);
+    if !(1..=4).contains(&size) {
+        return Err(invalid("a CFF INDEX with a bad offset size"));
+    }
+    let raw = read_at(file, table + at + 3, ((count + 1) * size) as usize)?;
+    let offsets: Vec<u32> = raw
+        .chunks(size as usize)
+        .map(|c| c.iter().fold(0u32, |v, &b| v << 8 | u32::from(b)))
+        .collect();
+    let data_start = at + 3 + (count + 1) * size;
+    let last = u64::from(offsets.last().copied().unwrap_or(1));
+    Ok(Index {
+        data_start,
+        end: data_start + last - 1,
+        offsets,
+    })
+}
+
+/// One operand of a DICT: its value and where its bytes are.
+#[derive(Debug, Clone, Copy)]
+struct Operand {
+    value: i64,
+    at: usize,
+    len: usize,
+}
+
+/// The operators of a DICT with their integer operands (reals count as 0).
+fn dict_entries(data: &[u8]) -> io::Result<Vec<(u16, Vec<Operand>)>> {
+    let mut entries = Vec::new();
+    let mut operands = Vec::new();
+    let mut i = 0;
+    while i < data.len() {
+        let b0 = data[i];
+        let (value, len) = match b0 {
+            0..=21 => {
+                let (op, len) = if b0 == 12 {
+                    (
+                        1200 + u16::from(*data.get(i + 1).ok_or_else(|| invalid("a cut DICT"))?),
+                        2,
+                    )
+                } else {
+                    (u16::from(b0), 1)
+                };
+                entries.push((op, std::mem::take(&mut operands)));
+                i += len;
+                continue;
+            }
+            28 => (i64::from(be16(data, i + 1)? as i16), 3),
+            29 => (i64::from(be32(data, i + 1)? as i32), 5),
+            30 => {
+                let mut len = 1;
+                loop {
+                    let b = *data.get(i + len).ok_or_else(|| invalid("a cut DICT"))?;
+                    len += 1;
+                    if b & 0x0F == 0x0F || b >> 4 == 0x0F {
+                        break;
+                    }
+                }
+                (0, len)
+            }
+            32..=246 => (i64::from(b0) - 139, 1),
+            247..=250 => {
+                let b1 = *data.get(i + 1).ok_or_else(|| invalid("a cut DICT"))?;
+                ((i64::from(b0) - 247) * 256 + i64::from(b1) + 108, 2)
+            }
+            251..=254 => {
+                let b1 = *data.get(i + 1).ok_or_else(|| invalid("a cut DICT"))?;
+                (-(i64::from(b0) - 251) * 256 - i64::from(b1) - 108, 2)
+            }
+            _ => return Err(invalid("a reserved byte in a CFF DICT")),
+        };
+        operands.push(Operand { value, at: i, len });
+        i += len;
+    }
+    Ok(entries)
+}
+
+/// Writes `value` over `operand` in the same number of bytes.
+fn rewrite(data: &mut [u8], operand: Operand, value: i64) -> io::Result<()> {
+    let slot = &mut data[operand.at..operand.at + operand.len];
+    match operand.len {
+        5 => {
+            slot[0] = 29;
+            slot[1..].copy_from_slice(&(value as i32).to_be_bytes());
+        }
+        3 if (i64::from(i16::MIN)..=i64::from(i16::MAX)).contains(&value) => {
+            slot[0] = 28;
+            slot[1..].copy_from_slice(&(value as i16).to_be_bytes());
+        }
+        2 if (108..=1131).contains(&value) => {
+            slot[0] = (247 + (value - 108) / 256) as u8;
+            slot[1] = ((value - 108) % 256) as u8;
+        }
+        1 if (-107..=107).contains(&value) => slot[0] = (value + 139) as u8,
+        _ => return Err(invalid("a CFF offset that does not fit its old place")),
+    }
+    Ok(())
+}
+
+/// Operators whose last operand is an offset from the start of the CFF table: charset,
+/// Encoding, CharStrings, Private, FDArray and FDSelect.
+fn is_offset(op: u16) -> bool {
+    matches!(op, 15 | 16 | 17 | 18 | 1236 | 1237)
+}
+
+/// Moves every offset operand of the DICT in `data[range]` that points at or past
+/// `from` back by `by` bytes.
+fn shift_offsets(data: &mut [u8], start: usize, end: usize, from: i64, by: i64) -> io::Result<()> {
+    let entries = dict_entries(&data[start..end])?;
+    for (op, operands) in entries {
+        if !is_offset(op) {
+            continue;
+        }
+        // Encoding 0 and 1 are predefined encodings, not offsets.
+        if let Some(&last) = operands.last() {
+            if last.value >= from && !(op == 16 && last.value <= 1) {
+                let at = Operand {
+                    at: start + last.at,
+                    ..last
+                };
+                rewrite(data, at, last.value - by)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The CFF table at `table` (`length` bytes) with the charstrings of every glyph but
+/// `glyphs` made empty. Everything before the charstrings and after them is kept byte
+/// for byte, with the offsets that point past them moved back.
+fn sparse_cff(file: &mut File, table: u64, length: u32, glyphs: &[u16]) -> io::Result<Vec<u8>> {
+    let length = u64::from(length);
+    let header = read_at(file, table, 4)?;
+    let names = read_index(file, table, u64::from(header[2]))?;
+    let tops = read_index(file, table, names.end)?;
+    let [top_start, top_end] = match tops.offsets[..] {
+        [a, b, ..] => [
+            tops.data_start + u64::from(a) - 1,
+            tops.data_start + u64::from(b) - 1,
+        ],
+        _ => return Err(invalid("a CFF table with no Top DICT")),
+    };
+    let top = read_at(file, table + top_start, (top_end - top_start) as usize)?;
+    let charstrings_at = dict_entries(&top)?
+        .into_iter()
+        .find(|(op, _)| *op == 17)
+        .and_then(|(_, operands)| operands.last().map(|o| o.value))
+        .filter(|&at| at > 0 && (at as u64) < length)
+        .ok_or_else(|| invalid("a CFF table with no CharStrings"))? as u64;
+    let old = read_index(file, table, charstrings_at)?;
+    if old.end > length || top_end > charstrings_at {
+        return Err(invalid("a CFF table laid out in an unexpected order"));
+    }
+
+    // The new CharStrings INDEX: the same number of glyphs, four-byte offsets.
+    let count = old.offsets.len().saturating_sub(1);
+    let mut wanted: Vec<u16> = glyphs
+        .iter()
+        .copied()
+        .filter(|&g| usize::from(g) < count)
+        .collect();
+    wanted.push(0);
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut data: Vec<Vec<u8>> = Vec::with_capacity(wanted.len());
+    for &glyph in &wanted {
+        let (a, b) = (
+            old.offsets[usize::from(glyph)],
+            old.offsets[usize::from(glyph) + 1],
+        );
+        let start = old.data_start + u64::from(a) - 1;
+        data.push(read_at(file, table + start, b.saturating_sub(a) as usize)?);
+    }
+    let mut index = Vec::with_capacity(3 + 4 * (count + 1) + count);
+    index.extend_from_slice(&(count as u16).to_be_bytes());
+    index.push(4);
+    let mut bodies = Vec::new();
+    let mut next = wanted.iter().zip(&data).peekable();
+    for glyph in 0..count {
+        index.extend_from_slice(&(bodies.len() as u32 + 1).to_be_bytes());
+        match next.peek() {
+            Some((&g, body)) if usize::from(g) == glyph => {
+                bodies.extend_from_slice(body);
+                next.next();
+            }
+            _ => bodies.push(EMPTY_CHARSTRING),
+        }
+    }
+    index.extend_from_slice(&(bodies.len() as u32 + 1).to_be_bytes());
+    index.extend_from_slice(&bodies);
+
+    let old_len = (old.end - charstrings_at) as i64;
+    let by = old_len - index.len() as i64;
+    let mut before = read_at(file, table, charstrings_at as usize)?;
+    let after_start = old.end;
+    let mut after = read_at(file, table + after_start, (length - after_start) as usize)?;
+    let from = after_start as i64;
+    // The Font DICTs of a CID-keyed font (FDArray) point at their Private DICTs.
+    let fd_array = dict_entries(&top)?
+        .into_iter()
+        .find(|(op, _)| *op == 1236)
+        .and_then(|(_, operands)| operands.last().map(|o| o.value));
+    shift_offsets(&mut before, top_start as usize, top_end as usize, from, by)?;
+    match fd_array {
+        Some(at) if at >= from => {
+            let in_after = (at - from) as usize;
+            for (start, end) in index_in(&after, in_after)? {
+                shift_offsets(&mut after, start, end, from, by)?;
+            }
+        }
+        Some(at) if at >= 0 && (at as u64) < charstrings_at => {
+            for (start, end) in index_in(&before, at as usize)? {
+                shift_offsets(&mut before, start, end, from, by)?;
+            }
+        }
+        Some(_) => return Err(invalid("an FDArray inside the charstrings")),
+        None => {}
+    }
+    let mut out = before;
+    out.extend_from_slice(&index);
+    out.append(&mut after);
+    Ok(out)
+}
+
+/// The (start, end) of each item of the INDEX at `at` in `data`.
+fn index_in(data: &[u8], at: usize) -> io::Result<Vec<(usize, usize)>> {
+    let count = usize::from(be16(data, at)?);
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    let size = usize::from(*data.get(at + 2).ok_or_else(|| invalid("a cut INDEX"))?);
+    let offset = |i: usize| -> io::Result<usize> {
+        let start = at + 3 + i * size;
+        let bytes = data
+            .get(start..start + size)
+            .ok_or_else(|| invalid("a cut INDEX"))?;
+        Ok(bytes.iter().fold(0usize, |v, &b| v << 8 | usize::from(b)))
+    };
+    let base = at + 3 + (count + 1) * size - 1;
+    (0..count)
+        .map(|i| {
+            let (a, b) = (offset(i)?, offset(i + 1)?);
+            if base + b > data.len() || a > b {
+                return Err(invalid("a cut INDEX"));
+            }
+            Ok((base + a, base + b))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_operand_is_rewritten_in_its_own_width() {
+        for (value, len) in [(5, 1), (500, 2), (-20_000, 3), (14_000_000, 5)] {
+            let mut data = vec![0u8; len];
+            rewrite(
+                &mut data,
+                Operand {
+                    value: 0,
+                    at: 0,
+                    len,
+                },
+                value,
+            )
+            .unwrap();
+            let entries = dict_entries(&[data.clone(), vec![17]].concat()).unwrap();
+            assert_eq!(entries[0].1[0].value, value, "{data:?}");
+        }
+        let mut one = [0u8];
+        assert!(rewrite(
+            &mut one,
+            Operand {
+                value: 0,
+                at: 0,
+                len: 1
+            },
+            500
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn a_font_of_tables_has_a_sorted_directory_and_aligned_tables() {
+        let tables = [(*b"name", vec![1, 2, 3]), (*b"head", vec![9; 54])];
+        let records: Vec<Record> = tables
+            .iter()
+            .map(|(tag, data)| Record {
+                tag: *tag,
+                offset: 0,
+                length: data.len() as u32,
+            })
+            .collect();
+        let font = sfnt(0x4F54_544F, &records, |record, out| {
+            let (_, data) = tables.iter().find(|(t, _)| *t == record.tag).unwrap();
+            out.extend_from_slice(data);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(be16(&font, 4).unwrap(), 2);
+        assert_eq!(&font[12..16], b"head");
+        assert_eq!(&font[28..32], b"name");
+        let name_at = be32(&font, 28 + 8).unwrap() as usize;
+        assert_eq!(name_at % 4, 0);
+        assert_eq!(&font[name_at..name_at + 3], &[1, 2, 3]);
+        assert_eq!(be32(&font, 28 + 4).unwrap(), checksum(&[1, 2, 3]));
+    }
+
+    /// An outline as a list of drawing commands, to compare two faces' glyphs.
+    #[derive(Default, PartialEq, Debug)]
+    struct Commands(Vec<(char, i32, i32)>);
+
+    impl ttf_parser::OutlineBuilder for Commands {
+        fn move_to(&mut self, x: f32, y: f32) {
+            self.0.push(('M', x as i32, y as i32));
+        }
+        fn line_to(&mut self, x: f32, y: f32) {
+            self.0.push(('L', x as i32, y as i32));
+        }
+        fn quad_to(&mut self, _: f32, _: f32, x: f32, y: f32) {
+            self.0.push(('Q', x as i32, y as i32));
+        }
+        fn curve_to(&mut self, _: f32, _: f32, _: f32, _: f32, x: f32, y: f32) {
+            self.0.push(('C', x as i32, y as i32));
+        }
+        fn close(&mut self) {
+            self.0.push(('Z', 0, 0));
+        }
+    }
+
+    fn outline(face: &ttf_parser::Face<'_>, glyph: u16) -> Commands {
+        let mut commands = Commands::default();
+        face.outline_glyph(ttf_parser::GlyphId(glyph), &mut commands);
+        commands
+    }
+
+    /// The Simplified Chinese face of the regular collection, whole and as read here.
+    fn simplified() -> (Vec<u8>, FaceFile) {
+        crate::fonts::require_cjk();
+        let path = crate::fonts::Face::SimplifiedRegular.path().expect("found");
+        let index = crate::fonts::Cjk::Simplified.collection_index();
+        (
+            std::fs::read(path).unwrap(),
+            FaceFile::open(path, index).unwrap(),
+        )
+    }
+
+    #[test]
+    fn the_layout_font_measures_as_the_collection_does_in_a_tenth_of_its_bytes() {
+        let (whole, mut file) = simplified();
+        let index = crate::fonts::Cjk::Simplified.collection_index();
+        let original = ttf_parser::Face::parse(&whole, index).unwrap();
+        let layout = file.layout_font().unwrap();
+        let face = ttf_parser::Face::parse(&layout, 0).unwrap();
+        assert!(layout.len() * 10 < whole.len(), "{} bytes", layout.len());
+        assert!(face.tables().cff.is_none());
+        assert_eq!(face.number_of_glyphs(), original.number_of_glyphs());
+        for c in "保持健康体重，减轻腰部的负担。Page 1 of 2".chars() {
+            let glyph = original.glyph_index(c);
+            assert_eq!(face.glyph_index(c), glyph, "{c}");
+            let glyph = glyph.unwrap();
+            assert_eq!(
+                face.glyph_hor_advance(glyph),
+                original.glyph_hor_advance(glyph)
+            );
+        }
+    }
+
+    #[test]
+    fn the_font_for_some_glyphs_draws_them_as_the_collection_does_and_no_others() {
+        let (whole, mut file) = simplified();
+        let index = crate::fonts::Cjk::Simplified.collection_index();
+        let original = ttf_parser::Face::parse(&whole, index).unwrap();
+        let glyph = |c: char| original.glyph_index(c).unwrap().0;
+        let drawn: Vec<u16> = "腰部神经".chars().map(glyph).collect();
+        let font = file.font_for_glyphs(&drawn).unwrap();
+        assert!(font.len() * 4 < whole.len(), "{} bytes", font.len());
+        let face = ttf_parser::Face::parse(&font, 0).unwrap();
+        for &g in &drawn {
+            let commands = outline(&face, g);
+            assert!(!commands.0.is_empty(), "glyph {g} has no outline");
+            assert_eq!(commands, outline(&original, g), "glyph {g}");
+        }
+        let left_out = glyph('狭');
+        assert!(!outline(&original, left_out).0.is_empty());
+        assert!(outline(&face, left_out).0.is_empty());
+        // What the subsetter makes of it is what it makes of the whole collection.
+        let mut remapper = subsetter::GlyphRemapper::new();
+        for &g in &drawn {
+            remapper.remap(g);
+        }
+        assert_eq!(
+            subsetter::subset(&font, 0, &remapper).unwrap(),
+            subsetter::subset(&whole, index, &remapper).unwrap()
+        );
+    }
+}
