@@ -147,14 +147,17 @@ const LEFT_OUT_OF_LAYOUT: [[u8; 4]; 4] = [CFF, *b"vmtx", *b"vhea", *b"VORG"];
 fn read_into(file: &mut File, offset: u64, length: usize, out: &mut Vec<u8>) -> io::Result<()> {
     file.seek(SeekFrom::Start(offset))?;
     let start = out.len();
-    out.resize(start + length, 0);
-    file.read_exact(&mut out[start..])
+    // Read straight into the vector's spare room, without zeroing it first.
+    file.take(length as u64).read_to_end(out)?;
+    if out.len() - start != length {
+        return Err(io::ErrorKind::UnexpectedEof.into());
+    }
+    Ok(())
 }
 
 fn read_at(file: &mut File, offset: u64, length: usize) -> io::Result<Vec<u8>> {
-    file.seek(SeekFrom::Start(offset))?;
-    let mut bytes = vec![0; length];
-    file.read_exact(&mut bytes)?;
+    let mut bytes = Vec::with_capacity(length);
+    read_into(file, offset, length, &mut bytes)?;
     Ok(bytes)
 }
 
@@ -167,13 +170,11 @@ fn sfnt(
 ) -> io::Result<Vec<u8>> {
     let mut order: Vec<Record> = records.to_vec();
     order.sort_by_key(|r| r.tag);
-    let count = order.len() as u16;
-    let floor = if count == 0 {
-        0
-    } else {
-        15 - count.leading_zeros() as u16
-    };
-    let search_range = (1u16 << floor) * 16;
+    let count = u16::try_from(order.len()).map_err(|_| invalid("too many font tables"))?;
+    // The largest power of two tables not above the count, as the directory states it.
+    let floor = 15u16.saturating_sub(count.leading_zeros() as u16);
+    let search_range = if count == 0 { 0 } else { (1u32 << floor) * 16 };
+    let range_shift = u32::from(count) * 16 - search_range;
     let directory = 12 + 16 * order.len();
     let total = directory
         + order
@@ -183,9 +184,9 @@ fn sfnt(
     let mut out = Vec::with_capacity(total);
     out.extend_from_slice(&version.to_be_bytes());
     out.extend_from_slice(&count.to_be_bytes());
-    out.extend_from_slice(&search_range.to_be_bytes());
+    out.extend_from_slice(&(search_range as u16).to_be_bytes());
     out.extend_from_slice(&floor.to_be_bytes());
-    out.extend_from_slice(&(count * 16 - search_range).to_be_bytes());
+    out.extend_from_slice(&(range_shift as u16).to_be_bytes());
     out.resize(directory, 0);
     for (i, record) in order.iter().enumerate() {
         let start = out.len();
@@ -205,46 +206,64 @@ fn sfnt(
 }
 
 fn checksum(data: &[u8]) -> u32 {
-    data.chunks(4).fold(0u32, |sum, chunk| {
-        let mut word = [0u8; 4];
-        word[..chunk.len()].copy_from_slice(chunk);
-        sum.wrapping_add(u32::from_be_bytes(word))
-    })
+    let words = data.chunks_exact(4);
+    let rest = words.remainder();
+    let mut last = [0u8; 4];
+    last[..rest.len()].copy_from_slice(rest);
+    words
+        .map(|w| u32::from_be_bytes([w[0], w[1], w[2], w[3]]))
+        .fold(u32::from_be_bytes(last), u32::wrapping_add)
 }
 
-/// An INDEX of the CFF table at `at` (relative to the table): where its data starts
-/// and ends, and its offsets (relative to the byte before the data, as CFF counts).
+/// An INDEX of the CFF table at `at` (relative to the table): its offsets, read as
+/// needed (relative to the byte before the data, as CFF counts), and where its data
+/// starts and ends.
 struct Index {
-    offsets: Vec<u32>,
+    raw: Vec<u8>,
+    size: usize,
+    count: usize,
     data_start: u64,
     end: u64,
 }
 
+impl Index {
+    /// Offset `i`, for `i` in `0..=count`.
+    fn offset(&self, i: usize) -> u32 {
+        self.raw[i * self.size..(i + 1) * self.size]
+            .iter()
+            .fold(0u32, |v, &b| v << 8 | u32::from(b))
+    }
+}
+
 fn read_index(file: &mut File, table: u64, at: u64) -> io::Result<Index> {
     let head = read_at(file, table + at, 3)?;
-    let count = u64::from(be16(&head, 0)?);
+    let count = usize::from(be16(&head, 0)?);
     if count == 0 {
         return Ok(Index {
-            offsets: Vec::new(),
+            raw: Vec::new(),
+            size: 0,
+            count,
             data_start: at + 2,
             end: at + 2,
         });
     }
-    let size = u64::from(head[2]);
+    let size = usize::from(head[2]);
     if !(1..=4).contains(&size) {
         return Err(invalid("a CFF INDEX with a bad offset size"));
     }
-    let raw = read_at(file, table + at + 3, ((count + 1) * size) as usize)?;
-    let offsets: Vec<u32> = raw
-        .chunks(size as usize)
-        .map(|c| c.iter().fold(0u32, |v, &b| v << 8 | u32::from(b)))
-        .collect();
-    let data_start = at + 3 + (count + 1) * size;
-    let last = u64::from(offsets.last().copied().unwrap_or(1));
-    Ok(Index {
+    let raw = read_at(file, table + at + 3, (count + 1) * size)?;
+    let data_start = at + 3 + ((count + 1) * size) as u64;
+    let index = Index {
+        raw,
+        size,
+        count,
         data_start,
+        end: data_start,
+    };
+    let last = u64::from(index.offset(count).max(1));
+    Ok(Index {
         end: data_start + last - 1,
-        offsets,
+        ..index
     })
 }
 
@@ -365,14 +384,15 @@ fn sparse_cff(file: &mut File, table: u64, length: u32, glyphs: &[u16]) -> io::R
     let header = read_at(file, table, 4)?;
     let names = read_index(file, table, u64::from(header[2]))?;
     let tops = read_index(file, table, names.end)?;
-    let [top_start, top_end] = match tops.offsets[..] {
-        [a, b, ..] => [
-            tops.data_start + u64::from(a) - 1,
-            tops.data_start + u64::from(b) - 1,
-        ],
-        _ => return Err(invalid("a CFF table with no Top DICT")),
-    };
-    let top = read_at(file, table + top_start, (top_end - top_start) as usize)?;
+    if tops.count == 0 {
+        return Err(invalid("a CFF table with no Top DICT"));
+    }
+    let [top_start, top_end] =
+        [tops.offset(0), tops.offset(1)].map(|o| tops.data_start + u64::from(o.max(1)) - 1);
+    let top_length = top_end
+        .checked_sub(top_start)
+        .ok_or_else(|| invalid("a CFF Top DICT of negative length"))?;
+    let top = read_at(file, table + top_start, top_length as usize)?;
     let charstrings_at = dict_entries(&top)?
         .into_iter()
         .find(|(op, _)| *op == 17)
@@ -385,7 +405,10 @@ fn sparse_cff(file: &mut File, table: u64, length: u32, glyphs: &[u16]) -> io::R
     }
 
     // The new CharStrings INDEX: the same number of glyphs, four-byte offsets.
-    let count = old.offsets.len().saturating_sub(1);
+    let count = old.count;
+    if count == 0 {
+        return Err(invalid("a CFF table with no glyphs"));
+    }
     let mut wanted: Vec<u16> = glyphs
         .iter()
         .copied()
@@ -397,60 +420,60 @@ fn sparse_cff(file: &mut File, table: u64, length: u32, glyphs: &[u16]) -> io::R
     let mut data: Vec<Vec<u8>> = Vec::with_capacity(wanted.len());
     for &glyph in &wanted {
         let (a, b) = (
-            old.offsets[usize::from(glyph)],
-            old.offsets[usize::from(glyph) + 1],
+            old.offset(usize::from(glyph)),
+            old.offset(usize::from(glyph) + 1),
         );
-        let start = old.data_start + u64::from(a) - 1;
+        let start = old.data_start + u64::from(a.max(1)) - 1;
         data.push(read_at(file, table + start, b.saturating_sub(a) as usize)?);
     }
-    let mut index = Vec::with_capacity(3 + 4 * (count + 1) + count);
-    index.extend_from_slice(&(count as u16).to_be_bytes());
-    index.push(4);
-    let mut bodies = Vec::new();
+    let body_length = count - data.len() + data.iter().map(Vec::len).sum::<usize>();
+    let offsets_end = 3 + 4 * (count + 1);
+    let mut index = vec![0u8; offsets_end];
+    index.reserve(body_length);
+    index[..2].copy_from_slice(&(count as u16).to_be_bytes());
+    index[2] = 4;
     let mut next = wanted.iter().zip(&data).peekable();
     for glyph in 0..count {
-        index.extend_from_slice(&(bodies.len() as u32 + 1).to_be_bytes());
+        let offset = (index.len() - offsets_end + 1) as u32;
+        index[3 + 4 * glyph..7 + 4 * glyph].copy_from_slice(&offset.to_be_bytes());
         match next.peek() {
             Some((&g, body)) if usize::from(g) == glyph => {
-                bodies.extend_from_slice(body);
+                index.extend_from_slice(body);
                 next.next();
             }
-            _ => bodies.push(EMPTY_CHARSTRING),
+            _ => index.push(EMPTY_CHARSTRING),
         }
     }
-    index.extend_from_slice(&(bodies.len() as u32 + 1).to_be_bytes());
-    index.extend_from_slice(&bodies);
+    let end = (index.len() - offsets_end + 1) as u32;
+    index[3 + 4 * count..7 + 4 * count].copy_from_slice(&end.to_be_bytes());
 
     let old_len = (old.end - charstrings_at) as i64;
     let by = old_len - index.len() as i64;
-    let mut before = read_at(file, table, charstrings_at as usize)?;
     let after_start = old.end;
-    let mut after = read_at(file, table + after_start, (length - after_start) as usize)?;
+    let after_length = (length - after_start) as usize;
+    let mut out = Vec::with_capacity(charstrings_at as usize + index.len() + after_length);
+    read_into(file, table, charstrings_at as usize, &mut out)?;
+    out.append(&mut index);
+    let after_at = out.len();
+    read_into(file, table + after_start, after_length, &mut out)?;
     let from = after_start as i64;
     // The Font DICTs of a CID-keyed font (FDArray) point at their Private DICTs.
     let fd_array = dict_entries(&top)?
         .into_iter()
         .find(|(op, _)| *op == 1236)
         .and_then(|(_, operands)| operands.last().map(|o| o.value));
-    shift_offsets(&mut before, top_start as usize, top_end as usize, from, by)?;
-    match fd_array {
-        Some(at) if at >= from => {
-            let in_after = (at - from) as usize;
-            for (start, end) in index_in(&after, in_after)? {
-                shift_offsets(&mut after, start, end, from, by)?;
-            }
-        }
-        Some(at) if at >= 0 && (at as u64) < charstrings_at => {
-            for (start, end) in index_in(&before, at as usize)? {
-                shift_offsets(&mut before, start, end, from, by)?;
-            }
-        }
+    shift_offsets(&mut out, top_start as usize, top_end as usize, from, by)?;
+    let fd_at = match fd_array {
+        Some(at) if at >= from => Some(after_at + (at - from) as usize),
+        Some(at) if at >= 0 && (at as u64) < charstrings_at => Some(at as usize),
         Some(_) => return Err(invalid("an FDArray inside the charstrings")),
-        None => {}
+        None => None,
+    };
+    if let Some(at) = fd_at {
+        for (start, end) in index_in(&out, at)? {
+            shift_offsets(&mut out, start, end, from, by)?;
+        }
     }
-    let mut out = before;
-    out.extend_from_slice(&index);
-    out.append(&mut after);
     Ok(out)
 }
 

@@ -187,8 +187,11 @@ struct KernSlot {
     kern: f32,
 }
 
-/// Slots in the pair table: enough for the pairs of a handout's faces.
-const KERN_SLOTS: usize = 1 << 14;
+/// Slots in the pair table, a power of two: more than the 1,500 pairs of the bundled
+/// handout's faces, few enough (32 KB) that a brief does not pay to clear a larger
+/// table. A pair that lost its slot is read again from [`FIRSTS`], cheaply.
+const KERN_SLOT_BITS: u32 = 11;
+const KERN_SLOTS: usize = 1 << KERN_SLOT_BITS;
 
 fn kern_key(face: Face, first: u16, second: u16) -> u64 {
     // Never 0, so an empty slot matches no pair.
@@ -231,7 +234,8 @@ fn pairwise_each(fonts: &Fonts, face: Face, text: &str, each: &mut dyn FnMut(&Em
             };
             if let Some(mut last) = pending.take() {
                 let key = kern_key(face, last.id, glyph.id);
-                let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 50) as usize % KERN_SLOTS;
+                let slot =
+                    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - KERN_SLOT_BITS)) as usize;
                 let entry = &mut kerning[slot];
                 if entry.key != key {
                     *entry = KernSlot {
