@@ -8,7 +8,8 @@ use crate::fonts::script::is_rtl_char;
 /// when `rtl`; `None` when every level is 0 (left-to-right text with no right-to-left
 /// characters, the common case, which needs no reordering).
 pub fn levels(text: &str, rtl: bool) -> Option<Vec<u8>> {
-    if !rtl && !text.chars().any(is_rtl_char) {
+    // ASCII has no right-to-left character, and is checked a word at a time.
+    if !rtl && (text.is_ascii() || !text.chars().any(is_rtl_char)) {
         return None;
     }
     let base = if rtl {

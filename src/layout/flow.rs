@@ -1,6 +1,7 @@
 //! The flow: a vertical list of unbreakable elements (usually one line of text each) with
 //! the rules that say where a page may break between them.
 
+use super::lines::Run;
 use super::structure::{NodeId, Structure};
 use super::text::Setting;
 use super::text::{self, Line, Span};
@@ -158,7 +159,7 @@ impl Flow {
         };
         let count = lines.len();
         let first = self.elements.len();
-        for (i, line) in lines.iter().enumerate() {
+        for (i, line) in lines.into_iter().enumerate() {
             let mut items = Vec::new();
             // The label reads before the body.
             if i == 0 {
@@ -172,7 +173,7 @@ impl Flow {
                     }
                 }
             }
-            items.extend(line_items(fonts, line, x, style, Some(node)));
+            items.extend(into_line_items(fonts, line, x, style, Some(node)));
             self.push(Element {
                 height: style.leading,
                 items,
@@ -320,22 +321,42 @@ pub fn line_items(
     style: TextStyle,
     node: Option<NodeId>,
 ) -> Vec<Item> {
+    runs_into_items(fonts, line.runs.iter().cloned(), x, style, node)
+}
+
+/// [`line_items`] for a line not needed again: its runs' text and glyphs move into the
+/// items rather than being copied.
+pub fn into_line_items(
+    fonts: &Setting<'_>,
+    line: Line,
+    x: f32,
+    style: TextStyle,
+    node: Option<NodeId>,
+) -> Vec<Item> {
+    runs_into_items(fonts, line.runs.into_iter(), x, style, node)
+}
+
+fn runs_into_items(
+    fonts: &Setting<'_>,
+    runs: impl Iterator<Item = Run>,
+    x: f32,
+    style: TextStyle,
+    node: Option<NodeId>,
+) -> Vec<Item> {
     let cap = fonts.cap_height_em(crate::fonts::Face::Regular) * style.size;
-    line.runs
-        .iter()
-        .map(|run| {
-            Item::Text(Text {
-                x: x + run.dx,
-                y: (style.leading + cap) / 2.0,
-                face: run.face,
-                size: style.size,
-                color: run.color,
-                text: run.text.clone(),
-                glyphs: run.glyphs.clone(),
-                rtl: run.rtl,
-                role: style.role,
-                node,
-            })
+    runs.map(|run| {
+        Item::Text(Text {
+            x: x + run.dx,
+            y: (style.leading + cap) / 2.0,
+            face: run.face,
+            size: style.size,
+            color: run.color,
+            text: run.text,
+            glyphs: run.glyphs,
+            rtl: run.rtl,
+            role: style.role,
+            node,
         })
-        .collect()
+    })
+    .collect()
 }

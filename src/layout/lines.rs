@@ -345,6 +345,14 @@ fn build_line(words: &[Measured<'_>], base: u8) -> Line {
         }
     }
     runs.sort_by_key(|(first, _)| *first);
+    if runs.len() > 1 {
+        // Each run was given room for the whole line's glyphs; the runs are kept in the
+        // laid-out pages, so give back what they do not use.
+        for (_, run) in &mut runs {
+            run.glyphs.shrink_to_fit();
+            run.text.shrink_to_fit();
+        }
+    }
     Line {
         runs: runs.into_iter().map(|(_, run)| run).collect(),
         width,

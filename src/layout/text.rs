@@ -187,7 +187,12 @@ impl Joined {
             starts.push((text.len(), i));
             // Composed form first: "e" + combining acute becomes "é", which the fonts
             // draw as one glyph.
-            text.extend(nfc(span.text).chars().filter(|&c| !is_dropped(c)));
+            let composed = nfc(span.text);
+            if composed.contains(is_dropped) {
+                text.extend(composed.chars().filter(|&c| !is_dropped(c)));
+            } else {
+                text.push_str(&composed);
+            }
         }
         Joined { text, starts }
     }

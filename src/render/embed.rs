@@ -33,38 +33,30 @@ struct FaceUse {
     advances: Vec<f32>,
 }
 
-/// A glyph as a content stream writes it.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Used {
-    pub code: u16,
-    /// The code's ToUnicode entry is the text it was drawn for this time.
-    pub maps_to_text: bool,
-    /// The font's advance of the glyph, in ems.
-    pub advance: f32,
+/// The glyphs one document draws of one face (see [`FontUsage::face`]).
+pub struct FaceGlyphs<'u> {
+    used: &'u mut FaceUse,
+    fonts: &'u Fonts,
+    face: Face,
 }
 
-impl FontUsage {
-    /// The code to write for glyph `gid` of `face`, drawn for `text`, and whether the
-    /// code's ToUnicode entry is `text` (it is the text the glyph was first drawn for).
-    pub fn use_glyph(&mut self, fonts: &Fonts, face: Face, gid: u16, text: &str) -> Used {
-        let used = self.faces[face as usize].get_or_insert_with(|| FaceUse {
-            remapper: GlyphRemapper::new(),
-            codes: vec![0; usize::from(fonts.face_data(face).map_or(0, |f| f.number_of_glyphs()))],
-            unicode: vec![String::new()],
-            advances: vec![0.0],
-        });
+impl FaceGlyphs<'_> {
+    /// As [`FontUsage::use_glyph`], for this face.
+    #[inline]
+    pub fn use_glyph(&mut self, gid: u16, text: &str) -> Used {
+        let used = &mut *self.used;
         match used.codes.get(usize::from(gid)) {
             Some(&code) if code != 0 => Used {
                 code,
                 maps_to_text: used
                     .unicode
                     .get(usize::from(code))
-                    .is_some_and(|t| t == text),
+                    .is_some_and(|t| same_bytes(t.as_bytes(), text.as_bytes())),
                 advance: used.advances.get(usize::from(code)).copied().unwrap_or(0.0),
             },
             _ => {
                 let code = used.remapper.remap(gid);
-                let advance = fonts.glyph_advance_em(face, gid);
+                let advance = self.fonts.glyph_advance_em(self.face, gid);
                 if usize::from(code) == used.unicode.len() {
                     used.unicode.push(text.to_string());
                     used.advances.push(advance);
@@ -79,6 +71,42 @@ impl FontUsage {
                 }
             }
         }
+    }
+}
+
+/// Whether two short byte strings are equal, compared in place: most are one to three
+/// bytes, where a call to `memcmp` costs more than the comparison.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// A glyph as a content stream writes it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Used {
+    pub code: u16,
+    /// The code's ToUnicode entry is the text it was drawn for this time.
+    pub maps_to_text: bool,
+    /// The font's advance of the glyph, in ems.
+    pub advance: f32,
+}
+
+impl FontUsage {
+    /// The code to write for glyph `gid` of `face`, drawn for `text`, and whether the
+    /// code's ToUnicode entry is `text` (it is the text the glyph was first drawn for).
+    pub fn use_glyph(&mut self, fonts: &Fonts, face: Face, gid: u16, text: &str) -> Used {
+        self.face(fonts, face).use_glyph(gid, text)
+    }
+
+    /// The glyphs of one face, for a caller that draws many glyphs of it.
+    pub fn face<'u>(&'u mut self, fonts: &'u Fonts, face: Face) -> FaceGlyphs<'u> {
+        let used = self.faces[face as usize].get_or_insert_with(|| FaceUse {
+            remapper: GlyphRemapper::new(),
+            codes: vec![0; usize::from(fonts.face_data(face).map_or(0, |f| f.number_of_glyphs()))],
+            unicode: vec![String::new()],
+            advances: vec![0.0],
+        });
+        FaceGlyphs { used, fonts, face }
     }
 
     /// Writes every used face into `doc` and returns the font resource dictionary.

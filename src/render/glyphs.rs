@@ -55,13 +55,14 @@ pub fn show(
         && glyphs.iter().all(|g| g.dy == 0.0);
     if simple {
         // One glyph a cluster, in reading order, on the baseline: most text.
+        let mut face = usage.face(fonts, text.face);
         for (i, glyph) in glyphs.iter().enumerate() {
             let start = if i == 0 { 0 } else { glyph.cluster as usize };
             let end = glyphs
                 .get(i + 1)
                 .map_or(text.text.len(), |g| g.cluster as usize);
             let cluster_text = text.text.get(start..end).unwrap_or("");
-            let used = usage.use_glyph(fonts, text.face, glyph.id, cluster_text);
+            let used = face.use_glyph(glyph.id, cluster_text);
             let spanned = !used.maps_to_text && !cluster_text.is_empty();
             if spanned {
                 writer.begin_actual_text(cluster_text);
@@ -271,7 +272,13 @@ fn round_half_away(x: f64) -> f32 {
 /// A glyph code's two bytes inside a literal string, escaped where they would end the
 /// string or be read as another byte (a bare carriage return reads as a line feed).
 pub fn glyph_code(out: &mut Vec<u8>, code: u16) {
-    for byte in code.to_be_bytes() {
+    let bytes = code.to_be_bytes();
+    let plain = |b: u8| !matches!(b, b'(' | b')' | b'\\' | b'\r' | b'\n');
+    if plain(bytes[0]) && plain(bytes[1]) {
+        out.extend_from_slice(&bytes);
+        return;
+    }
+    for byte in bytes {
         match byte {
             b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', byte]),
             b'\r' => out.extend_from_slice(b"\\r"),

@@ -28,7 +28,9 @@ pub enum Object {
     String(Vec<u8>, StringFormat),
     Array(Vec<Object>),
     Dictionary(Dictionary),
-    Stream(Stream),
+    /// Boxed: a stream is rare and large, and inline it would make every object of a
+    /// dictionary twice the size.
+    Stream(Box<Stream>),
     Reference(ObjectId),
 }
 
@@ -50,7 +52,7 @@ impl From<Dictionary> for Object {
 
 impl From<Stream> for Object {
     fn from(stream: Stream) -> Object {
-        Object::Stream(stream)
+        Object::Stream(Box::new(stream))
     }
 }
 
@@ -166,6 +168,17 @@ impl Document {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_object_takes_four_words() {
+        // The structure tree and the pages are thousands of small dictionaries: an
+        // object twice this size doubled their memory (see `Object::Stream`).
+        assert!(
+            std::mem::size_of::<Object>() <= 32,
+            "{}",
+            std::mem::size_of::<Object>()
+        );
+    }
 
     #[test]
     fn setting_a_key_again_keeps_its_place() {

@@ -129,7 +129,7 @@ fn compact(doc: &Document, mut out: Vec<u8>) -> Vec<u8> {
         indirect(
             &mut out,
             (stream_id, 0),
-            &Object::Stream(stream),
+            &Object::Stream(Box::new(stream)),
             Mode::Compact,
         );
     }
@@ -181,7 +181,7 @@ fn compact(doc: &Document, mut out: Vec<u8>) -> Vec<u8> {
     indirect(
         &mut out,
         (xref_id, 0),
-        &Object::Stream(stream),
+        &Object::Stream(Box::new(stream)),
         Mode::Compact,
     );
     end(out, xref)
