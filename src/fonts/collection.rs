@@ -83,6 +83,13 @@ impl FaceFile {
                 })
             })
             .collect::<io::Result<Vec<Record>>>()?;
+        let size = file.metadata()?.len();
+        if records
+            .iter()
+            .any(|r| u64::from(r.offset) + u64::from(r.length) > size)
+        {
+            return Err(invalid("a font table runs past the end of its file"));
+        }
         Ok(FaceFile {
             file,
             version,
@@ -156,7 +163,9 @@ fn read_into(file: &mut File, offset: u64, length: usize, out: &mut Vec<u8>) -> 
 }
 
 fn read_at(file: &mut File, offset: u64, length: usize) -> io::Result<Vec<u8>> {
-    let mut bytes = Vec::with_capacity(length);
+    // Room for what a sound file holds; a length read from a damaged one may be anything,
+    // and the read stops at the end of the file.
+    let mut bytes = Vec::with_capacity(length.min(1 << 24));
     read_into(file, offset, length, &mut bytes)?;
     Ok(bytes)
 }
@@ -650,5 +659,39 @@ mod tests {
             subsetter::subset(&font, 0, &remapper).unwrap(),
             subsetter::subset(&whole, index, &remapper).unwrap()
         );
+    }
+
+    #[test]
+    fn a_cut_or_garbled_collection_is_an_error_not_a_panic() {
+        let (whole, _) = simplified();
+        let dir = std::env::temp_dir().join(format!("handout-cut-font-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("cut.ttc");
+        let index = crate::fonts::Cjk::Simplified.collection_index();
+        // Cut inside the header, the directories, the outlines and the tables after them.
+        for length in [0, 7, 40, 300, 3_000, 1 << 20, 15 << 20, whole.len() - 1] {
+            std::fs::write(&path, &whole[..length]).unwrap();
+            if let Ok(mut face) = FaceFile::open(&path, index) {
+                let _ = face.layout_font();
+                let _ = face.font_for_glyphs(&[0, 1, 500, 65_000]);
+            }
+        }
+        // Offsets and lengths that point anywhere in the file: the bytes of the first
+        // face's directory, then of its CFF header and Top DICT, scrambled.
+        std::fs::write(&path, &whole).unwrap();
+        let face = FaceFile::open(&path, 0).unwrap();
+        let cff_at = face.records.iter().find(|r| r.tag == CFF).unwrap().offset as usize;
+        for (from, seed) in [(12usize, 31u8), (cff_at, 7), (cff_at + 20, 13)] {
+            let mut garbled = whole.clone();
+            for (i, byte) in garbled.iter_mut().enumerate().skip(from).take(300) {
+                *byte = byte.wrapping_mul(seed).wrapping_add(i as u8);
+            }
+            std::fs::write(&path, &garbled).unwrap();
+            if let Ok(mut face) = FaceFile::open(&path, 0) {
+                let _ = face.layout_font();
+                let _ = face.font_for_glyphs(&[0, 1, 500]);
+            }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
