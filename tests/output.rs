@@ -220,3 +220,40 @@ fn the_outline_lists_every_section_with_its_groups_nested() {
     expected.push((1, "Sources".to_string()));
     assert_eq!(entries, expected);
 }
+
+/// The embedded font programs of a PDF, as written (compressed), in file order.
+fn font_programs(pdf: &[u8]) -> Vec<Vec<u8>> {
+    let doc = lopdf::Document::load_mem(pdf).expect("lopdf reads the PDF");
+    doc.objects
+        .values()
+        .filter_map(|object| match object {
+            lopdf::Object::Stream(stream) if stream.dict.has(b"Length1") => {
+                Some(stream.content.clone())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Briefs for two patients whose details draw the same glyphs embed the same fonts: the
+/// handout's glyphs are numbered before a patient's, so a name at the top of the first
+/// page no longer renumbers every glyph after it, and a batch reuses its subsets.
+#[test]
+fn briefs_for_different_patients_embed_the_same_font_programs() {
+    let programs = |patient: &str| {
+        let mut personal = common::jane_doe();
+        personal.patient = Some(patient.into());
+        let options = handout::pipeline::Options {
+            selection: Some(common::preset("brief")),
+            personal: Some(&personal),
+            ..Default::default()
+        };
+        font_programs(&common::build_with(common::BUNDLED, &options).pdf)
+    };
+    let jane = programs("Jane Doe");
+    assert!(!jane.is_empty(), "the brief embeds fonts");
+    // The same letters in another order: drawn first, they used to be numbered first.
+    assert_eq!(jane, programs("Dean Joe"));
+    // A letter the brief does not otherwise draw needs a glyph of its own.
+    assert_ne!(jane, programs("Jane Doe Q"));
+}

@@ -356,6 +356,7 @@ fn runs_into_items(
             rtl: run.rtl,
             role: style.role,
             node,
+            personal: false,
         })
     })
     .collect()

@@ -243,6 +243,7 @@ impl Builder<'_> {
         let col = self.body();
         let pad = t.box_padding;
         self.flow.space(t.block_gap * 2.0);
+        let first = self.flow.elements.len();
         let inner = self.open_box(col, t.note_fill, t.rule, 0.75);
         let gap = 12.0;
         let cell_w = (inner.width - gap) / 2.0;
@@ -282,6 +283,9 @@ impl Builder<'_> {
             }
         }
         self.flow.close_frame(pad);
+        for element in self.flow.elements.iter_mut().skip(first) {
+            super::mark_personal(&mut element.items);
+        }
         Ok(())
     }
 

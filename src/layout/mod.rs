@@ -108,6 +108,10 @@ pub struct Text {
     pub role: Role,
     /// The structure node this text belongs to; `None` for page furniture.
     pub node: Option<NodeId>,
+    /// A patient's details (name, date, clinician, notes), not the handout's words: the
+    /// PDF numbers their glyphs after the handout's (see `render::embed`), so briefs for
+    /// different patients share their fonts' subsets.
+    pub personal: bool,
 }
 
 /// A stroke: colour and line width in points.
@@ -353,6 +357,15 @@ pub enum LayoutError {
 /// The most pages one document may have: far beyond any handout, low enough that a
 /// runaway input (a list of a million items) stops with a message, not a 2 GB file.
 pub const MAX_PAGES: usize = 2000;
+
+/// Marks the text among `items` as a patient's details.
+pub(crate) fn mark_personal(items: &mut [Item]) {
+    for item in items {
+        if let Item::Text(text) = item {
+            text.personal = true;
+        }
+    }
+}
 
 impl Text {
     /// How far the glyphs reach from `x`.

@@ -166,11 +166,9 @@ impl Furniture {
         let mut y = t.margin_top;
         if page > 1 {
             if let Some(line) = &self.header_right {
-                items.extend(
-                    line_items(fonts, line, right - line.width, header_style, None)
-                        .into_iter()
-                        .map(|i| i.shifted(y)),
-                );
+                let mut patient = line_items(fonts, line, right - line.width, header_style, None);
+                super::mark_personal(&mut patient);
+                items.extend(patient.into_iter().map(|i| i.shifted(y)));
             }
         }
         for line in &self.header {

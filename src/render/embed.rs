@@ -26,9 +26,10 @@ struct FaceUse {
     /// Each original glyph id's code, 0 while unused: the remapper's hash lookup
     /// would otherwise run once per character drawn.
     codes: Vec<u16>,
-    /// The text each new glyph id was first drawn for (its ToUnicode entry); index 0
-    /// is `.notdef`.
-    unicode: Vec<String>,
+    /// The text each new glyph id was first drawn for (its ToUnicode entry), `None`
+    /// while it is numbered but not yet drawn (see [`FontUsage::number`]); index 0 is
+    /// `.notdef`.
+    unicode: Vec<Option<String>>,
     /// Each code's advance in the font, in ems: what a PDF reader moves the pen by.
     advances: Vec<f32>,
 }
@@ -48,17 +49,22 @@ impl FaceGlyphs<'_> {
         match used.codes.get(usize::from(gid)) {
             Some(&code) if code != 0 => Used {
                 code,
-                maps_to_text: used
-                    .unicode
-                    .get(usize::from(code))
-                    .is_some_and(|t| same_bytes(t.as_bytes(), text.as_bytes())),
+                maps_to_text: match used.unicode.get_mut(usize::from(code)) {
+                    Some(Some(first)) => same_bytes(first.as_bytes(), text.as_bytes()),
+                    // Numbered ahead, drawn now for the first time.
+                    Some(entry @ None) => {
+                        *entry = Some(text.to_string());
+                        true
+                    }
+                    None => false,
+                },
                 advance: used.advances.get(usize::from(code)).copied().unwrap_or(0.0),
             },
             _ => {
                 let code = used.remapper.remap(gid);
                 let advance = self.fonts.glyph_advance_em(self.face, gid);
                 if usize::from(code) == used.unicode.len() {
-                    used.unicode.push(text.to_string());
+                    used.unicode.push(Some(text.to_string()));
                     used.advances.push(advance);
                 }
                 if let Some(slot) = used.codes.get_mut(usize::from(gid)) {
@@ -98,12 +104,35 @@ impl FontUsage {
         self.face(fonts, face).use_glyph(gid, text)
     }
 
+    /// Numbers `glyphs` of `face` in order, as drawing them would, without drawing them:
+    /// the codes a document's glyphs get are then set by what is numbered first.
+    pub fn number(&mut self, fonts: &Fonts, face: Face, glyphs: impl IntoIterator<Item = u16>) {
+        let used = self.face(fonts, face).used;
+        for gid in glyphs {
+            if used
+                .codes
+                .get(usize::from(gid))
+                .is_some_and(|&code| code != 0)
+            {
+                continue;
+            }
+            let code = used.remapper.remap(gid);
+            if usize::from(code) == used.unicode.len() {
+                used.unicode.push(None);
+                used.advances.push(fonts.glyph_advance_em(face, gid));
+            }
+            if let Some(slot) = used.codes.get_mut(usize::from(gid)) {
+                *slot = code;
+            }
+        }
+    }
+
     /// The glyphs of one face, for a caller that draws many glyphs of it.
     pub fn face<'u>(&'u mut self, fonts: &'u Fonts, face: Face) -> FaceGlyphs<'u> {
         let used = self.faces[face as usize].get_or_insert_with(|| FaceUse {
             remapper: GlyphRemapper::new(),
             codes: vec![0; usize::from(fonts.face_data(face).map_or(0, |f| f.number_of_glyphs()))],
-            unicode: vec![String::new()],
+            unicode: vec![Some(String::new())],
             advances: vec![0.0],
         });
         FaceGlyphs { used, fonts, face }
@@ -315,7 +344,7 @@ fn embed_face(
 }
 
 /// The ToUnicode CMap: each glyph code to the character it was drawn for.
-fn to_unicode(unicode: &[String]) -> Vec<u8> {
+fn to_unicode(unicode: &[Option<String>]) -> Vec<u8> {
     let mut cmap = Vec::with_capacity(400 + unicode.len() * 16);
     cmap.extend_from_slice(
         b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
@@ -326,7 +355,7 @@ fn to_unicode(unicode: &[String]) -> Vec<u8> {
     // A glyph first drawn for no text (none is, but an empty entry would be invalid)
     // is left out rather than mapped to nothing.
     let entries: Vec<(u16, &str)> = (0..=u16::MAX)
-        .zip(unicode.iter().map(String::as_str))
+        .zip(unicode.iter().map(|t| t.as_deref().unwrap_or("")))
         .skip(1)
         .filter(|(_, text)| !text.is_empty())
         .collect();
@@ -371,6 +400,26 @@ mod tests {
         assert_eq!(used(Face::Regular, b, "x"), (1, false));
         // Each face numbers its own glyphs.
         assert_eq!(used(Face::Bold, a, "a"), (1, true));
+    }
+
+    #[test]
+    fn glyphs_numbered_ahead_keep_their_codes_and_map_to_what_they_are_first_drawn_for() {
+        let fonts = Fonts::bundled();
+        let mut usage = FontUsage::default();
+        let [a, b, c] = ['a', 'b', 'c'].map(|ch| fonts.glyph(Face::Regular, ch).unwrap().id);
+        usage.number(fonts, Face::Regular, [b, a, b]);
+        let mut used = |gid, text| {
+            let u = usage.use_glyph(fonts, Face::Regular, gid, text);
+            (u.code, u.maps_to_text)
+        };
+        // Drawn in another order than numbered: the numbers stand.
+        assert_eq!(used(a, "a"), (2, true));
+        assert_eq!(used(c, "c"), (3, true));
+        assert_eq!(used(b, "b"), (1, true));
+        assert_eq!(used(b, "x"), (1, false));
+        let face = usage.faces[Face::Regular as usize].as_ref().unwrap();
+        let entries: Vec<Option<&str>> = face.unicode.iter().map(|t| t.as_deref()).collect();
+        assert_eq!(entries, [Some(""), Some("b"), Some("a"), Some("c")]);
     }
 
     #[test]
@@ -463,7 +512,7 @@ mod tests {
 
     #[test]
     fn to_unicode_maps_codes_to_their_characters() {
-        let entries = ["", "A", "😀", "fi"].map(String::from);
+        let entries = ["", "A", "😀", "fi"].map(|t| Some(String::from(t)));
         let cmap = String::from_utf8(to_unicode(&entries)).unwrap();
         assert!(
             cmap.contains("3 beginbfchar\n<0001> <0041>\n<0002> <D83DDE00>\n<0003> <00660069>\n")

@@ -127,6 +127,22 @@ pub fn render(
     let mut pdf = Document::new();
     let pages_id = pdf.new_object_id();
     let mut usage = embed::FontUsage::default();
+    // The handout's own glyphs are numbered first, in the order they are drawn, and a
+    // patient's details after them: briefs of a batch for different patients then draw
+    // each face with the same codes wherever the names add no new glyph, and share its
+    // compressed subset (`embed`), where the name on the first page used to renumber
+    // everything after it. Without personal details this is the order drawing gives.
+    for text in doc
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .filter_map(|item| match item {
+            Item::Text(text) if !text.personal => Some(text),
+            _ => None,
+        })
+    {
+        usage.number(fonts, text.face, text.glyphs.iter().map(|g| g.id));
+    }
     let mut marked = Vec::with_capacity(doc.pages.len());
     let mut contents = Vec::with_capacity(doc.pages.len());
     let mut annotations = Vec::with_capacity(doc.pages.len());

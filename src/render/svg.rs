@@ -358,6 +358,7 @@ mod tests {
             rtl: false,
             role: Role::Body,
             node: Some(0),
+            personal: false,
         })
     }
 
