@@ -118,10 +118,16 @@ impl FaceFile {
         })
     }
 
-    /// The face as a font of its own whose CFF outlines hold only `glyphs` (the other
-    /// glyphs are empty): what the subsetter reads to embed those glyphs.
+    /// The face as a font of its own with the tables the subsetter reads, its CFF
+    /// outlines holding only `glyphs` (the other glyphs are empty): what the subsetter
+    /// embeds those glyphs from.
     pub fn font_for_glyphs(&mut self, glyphs: &[u16]) -> io::Result<Vec<u8>> {
-        let mut records = self.records.clone();
+        let mut records: Vec<Record> = self
+            .records
+            .iter()
+            .copied()
+            .filter(|r| READ_BY_SUBSETTER.contains(&r.tag))
+            .collect();
         let mut cff = None;
         for record in &mut records {
             if record.tag == CFF {
@@ -147,6 +153,15 @@ impl FaceFile {
         })
     }
 }
+
+/// The tables `subsetter` reads to make a subset (its `subset`): the outlines of either
+/// kind and the metrics and names it keeps. The shaping tables (cmap, GSUB, GPOS,
+/// a megabyte of a CJK face) it leaves out of the subset, so they are not read for it;
+/// `tests` hold the result to the subset of the whole collection.
+const READ_BY_SUBSETTER: [[u8; 4]; 12] = [
+    CFF, *b"glyf", *b"loca", *b"cvt ", *b"fpgm", *b"prep", *b"head", *b"hhea", *b"hmtx", *b"maxp",
+    *b"name", *b"post",
+];
 
 /// Tables layout does without: the outlines, and the metrics of vertical text.
 const LEFT_OUT_OF_LAYOUT: [[u8; 4]; 4] = [CFF, *b"vmtx", *b"vhea", *b"VORG"];
@@ -236,44 +251,58 @@ struct Index {
 }
 
 impl Index {
+    /// The INDEX at `at`, its bytes read by `read(offset, length)`: from the file or
+    /// from a table already in memory.
+    fn parse(
+        at: u64,
+        mut read: impl FnMut(u64, usize) -> io::Result<Vec<u8>>,
+    ) -> io::Result<Index> {
+        let count = usize::from(be16(&read(at, 2)?, 0)?);
+        if count == 0 {
+            return Ok(Index {
+                raw: Vec::new(),
+                size: 0,
+                count,
+                data_start: at + 2,
+                end: at + 2,
+            });
+        }
+        let size = usize::from(read(at + 2, 1)?[0]);
+        if !(1..=4).contains(&size) {
+            return Err(invalid("a CFF INDEX with a bad offset size"));
+        }
+        let raw = read(at + 3, (count + 1) * size)?;
+        let data_start = at + 3 + ((count + 1) * size) as u64;
+        let index = Index {
+            raw,
+            size,
+            count,
+            data_start,
+            end: data_start,
+        };
+        let last = u64::from(index.offset(count).max(1));
+        Ok(Index {
+            end: data_start + last - 1,
+            ..index
+        })
+    }
+
     /// Offset `i`, for `i` in `0..=count`.
     fn offset(&self, i: usize) -> u32 {
         self.raw[i * self.size..(i + 1) * self.size]
             .iter()
             .fold(0u32, |v, &b| v << 8 | u32::from(b))
     }
+
+    /// Where item `i` starts and ends.
+    fn item(&self, i: usize) -> (u64, u64) {
+        let at = |i| self.data_start + u64::from(self.offset(i)) - 1;
+        (at(i), at(i + 1))
+    }
 }
 
 fn read_index(file: &mut File, table: u64, at: u64) -> io::Result<Index> {
-    let head = read_at(file, table + at, 3)?;
-    let count = usize::from(be16(&head, 0)?);
-    if count == 0 {
-        return Ok(Index {
-            raw: Vec::new(),
-            size: 0,
-            count,
-            data_start: at + 2,
-            end: at + 2,
-        });
-    }
-    let size = usize::from(head[2]);
-    if !(1..=4).contains(&size) {
-        return Err(invalid("a CFF INDEX with a bad offset size"));
-    }
-    let raw = read_at(file, table + at + 3, (count + 1) * size)?;
-    let data_start = at + 3 + ((count + 1) * size) as u64;
-    let index = Index {
-        raw,
-        size,
-        count,
-        data_start,
-        end: data_start,
-    };
-    let last = u64::from(index.offset(count).max(1));
-    Ok(Index {
-        end: data_start + last - 1,
-        ..index
-    })
+    Index::parse(at, |offset, length| read_at(file, table + offset, length))
 }
 
 /// One operand of a DICT: its value and where its bytes are.
@@ -396,8 +425,7 @@ fn sparse_cff(file: &mut File, table: u64, length: u32, glyphs: &[u16]) -> io::R
     if tops.count == 0 {
         return Err(invalid("a CFF table with no Top DICT"));
     }
-    let [top_start, top_end] =
-        [tops.offset(0), tops.offset(1)].map(|o| tops.data_start + u64::from(o.max(1)) - 1);
+    let (top_start, top_end) = tops.item(0);
     let top_length = top_end
         .checked_sub(top_start)
         .ok_or_else(|| invalid("a CFF Top DICT of negative length"))?;
@@ -428,12 +456,12 @@ fn sparse_cff(file: &mut File, table: u64, length: u32, glyphs: &[u16]) -> io::R
     wanted.dedup();
     let mut data: Vec<Vec<u8>> = Vec::with_capacity(wanted.len());
     for &glyph in &wanted {
-        let (a, b) = (
-            old.offset(usize::from(glyph)),
-            old.offset(usize::from(glyph) + 1),
-        );
-        let start = old.data_start + u64::from(a.max(1)) - 1;
-        data.push(read_at(file, table + start, b.saturating_sub(a) as usize)?);
+        let (start, end) = old.item(usize::from(glyph));
+        data.push(read_at(
+            file,
+            table + start,
+            end.saturating_sub(start) as usize,
+        )?);
     }
     let body_length = count - data.len() + data.iter().map(Vec::len).sum::<usize>();
     let offsets_end = 3 + 4 * (count + 1);
@@ -488,26 +516,19 @@ fn sparse_cff(file: &mut File, table: u64, length: u32, glyphs: &[u16]) -> io::R
 
 /// The (start, end) of each item of the INDEX at `at` in `data`.
 fn index_in(data: &[u8], at: usize) -> io::Result<Vec<(usize, usize)>> {
-    let count = usize::from(be16(data, at)?);
-    if count == 0 {
-        return Ok(Vec::new());
-    }
-    let size = usize::from(*data.get(at + 2).ok_or_else(|| invalid("a cut INDEX"))?);
-    let offset = |i: usize| -> io::Result<usize> {
-        let start = at + 3 + i * size;
-        let bytes = data
-            .get(start..start + size)
-            .ok_or_else(|| invalid("a cut INDEX"))?;
-        Ok(bytes.iter().fold(0usize, |v, &b| v << 8 | usize::from(b)))
-    };
-    let base = at + 3 + (count + 1) * size - 1;
-    (0..count)
+    let index = Index::parse(at as u64, |offset, length| {
+        let start = offset as usize;
+        data.get(start..start + length)
+            .map(<[u8]>::to_vec)
+            .ok_or_else(|| invalid("a cut INDEX"))
+    })?;
+    (0..index.count)
         .map(|i| {
-            let (a, b) = (offset(i)?, offset(i + 1)?);
-            if base + b > data.len() || a > b {
+            let (a, b) = index.item(i);
+            if a > b || b > data.len() as u64 {
                 return Err(invalid("a cut INDEX"));
             }
-            Ok((base + a, base + b))
+            Ok((a as usize, b as usize))
         })
         .collect()
 }

@@ -83,11 +83,9 @@ const FACES_READ: usize = 8;
 pub fn cjk(bold: bool, index: u32) -> Option<&'static Loaded> {
     static FACES: [OnceLock<Option<Loaded>>; 2 * FACES_READ] =
         [const { OnceLock::new() }; 2 * FACES_READ];
-    let slot = usize::from(bold) * FACES_READ + usize::try_from(index).ok()?;
+    let face = usize::try_from(index).ok().filter(|&i| i < FACES_READ)?;
     let name = if bold { CJK_BOLD } else { CJK_REGULAR };
-    FACES
-        .get(slot)
-        .filter(|_| (index as usize) < FACES_READ)?
+    FACES[usize::from(bold) * FACES_READ + face]
         .get_or_init(|| find(name, index))
         .as_ref()
 }
