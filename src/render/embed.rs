@@ -45,38 +45,47 @@ impl FaceGlyphs<'_> {
     /// As [`FontUsage::use_glyph`], for this face.
     #[inline]
     pub fn use_glyph(&mut self, gid: u16, text: &str) -> Used {
+        let code = self.code(gid);
         let used = &mut *self.used;
-        match used.codes.get(usize::from(gid)) {
-            Some(&code) if code != 0 => Used {
-                code,
-                maps_to_text: match used.unicode.get_mut(usize::from(code)) {
-                    Some(Some(first)) => same_bytes(first.as_bytes(), text.as_bytes()),
-                    // Numbered ahead, drawn now for the first time.
-                    Some(entry @ None) => {
-                        *entry = Some(text.to_string());
-                        true
-                    }
-                    None => false,
-                },
-                advance: used.advances.get(usize::from(code)).copied().unwrap_or(0.0),
+        Used {
+            code,
+            maps_to_text: match used.unicode.get_mut(usize::from(code)) {
+                Some(Some(first)) => same_bytes(first.as_bytes(), text.as_bytes()),
+                // Drawn now for the first time.
+                Some(entry @ None) => {
+                    *entry = Some(text.to_string());
+                    true
+                }
+                None => false,
             },
-            _ => {
-                let code = used.remapper.remap(gid);
-                let advance = self.fonts.glyph_advance_em(self.face, gid);
-                if usize::from(code) == used.unicode.len() {
-                    used.unicode.push(Some(text.to_string()));
-                    used.advances.push(advance);
-                }
-                if let Some(slot) = used.codes.get_mut(usize::from(gid)) {
-                    *slot = code;
-                }
-                Used {
-                    code,
-                    maps_to_text: true,
-                    advance,
-                }
-            }
+            advance: used.advances.get(usize::from(code)).copied().unwrap_or(0.0),
         }
+    }
+
+    /// The glyph's code, numbering it when it has none yet (its ToUnicode entry waits
+    /// for its first drawing).
+    #[inline]
+    fn code(&mut self, gid: u16) -> u16 {
+        match self.used.codes.get(usize::from(gid)) {
+            Some(&code) if code != 0 => code,
+            _ => self.new_code(gid),
+        }
+    }
+
+    /// A code for a glyph not numbered before: the next one.
+    #[cold]
+    fn new_code(&mut self, gid: u16) -> u16 {
+        let used = &mut *self.used;
+        let code = used.remapper.remap(gid);
+        if usize::from(code) == used.unicode.len() {
+            used.unicode.push(None);
+            used.advances
+                .push(self.fonts.glyph_advance_em(self.face, gid));
+        }
+        if let Some(slot) = used.codes.get_mut(usize::from(gid)) {
+            *slot = code;
+        }
+        code
     }
 }
 
@@ -107,23 +116,9 @@ impl FontUsage {
     /// Numbers `glyphs` of `face` in order, as drawing them would, without drawing them:
     /// the codes a document's glyphs get are then set by what is numbered first.
     pub fn number(&mut self, fonts: &Fonts, face: Face, glyphs: impl IntoIterator<Item = u16>) {
-        let used = self.face(fonts, face).used;
+        let mut face = self.face(fonts, face);
         for gid in glyphs {
-            if used
-                .codes
-                .get(usize::from(gid))
-                .is_some_and(|&code| code != 0)
-            {
-                continue;
-            }
-            let code = used.remapper.remap(gid);
-            if usize::from(code) == used.unicode.len() {
-                used.unicode.push(None);
-                used.advances.push(fonts.glyph_advance_em(face, gid));
-            }
-            if let Some(slot) = used.codes.get_mut(usize::from(gid)) {
-                *slot = code;
-            }
+            face.code(gid);
         }
     }
 

@@ -131,17 +131,20 @@ pub fn render(
     // patient's details after them: briefs of a batch for different patients then draw
     // each face with the same codes wherever the names add no new glyph, and share its
     // compressed subset (`embed`), where the name on the first page used to renumber
-    // everything after it. Without personal details this is the order drawing gives.
-    for text in doc
-        .pages
-        .iter()
-        .flat_map(|p| &p.items)
-        .filter_map(|item| match item {
-            Item::Text(text) if !text.personal => Some(text),
-            _ => None,
-        })
-    {
-        usage.number(fonts, text.face, text.glyphs.iter().map(|g| g.id));
+    // everything after it. Without personal details drawing gives that order itself.
+    let texts = || {
+        doc.pages
+            .iter()
+            .flat_map(|p| &p.items)
+            .filter_map(|item| match item {
+                Item::Text(text) => Some(text),
+                _ => None,
+            })
+    };
+    if texts().any(|text| text.personal) {
+        for text in texts().filter(|text| !text.personal) {
+            usage.number(fonts, text.face, text.glyphs.iter().map(|g| g.id));
+        }
     }
     let mut marked = Vec::with_capacity(doc.pages.len());
     let mut contents = Vec::with_capacity(doc.pages.len());
