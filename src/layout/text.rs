@@ -286,7 +286,7 @@ pub fn words(
                 });
             }
         }
-        if let (true, Some(word)) = (plain, words.last()) {
+        if let Some(word) = words.last().filter(|_| plain) {
             WORDS.with(|w| {
                 let mut w = w.borrow_mut();
                 if w.len() >= CACHED_WORDS {
@@ -542,7 +542,7 @@ fn shape_piece(
             color,
             width: glyphs.iter().map(|g| g.advance).sum(),
             glyphs: Rc::from(glyphs.as_slice()),
-            text: drawn.clone(),
+            text: drawn,
             level,
         })
     })

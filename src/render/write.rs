@@ -129,7 +129,7 @@ fn compact(doc: &Document, mut out: Vec<u8>) -> Vec<u8> {
         indirect(
             &mut out,
             (stream_id, 0),
-            &Object::Stream(Box::new(stream)),
+            &Object::from(stream),
             Mode::Compact,
         );
     }
@@ -178,12 +178,7 @@ fn compact(doc: &Document, mut out: Vec<u8>) -> Vec<u8> {
     );
     dict.set("ID", fingerprint(&out));
     let stream = super::object::Stream::new(dict, rows);
-    indirect(
-        &mut out,
-        (xref_id, 0),
-        &Object::Stream(Box::new(stream)),
-        Mode::Compact,
-    );
+    indirect(&mut out, (xref_id, 0), &Object::from(stream), Mode::Compact);
     end(out, xref)
 }
 
