@@ -1,8 +1,8 @@
-//! Page economy: no page but the last is left more than 15 % empty at its foot, unless
-//! the next page opens with a box (warning signs, a note) that does not fit in the space
-//! left. Measured from the laid-out boxes, for the bundled handouts in standard and large
-//! print on Letter and A4. `cargo test --test page_economy -- --nocapture` prints the
-//! figures the README quotes.
+//! Page economy: no page but the last is left more than 15 % empty at its foot. Measured
+//! from the laid-out boxes, for the bundled handouts in standard and large print on
+//! Letter and A4 (nothing excused) and for generated handouts (excused only where the
+//! keep rules leave no choice; see the README). `cargo test --test page_economy --
+//! --nocapture` prints the figures the README quotes.
 
 mod common;
 
@@ -139,14 +139,18 @@ fn no_page_of_the_bundled_handouts_is_left_more_than_15_percent_empty() {
                         share * 100.0
                     ));
                 }
-                // Standard print meets the issue's measure as it stands; in large print,
-                // 27 pt lines make a question or an entry's name with the lines they
-                // keep about 16 % of the page (see the README).
-                if !large_print && strict > MAX_EMPTY_SHARE {
+                if strict > MAX_EMPTY_SHARE {
                     failures.push(format!(
                         "{name}: page {strict_page} is {:.1} % empty with only boxes and \
                          headings excused",
                         strict * 100.0
+                    ));
+                }
+                // Looking ahead, even the pages before the warning-sign boxes are full.
+                if any > MAX_EMPTY_SHARE {
+                    failures.push(format!(
+                        "{name}: a page is {:.1} % empty, before a box or not",
+                        any * 100.0
                     ));
                 }
             }
@@ -252,7 +256,7 @@ fn letter_counts(text: &str) -> std::collections::BTreeMap<char, usize> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 100, ..ProptestConfig::default() })]
 
     #[test]
     fn generated_handouts_leave_no_page_more_than_15_percent_empty(
@@ -276,6 +280,9 @@ proptest! {
                 "page {} of {} is {:.1} % empty", page + 1, doc.pages.len(), share * 100.0
             );
             // In standard print, the issue's own measure: only a box or a heading excuses.
+            // Large print's 27 pt lines leave some generated handouts no way to fill a
+            // page, such as a section of a single entry, then the first two items of a list
+            // that do not fit; the first assertion requires such a page to be forced.
             prop_assert!(
                 large_print || strictly || share <= MAX_EMPTY_SHARE,
                 "page {} of {} is {:.1} % empty, and what follows is no box or heading",
