@@ -421,7 +421,7 @@ fn layout_with(request: &Request<'_>, fonts: &Setting<'_>) -> Result<Document, L
         });
     }
     let (pages, outline) = page::compose(
-        &flow,
+        &mut flow,
         &placed,
         &furniture,
         &body,

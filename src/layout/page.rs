@@ -272,9 +272,10 @@ fn unbreakable_opening(built: &Built, on_page: &[Placed]) -> Option<f32> {
 }
 
 /// Puts the placed elements on their pages, draws boxes behind their contents, and adds
-/// header and footer.
+/// header and footer. The elements' items move onto the pages; only a table header
+/// drawn again is copied.
 pub fn compose(
-    built: &Built,
+    built: &mut Built,
     placed: &[Vec<Placed>],
     furniture: &Furniture,
     body: &BodyArea,
@@ -285,6 +286,10 @@ pub fn compose(
     let pages = placed.len();
     let mut out = Vec::with_capacity(pages);
     let mut outline = Vec::new();
+    let mut repeated = vec![false; built.elements.len()];
+    for p in placed.iter().flatten().filter(|p| p.repeat) {
+        repeated[p.element] = true;
+    }
     for (index, on_page) in placed.iter().enumerate() {
         let mut items = Vec::new();
         // Boxes first, outer before inner, each spanning its elements on this page.
@@ -313,20 +318,21 @@ pub fn compose(
             }
         }
         for p in on_page {
-            let element = &built.elements[p.element];
+            let element = &mut built.elements[p.element];
             if element.height > body.height + 0.01 {
                 return Err(LayoutError::TooTall {
                     height: element.height,
                     body: body.height,
                 });
             }
+            let dy = body.top + p.y;
             if p.repeat {
                 items.extend(
                     element
                         .items
                         .iter()
                         .cloned()
-                        .map(|i| i.into_artifact().shifted(body.top + p.y)),
+                        .map(|i| i.into_artifact().shifted(dy)),
                 );
                 continue;
             }
@@ -335,16 +341,18 @@ pub fn compose(
                     title: title.clone(),
                     level: *level,
                     page: index,
-                    y: body.top + p.y,
+                    y: dy,
                 });
             }
-            items.extend(
-                element
-                    .items
-                    .iter()
-                    .cloned()
-                    .map(|i| i.shifted(body.top + p.y)),
-            );
+            if repeated[p.element] {
+                items.extend(element.items.iter().cloned().map(|i| i.shifted(dy)));
+            } else {
+                items.extend(
+                    std::mem::take(&mut element.items)
+                        .into_iter()
+                        .map(|i| i.shifted(dy)),
+                );
+            }
         }
         let last = index + 1 == pages;
         items.extend(furniture.items(

@@ -18,6 +18,20 @@ use crate::layout::Text;
 pub enum PageOp<'p> {
     Pdf(Op),
     Glyphs(&'p Text),
+    /// `Tf` with a bundled face: written without printpdf's resource-name strings, as a
+    /// page switches faces hundreds of times.
+    Font(Face, f32),
+    /// The start of a marked-content sequence of a structure node: `/P <</MCID 3>> BDC`.
+    Marked {
+        tag: &'static str,
+        mcid: i64,
+    },
+    /// The start of an artifact, `/Artifact <</Type /Layout>> BDC`, with a subtype
+    /// where it has one (a header or footer).
+    Artifact {
+        kind: &'static str,
+        subtype: Option<&'static str>,
+    },
 }
 
 impl From<Op> for PageOp<'_> {
@@ -37,6 +51,33 @@ pub fn encode(ops: &[PageOp<'_>], fonts: &Fonts, usage: &mut FontUsage) -> Resul
                     return Err(Error::Pdf("text shown before its font was set".into()));
                 }
                 super::glyphs::show(&mut out, text, fonts, usage)?;
+                continue;
+            }
+            PageOp::Font(font, size) => {
+                face = Some(*font);
+                name(&mut out, super::font_resource(*font).as_bytes());
+                out.push(b' ');
+                real(&mut out, *size);
+                out.extend_from_slice(b" Tf\n");
+                continue;
+            }
+            PageOp::Marked { tag, mcid } => {
+                name(&mut out, tag.as_bytes());
+                out.extend_from_slice(b"<</MCID ");
+                integer(&mut out, *mcid);
+                out.extend_from_slice(b">>BDC\n");
+                continue;
+            }
+            PageOp::Artifact { kind, subtype } => {
+                out.extend_from_slice(b"/Artifact<<");
+                // In the order of the keys, as a dictionary is written.
+                if let Some(subtype) = subtype {
+                    out.extend_from_slice(b"/Subtype");
+                    name(&mut out, subtype.as_bytes());
+                }
+                out.extend_from_slice(b"/Type");
+                name(&mut out, kind.as_bytes());
+                out.extend_from_slice(b">>BDC\n");
                 continue;
             }
             PageOp::Pdf(op) => op,

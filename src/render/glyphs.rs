@@ -39,10 +39,11 @@ pub fn show(
     // direction (poppler, PDF.js, Acrobat); written in reading order instead, a
     // ligature's two letters (lam-alef) would read backwards to them.
     let glyphs = &text.glyphs[..];
+    out.reserve(glyphs.len() * 2 + 16);
     let mut writer = Writer {
+        pending: out.len(),
         out,
         size: text.size,
-        pending: Vec::with_capacity(glyphs.len() * 2 + 8),
         string_open: false,
         adjusted: false,
         pen: 0.0,
@@ -179,8 +180,9 @@ fn part_of_cluster(fonts: &Fonts, face: Face, id: u16, group: &[Glyph], text: &s
 struct Writer<'o> {
     out: &'o mut Vec<u8>,
     size: f32,
-    /// The operands of one `Tj` or `TJ` being built: strings and adjustments.
-    pending: Vec<u8>,
+    /// Where the operands of the `Tj` or `TJ` being built (strings and adjustments)
+    /// start in `out`: whether it is a `TJ`, with a `[` in front, is known at its end.
+    pending: usize,
     string_open: bool,
     adjusted: bool,
     /// Where the PDF's pen is, in points from the text's origin.
@@ -198,14 +200,15 @@ impl Writer<'_> {
             self.flush();
             real(self.out, glyph.dy);
             self.out.extend_from_slice(b" Ts\n");
+            self.pending = self.out.len();
             self.rise = glyph.dy;
         }
         self.move_to(at + glyph.dx);
         if !self.string_open {
-            self.pending.push(b'(');
+            self.out.push(b'(');
             self.string_open = true;
         }
-        glyph_code(&mut self.pending, code);
+        glyph_code(self.out, code);
         // The PDF moves the pen by the font's own advance of the glyph.
         self.pen += advance * self.size;
     }
@@ -217,10 +220,10 @@ impl Writer<'_> {
         let thousandths = round_half_away(f64::from((self.pen - x) * self.per_point));
         if thousandths != 0.0 {
             if self.string_open {
-                self.pending.push(b')');
+                self.out.push(b')');
                 self.string_open = false;
             }
-            integer(&mut self.pending, thousandths as i64);
+            integer(self.out, thousandths as i64);
             self.adjusted = true;
             self.pen -= thousandths / self.per_point;
         }
@@ -228,22 +231,20 @@ impl Writer<'_> {
 
     /// Writes what is pending as one `Tj` (no adjustments) or `TJ`.
     fn flush(&mut self) {
-        if self.pending.is_empty() {
+        if self.out.len() == self.pending {
             return;
         }
         if self.string_open {
-            self.pending.push(b')');
+            self.out.push(b')');
             self.string_open = false;
         }
         if self.adjusted {
-            self.out.push(b'[');
-            self.out.extend_from_slice(&self.pending);
+            self.out.insert(self.pending, b'[');
             self.out.extend_from_slice(b"]TJ\n");
         } else {
-            self.out.extend_from_slice(&self.pending);
             self.out.extend_from_slice(b"Tj\n");
         }
-        self.pending.clear();
+        self.pending = self.out.len();
         self.adjusted = false;
     }
 
@@ -254,11 +255,13 @@ impl Writer<'_> {
             hex_u16(self.out, unit);
         }
         self.out.extend_from_slice(b">>>BDC\n");
+        self.pending = self.out.len();
     }
 
     fn end_actual_text(&mut self) {
         self.flush();
         self.out.extend_from_slice(b"EMC\n");
+        self.pending = self.out.len();
     }
 }
 

@@ -32,8 +32,8 @@ pub fn writes_uncompressed() -> bool {
 
 use object::{Dictionary, Document, Object, ObjectId, Stream};
 use printpdf::{
-    Color, DictItem, FontId, Line, LinePoint, Op, PaintMode, PdfFontHandle, Point, Pt, TextMatrix,
-    WindingOrder, XObjectId, XObjectTransform,
+    Color, Line, LinePoint, Op, PaintMode, Point, Pt, TextMatrix, WindingOrder, XObjectId,
+    XObjectTransform,
 };
 
 use crate::error::Error;
@@ -88,10 +88,6 @@ fn font_resource(face: Face) -> &'static str {
         Face::TraditionalRegular => "TCHREG",
         Face::TraditionalBold => "TCHBLD",
     }
-}
-
-fn font_id(face: Face) -> FontId {
-    FontId(font_resource(face).to_string())
 }
 
 fn face_of_resource(resource: &str) -> Option<Face> {
@@ -335,16 +331,7 @@ impl Marking<'_> {
             return;
         }
         self.close();
-        let artifact = |map: Vec<(&str, &str)>| Op::BeginMarkedContentWithProperties {
-            tag: "Artifact".to_string(),
-            properties: DictItem::Dict {
-                map: map
-                    .into_iter()
-                    .map(|(k, v)| (k.to_string(), DictItem::Name(v.as_bytes().to_vec())))
-                    .collect(),
-            },
-        };
-        match content {
+        let op = match content {
             Content::Node(id) => {
                 let tag = self
                     .structure
@@ -353,25 +340,23 @@ impl Marking<'_> {
                     .map_or("Span", |n| n.tag.name());
                 let mcid = self.marks.mcids.len() as i64;
                 self.marks.mcids.push(id);
-                self.ops.push(Op::BeginMarkedContentWithProperties {
-                    tag: tag.to_string(),
-                    properties: DictItem::Dict {
-                        map: [("MCID".to_string(), DictItem::Int(mcid))].into(),
-                    },
-                });
+                PageOp::Marked { tag, mcid }
             }
-            Content::Pagination(part) => {
-                let mut properties = vec![("Type", "Pagination")];
-                match part {
-                    Furniture::Header => properties.push(("Subtype", "Header")),
-                    Furniture::Footer => properties.push(("Subtype", "Footer")),
+            Content::Pagination(part) => PageOp::Artifact {
+                kind: "Pagination",
+                subtype: match part {
+                    Furniture::Header => Some("Header"),
+                    Furniture::Footer => Some("Footer"),
                     // PDF's subtypes are the page's own header, footer and watermark.
-                    Furniture::RepeatedHeader => {}
-                }
-                self.ops.push(artifact(properties))
-            }
-            Content::Layout => self.ops.push(artifact(vec![("Type", "Layout")])),
-        }
+                    Furniture::RepeatedHeader => None,
+                },
+            },
+            Content::Layout => PageOp::Artifact {
+                kind: "Layout",
+                subtype: None,
+            },
+        };
+        self.ops.0.push(op);
         self.open = Some(content);
     }
 
@@ -451,10 +436,7 @@ fn page_ops<'p>(
             Item::Text(t) => {
                 m.begin_text();
                 if font != Some((t.face, t.size)) {
-                    m.ops.push(Op::SetFont {
-                        font: PdfFontHandle::External(font_id(t.face)),
-                        size: Pt(t.size),
-                    });
+                    m.ops.0.push(PageOp::Font(t.face, t.size));
                     font = Some((t.face, t.size));
                 }
                 if fill != Some(t.color) {
