@@ -16,8 +16,13 @@ const STYLES: [Style; 4] = [
 ];
 
 fn first_missing(text: &str, fonts: &Setting<'_>) -> Option<char> {
+    // Printable ASCII is in every primary face (a test in `fonts` makes sure): most
+    // texts are only that, checked a byte at a time rather than a character at a time.
+    let printable = |b: u8| (b' '..=b'~').contains(&b) || b.is_ascii_whitespace();
+    if text.bytes().all(printable) {
+        return None;
+    }
     super::text::nfc(text).chars().find(|&c| {
-        // Printable ASCII is in every primary face (a test in `fonts` makes sure).
         !(' '..='~').contains(&c)
             && !c.is_whitespace()
             && !is_invisible_format(c)
