@@ -61,8 +61,11 @@ impl From<Stream> for Object {
 pub struct Dictionary(Vec<(&'static str, Object)>);
 
 impl Dictionary {
+    /// Room for the six entries most of a file's dictionaries have (a structure
+    /// element's type, role, parent, kids, page and language), in one allocation
+    /// instead of a vector's growth through two.
     pub fn new() -> Dictionary {
-        Dictionary::default()
+        Dictionary(Vec::with_capacity(6))
     }
 
     /// Sets `key`, in its old place if it was set before.
