@@ -9,6 +9,7 @@
 //! to read in a text editor or diff, which any reader opens just the same.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use libdeflater::{CompressionLvl, Compressor};
@@ -66,6 +67,38 @@ pub fn deflate(bytes: &[u8]) -> Option<Vec<u8>> {
     })
 }
 
+/// How many streams a thread remembers compressed, and the largest it remembers: a
+/// document's object streams and ToUnicode maps, a few per document.
+const REMEMBERED: usize = 8;
+const LARGEST_REMEMBERED: usize = 128 * 1024;
+
+/// As [`deflate`], for a stream that the next document is likely to repeat byte for
+/// byte (in a batch, the briefs' structure trees and ToUnicode maps are the same for
+/// every patient): the thread remembers the last few, by their whole content, and
+/// compresses each only once.
+pub fn deflate_remembered(bytes: &[u8]) -> Option<Rc<[u8]>> {
+    thread_local! {
+        /// Least recently used first.
+        static STREAMS: RefCell<Vec<(Box<[u8]>, Rc<[u8]>)>> = const { RefCell::new(Vec::new()) };
+    }
+    STREAMS.with_borrow_mut(|streams| {
+        if let Some(at) = streams.iter().position(|(plain, _)| **plain == *bytes) {
+            let hit = streams.remove(at);
+            let packed = Rc::clone(&hit.1);
+            streams.push(hit);
+            return Some(packed);
+        }
+        let packed: Rc<[u8]> = deflate(bytes)?.into();
+        if bytes.len() <= LARGEST_REMEMBERED {
+            if streams.len() == REMEMBERED {
+                streams.remove(0);
+            }
+            streams.push((bytes.into(), Rc::clone(&packed)));
+        }
+        Some(packed)
+    })
+}
+
 /// The sRGB output profile, compressed on first use and shared by every document the
 /// process writes.
 pub fn srgb_profile() -> Option<&'static [u8]> {
@@ -108,6 +141,25 @@ pub(super) mod tests {
         // A fresh compressor on another thread agrees.
         let other = std::thread::scope(|s| s.spawn(|| deflate(&text).unwrap()).join().unwrap());
         assert_eq!(other, first);
+    }
+
+    #[test]
+    fn a_remembered_stream_is_compressed_once_and_the_same_as_any_other() {
+        let tree = b"<</Type/StructElem/S/P/P 12 0 R/K[3 4 5]>>\n".repeat(300);
+        let first = deflate_remembered(&tree).unwrap();
+        assert_eq!(*first, *deflate(&tree).unwrap());
+        // Other streams in between, as the pages of the next brief would be.
+        for page in 0..REMEMBERED - 1 {
+            deflate_remembered(format!("page {page}").as_bytes()).unwrap();
+        }
+        let again = deflate_remembered(&tree).unwrap();
+        assert!(Rc::ptr_eq(&first, &again), "compressed a second time");
+        // Content that differs in one byte is compressed on its own.
+        let mut changed = tree.clone();
+        changed[40] = b'Q';
+        let other = deflate_remembered(&changed).unwrap();
+        assert!(!Rc::ptr_eq(&first, &other));
+        assert_eq!(inflate(&other), changed);
     }
 
     #[test]

@@ -324,7 +324,10 @@ fn embed_face(
     );
     let cid_font = doc.add_object(Object::Dictionary(cid_font));
 
-    let to_unicode = doc.add_object(Stream::new(Dictionary::new(), to_unicode(&used.unicode)));
+    let to_unicode = doc.add_object(Stream::repeating(
+        Dictionary::new(),
+        to_unicode(&used.unicode),
+    ));
     let mut font = Dictionary::new();
     font.set("Type", Object::name("Font"));
     font.set("Subtype", Object::name("Type0"));

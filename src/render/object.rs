@@ -93,6 +93,9 @@ pub struct Stream {
     pub content: Vec<u8>,
     /// Never compressed: the XMP metadata, which PDF/A asks to leave readable.
     pub plain: bool,
+    /// Likely the same, byte for byte, in the next document a batch writes (an object
+    /// stream, a ToUnicode map): compressed once and remembered.
+    pub repeats: bool,
 }
 
 impl Stream {
@@ -101,6 +104,7 @@ impl Stream {
             dict,
             content,
             plain: false,
+            repeats: false,
         }
     }
 
@@ -108,6 +112,14 @@ impl Stream {
     pub fn plain(dict: Dictionary, content: Vec<u8>) -> Stream {
         Stream {
             plain: true,
+            ..Stream::new(dict, content)
+        }
+    }
+
+    /// A stream the next document is likely to repeat (see [`Stream::repeats`]).
+    pub fn repeating(dict: Dictionary, content: Vec<u8>) -> Stream {
+        Stream {
+            repeats: true,
             ..Stream::new(dict, content)
         }
     }

@@ -125,7 +125,7 @@ fn compact(doc: &Document, mut out: Vec<u8>) -> Vec<u8> {
         dict.set("First", Object::Integer(numbers.len() as i64));
         numbers.extend_from_slice(&bodies);
         entries.push(Entry::File(out.len(), 0));
-        let stream = super::object::Stream::new(dict, numbers);
+        let stream = super::object::Stream::repeating(dict, numbers);
         indirect(
             &mut out,
             (stream_id, 0),
@@ -207,13 +207,20 @@ fn indirect(out: &mut Vec<u8>, (id, generation): ObjectId, object: &Object, mode
     out.extend_from_slice(b" obj\n");
     match object {
         Object::Stream(stream) => {
+            let (fresh, remembered);
             let compressed = match mode {
                 Mode::Compact if !stream.plain && stream.dict.get("Filter").is_none() => {
-                    compress::deflate(&stream.content)
+                    if stream.repeats {
+                        remembered = compress::deflate_remembered(&stream.content);
+                        remembered.as_deref()
+                    } else {
+                        fresh = compress::deflate(&stream.content);
+                        fresh.as_deref()
+                    }
                 }
                 _ => None,
             };
-            let content = compressed.as_deref().unwrap_or(&stream.content);
+            let content = compressed.unwrap_or(&stream.content);
             out.extend_from_slice(b"<<");
             entries(out, &stream.dict);
             if compressed.is_some() {
