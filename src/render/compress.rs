@@ -77,9 +77,11 @@ const LARGEST_REMEMBERED: usize = 128 * 1024;
 /// every patient): the thread remembers the last few, by their whole content, and
 /// compresses each only once.
 pub fn deflate_remembered(bytes: &[u8]) -> Option<Rc<[u8]>> {
+    /// A stream as written and as compressed.
+    type Remembered = (Box<[u8]>, Rc<[u8]>);
     thread_local! {
         /// Least recently used first.
-        static STREAMS: RefCell<Vec<(Box<[u8]>, Rc<[u8]>)>> = const { RefCell::new(Vec::new()) };
+        static STREAMS: RefCell<Vec<Remembered>> = const { RefCell::new(Vec::new()) };
     }
     STREAMS.with_borrow_mut(|streams| {
         if let Some(at) = streams.iter().position(|(plain, _)| **plain == *bytes) {
