@@ -33,7 +33,7 @@ impl Fnv128 {
     }
 
     pub fn hex(&self) -> String {
-        self.finish().iter().map(|b| format!("{b:02x}")).collect()
+        hex(&self.finish())
     }
 }
 
@@ -66,6 +66,17 @@ pub fn fingerprint(bytes: &[u8]) -> [u8; 16] {
     let mut out = [0u8; 16];
     out[..8].copy_from_slice(&a.to_be_bytes());
     out[8..].copy_from_slice(&b.to_be_bytes());
+    out
+}
+
+/// `bytes` in lowercase hexadecimal, two digits a byte.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 15)]));
+    }
     out
 }
 

@@ -120,35 +120,26 @@ fn inputs_hash(
     large_print: bool,
     paper: Option<Paper>,
 ) -> String {
-    use std::io::Write;
     // Length-prefixed fields in one buffer, fingerprinted eight bytes a step: the first
     // pass over a patient list plans every job before one is built, and hashing each
     // job's fields a byte at a time held up the start of a large batch.
-    let mut fields: Vec<u8> = Vec::with_capacity(512);
-    let mut field = |write: &mut dyn FnMut(&mut Vec<u8>)| {
-        let at = fields.len();
-        fields.extend_from_slice(&[0; 8]);
-        write(&mut fields);
-        let len = (fields.len() - at - 8) as u64;
-        fields[at..at + 8].copy_from_slice(&len.to_le_bytes());
-    };
-    field(&mut |f| f.extend_from_slice(&tool_hash()));
-    field(&mut |f| f.extend_from_slice(&entry.hash));
-    field(&mut |f| f.extend_from_slice(profile.map_or(&[][..], |p| &p.hash[..])));
-    // Writing into a vector does not fail.
-    field(&mut |f| drop(write!(f, "{selection:?}")));
-    field(&mut |f| drop(write!(f, "{personal:?}")));
-    field(&mut |f| drop(write!(f, "{large_print:?} {paper:?}")));
-    crate::hash::fingerprint(&fields)
-        .iter()
-        .fold(String::with_capacity(32), |mut hex, byte| {
-            hex.push(char::from(HEX[usize::from(byte >> 4)]));
-            hex.push(char::from(HEX[usize::from(byte & 15)]));
-            hex
-        })
+    let selection = format!("{selection:?}");
+    let personal = format!("{personal:?}");
+    let layout = format!("{large_print:?} {paper:?}");
+    let mut fields = Vec::with_capacity(512);
+    for field in [
+        &tool_hash()[..],
+        &entry.hash[..],
+        profile.map_or(&[][..], |p| &p.hash[..]),
+        selection.as_bytes(),
+        personal.as_bytes(),
+        layout.as_bytes(),
+    ] {
+        fields.extend_from_slice(&(field.len() as u64).to_le_bytes());
+        fields.extend_from_slice(field);
+    }
+    crate::hash::hex(&crate::hash::fingerprint(&fields))
 }
-
-const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// A short, stable name for a selection: the preset, or `sections-` and a hash of the ids.
 fn selection_label(selection: &Selection) -> String {

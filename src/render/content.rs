@@ -4,10 +4,10 @@
 //! for the document's font subsets as glyphs are first used, so the subsets in
 //! [`super::embed`] hold exactly the glyphs the pages draw.
 
-use printpdf::{Color, DictItem, LineCapStyle, LineJoinStyle, Op, PaintMode, TextMatrix};
+use printpdf::{Color, LineCapStyle, LineJoinStyle, Op, PaintMode, TextMatrix};
 
 use super::embed::FontUsage;
-use super::write::{hex, integer, name, real, reference};
+use super::write::{integer, name, real};
 use crate::error::Error;
 use crate::fonts::{Face, Fonts};
 use crate::layout::Text;
@@ -83,40 +83,11 @@ pub fn encode(ops: &[PageOp<'_>], fonts: &Fonts, usage: &mut FontUsage) -> Resul
             PageOp::Pdf(op) => op,
         };
         match op {
-            Op::BeginMarkedContentWithProperties { tag, properties } => {
-                name(&mut out, tag.as_bytes());
-                if !starts_with_delimiter(properties) {
-                    out.push(b' ');
-                }
-                dict_item(&mut out, properties);
-                // A name or number would run into the operator; a dictionary ends with one.
-                if !matches!(
-                    properties,
-                    DictItem::Dict { .. }
-                        | DictItem::Array(_)
-                        | DictItem::String { .. }
-                        | DictItem::Bytes(_)
-                ) {
-                    out.push(b' ');
-                }
-                out.extend_from_slice(b"BDC\n");
-            }
             Op::EndMarkedContent => out.extend_from_slice(b"EMC\n"),
             Op::StartTextSection => out.extend_from_slice(b"BT\n"),
             Op::EndTextSection => out.extend_from_slice(b"ET\n"),
             Op::SaveGraphicsState => out.extend_from_slice(b"q\n"),
             Op::RestoreGraphicsState => out.extend_from_slice(b"Q\n"),
-            Op::SetFont { font, size } => {
-                let resource = font.get_resource_name();
-                face = Some(
-                    super::face_of_resource(&resource)
-                        .ok_or_else(|| Error::Pdf(format!("unknown font resource {resource}")))?,
-                );
-                name(&mut out, resource.as_bytes());
-                out.push(b' ');
-                real(&mut out, size.0);
-                out.extend_from_slice(b" Tf\n");
-            }
             Op::SetTextMatrix {
                 matrix: TextMatrix::Translate(x, y),
             } => {
@@ -227,52 +198,6 @@ fn color(out: &mut Vec<u8>, col: &Color) -> Result<(), Error> {
     Ok(())
 }
 
-/// Whether `item` is written starting with a delimiter (`/`, `<`, `[`), so it needs no
-/// space after a name.
-fn starts_with_delimiter(item: &DictItem) -> bool {
-    matches!(
-        item,
-        DictItem::Name(_)
-            | DictItem::Dict { .. }
-            | DictItem::Array(_)
-            | DictItem::String { .. }
-            | DictItem::Bytes(_)
-    )
-}
-
-fn dict_item(out: &mut Vec<u8>, item: &DictItem) {
-    match item {
-        DictItem::Dict { map } => {
-            out.extend_from_slice(b"<<");
-            for (key, value) in map {
-                name(out, key.as_bytes());
-                if !starts_with_delimiter(value) {
-                    out.push(b' ');
-                }
-                dict_item(out, value);
-            }
-            out.extend_from_slice(b">>");
-        }
-        DictItem::Name(n) => name(out, n),
-        DictItem::Int(i) => integer(out, *i),
-        DictItem::Real(r) | DictItem::Float(r) => real(out, *r),
-        DictItem::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
-        DictItem::Array(items) => {
-            out.push(b'[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b' ');
-                }
-                dict_item(out, item);
-            }
-            out.push(b']');
-        }
-        DictItem::String { data, .. } | DictItem::Bytes(data) => hex(out, data),
-        DictItem::Ref { obj, gen } => reference(out, *obj, *gen),
-        DictItem::Null | DictItem::Stream { .. } => out.extend_from_slice(b"null"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::glyphs::glyph_code;
@@ -297,32 +222,26 @@ mod tests {
         let fonts = Fonts::bundled();
         let mut usage = FontUsage::default();
         let ops = [
-            Op::BeginMarkedContentWithProperties {
-                tag: "Artifact".into(),
-                properties: DictItem::Dict {
-                    map: [("Type".to_string(), DictItem::Name(b"Layout".to_vec()))].into(),
-                },
+            PageOp::Artifact {
+                kind: "Layout",
+                subtype: None,
             },
-            Op::EndMarkedContent,
-            Op::BeginMarkedContentWithProperties {
-                tag: "P".into(),
-                properties: DictItem::Dict {
-                    map: [("MCID".to_string(), DictItem::Int(3))].into(),
-                },
+            PageOp::Pdf(Op::EndMarkedContent),
+            PageOp::Marked { tag: "P", mcid: 3 },
+            PageOp::Pdf(Op::EndMarkedContent),
+            // Keys in their order, as a dictionary is written.
+            PageOp::Artifact {
+                kind: "Pagination",
+                subtype: Some("Header"),
             },
-            Op::EndMarkedContent,
-            // Properties named by a resource are kept apart from the tag and operator.
-            Op::BeginMarkedContentWithProperties {
-                tag: "Span".into(),
-                properties: DictItem::Name(b"MC0".to_vec()),
-            },
-            Op::EndMarkedContent,
+            PageOp::Pdf(Op::EndMarkedContent),
+            PageOp::Font(Face::Bold, 16.5),
         ];
-        let ops: Vec<PageOp<'_>> = ops.into_iter().map(PageOp::from).collect();
         let out = encode(&ops, fonts, &mut usage).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "/Artifact<</Type/Layout>>BDC\nEMC\n/P<</MCID 3>>BDC\nEMC\n/Span/MC0 BDC\nEMC\n"
+            "/Artifact<</Type/Layout>>BDC\nEMC\n/P<</MCID 3>>BDC\nEMC\n\
+             /Artifact<</Subtype/Header/Type/Pagination>>BDC\nEMC\n/ATKBLD 16.5 Tf\n"
         );
     }
 }

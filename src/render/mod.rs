@@ -90,12 +90,6 @@ fn font_resource(face: Face) -> &'static str {
     }
 }
 
-fn face_of_resource(resource: &str) -> Option<Face> {
-    Face::ALL
-        .into_iter()
-        .find(|&f| font_resource(f) == resource)
-}
-
 fn color(c: Rgb) -> Color {
     Color::Rgb(printpdf::Rgb::new(
         f32::from(c.0) / 255.0,
@@ -356,7 +350,7 @@ impl Marking<'_> {
                 subtype: None,
             },
         };
-        self.ops.0.push(op);
+        self.ops.push(op);
         self.open = Some(content);
     }
 
@@ -373,8 +367,9 @@ impl Marking<'_> {
 struct Ops<'p>(Vec<PageOp<'p>>);
 
 impl<'p> Ops<'p> {
-    fn push(&mut self, op: Op) {
-        self.0.push(PageOp::Pdf(op));
+    /// A printpdf operation or one of our own.
+    fn push(&mut self, op: impl Into<PageOp<'p>>) {
+        self.0.push(op.into());
     }
 
     fn glyphs(&mut self, text: &'p layout::Text) {
@@ -436,7 +431,7 @@ fn page_ops<'p>(
             Item::Text(t) => {
                 m.begin_text();
                 if font != Some((t.face, t.size)) {
-                    m.ops.0.push(PageOp::Font(t.face, t.size));
+                    m.ops.push(PageOp::Font(t.face, t.size));
                     font = Some((t.face, t.size));
                 }
                 if fill != Some(t.color) {
