@@ -31,6 +31,10 @@ pub struct Options<'a> {
     /// handouts with one profile (a batch encodes each logo once); without it, each
     /// build encodes the logo itself.
     pub encoded_logo: Option<&'a render::EncodedImage>,
+    /// More builds of the same handouts follow in this process (a batch, the server):
+    /// layout keeps the paragraphs it wraps for them. A single build leaves it off, as
+    /// keeping them costs more than it saves once.
+    pub reuse_across_builds: bool,
 }
 
 impl Options<'_> {
@@ -139,7 +143,7 @@ pub fn build(handout: &Handout, path: &Path, options: &Options<'_>) -> Result<Ou
         }
         (None, None) => None,
     };
-    let pdf = render::render(&doc, &info, logo)?;
+    let pdf = render::render(&doc, &info, logo, options.reuse_across_builds)?;
     Ok(Output { layout: doc, pdf })
 }
 
@@ -195,6 +199,7 @@ pub fn lay_out(
         },
         personal: options.personal.filter(|p| !p.is_empty()),
         link,
+        remember: options.reuse_across_builds,
     };
     layout::layout(&request, Fonts::bundled()).map_err(|e| match e {
         LayoutError::MissingGlyph {

@@ -399,6 +399,7 @@ fn run_job(job: &Job, force: bool) -> Record {
         timestamp: None,
         inputs: Some(job.inputs.clone()),
         encoded_logo: job.profile.as_deref().and_then(|p| p.encoded_logo.as_ref()),
+        reuse_across_builds: true,
     };
     let mut inputs: Vec<&Path> = vec![&job.entry.path];
     if let Some(p) = &job.profile {

@@ -154,6 +154,7 @@ pub(super) fn run(args: BuildArgs) -> Result<(), Error> {
         timestamp: source_date_epoch()?,
         inputs: None,
         encoded_logo: None,
+        reuse_across_builds: false,
     };
     let output = args
         .output

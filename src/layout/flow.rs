@@ -66,6 +66,9 @@ pub struct Flow {
     open_frames: Vec<usize>,
     /// Space to put before the next element, collapsed with any already pending.
     pending_space: f32,
+    /// Set while a patient's details are pushed: their paragraphs are not remembered
+    /// (see `wrapped`).
+    pub private: bool,
 }
 
 impl Flow {
@@ -76,6 +79,7 @@ impl Flow {
             structure: Structure::new(),
             open_frames: Vec::new(),
             pending_space: 0.0,
+            private: false,
         }
     }
 
@@ -148,7 +152,11 @@ impl Flow {
         node: NodeId,
         marker: Option<(Marker<'_>, f32)>,
     ) -> Result<usize, text::MissingGlyph> {
-        let lines = wrap(fonts, spans, style.size, width)?;
+        let lines = if self.private {
+            wrap_private(fonts, spans, style.size, width)?
+        } else {
+            wrap(fonts, spans, style.size, width)?
+        };
         let marker_line = match marker {
             Some((marker, marker_x)) => Some((
                 wrap(fonts, &marker.spans, style.size, f32::MAX / 4.0)?,
@@ -301,15 +309,7 @@ impl Flow {
     }
 }
 
-pub fn wrap(
-    fonts: &Setting<'_>,
-    spans: &[Span<'_>],
-    size: f32,
-    width: f32,
-) -> Result<Vec<Line>, text::MissingGlyph> {
-    let words = text::words(spans, size, fonts)?;
-    Ok(text::wrap(words, width, size, fonts))
-}
+pub use super::wrapped::{wrap, wrap_private};
 
 /// The text items of one line, baseline placed so capitals sit centred in the leading.
 /// One baseline for the whole line, from the primary face's capitals: runs in other

@@ -2,7 +2,7 @@
 //! details and notes, and the link with its QR code; and the "My notes" area at the end.
 
 use super::blocks::{Builder, Column};
-use super::flow::{line_items, wrap, Cell, Element, TextStyle};
+use super::flow::{line_items, wrap, wrap_private, Cell, Element, TextStyle};
 use super::structure::{NodeId, Tag};
 use super::text::{MissingGlyph, Span};
 use super::{Image, Item, Link, Rect, Request, Role, Rule, Stroke, WebLink};
@@ -254,7 +254,7 @@ impl Builder<'_> {
                 let label = format!("{label}{}", l.colon);
                 let x = inner.x + i as f32 * (cell_w + gap);
                 let node = self.flow.structure.leaf(Tag::P);
-                let lines = wrap(
+                let lines = wrap_private(
                     self.fonts,
                     &[
                         Span::new(&label, Style::BOLD, t.text),
@@ -277,10 +277,14 @@ impl Builder<'_> {
         if !personal.notes.is_empty() {
             self.flow.space(t.item_gap * 2.0);
             self.text(&[Span::new(&l.notes, Style::BOLD, t.accent)], inner)?;
-            for note in &personal.notes {
+            self.flow.private = true;
+            let written = personal.notes.iter().try_for_each(|note| {
                 self.flow.space(t.item_gap);
-                self.text(&[Span::new(note, Style::REGULAR, t.text)], inner)?;
-            }
+                self.text(&[Span::new(note, Style::REGULAR, t.text)], inner)
+                    .map(drop)
+            });
+            self.flow.private = false;
+            written?;
         }
         self.flow.close_frame(pad);
         for element in self.flow.elements.iter_mut().skip(first) {

@@ -20,6 +20,7 @@ pub mod structure;
 mod table;
 mod text;
 mod theme;
+mod wrapped;
 
 pub use coverage::check_coverage;
 pub use shape::PAIRED_PUNCTUATION;
@@ -216,6 +217,17 @@ pub enum Item {
 }
 
 impl Item {
+    /// The structure node the box belongs to; `None` for page furniture and decoration.
+    pub fn node(&self) -> Option<NodeId> {
+        match self {
+            Item::Text(t) => t.node,
+            Item::Rect(r) => r.node,
+            Item::Image(i) => i.node,
+            Item::Link(l) => Some(l.node),
+            Item::Rule(_) | Item::Mark(_) => None,
+        }
+    }
+
     /// The same box, belonging to no structure element: page furniture to a screen
     /// reader, as a table header repeated on a later page is.
     fn into_artifact(mut self) -> Item {
@@ -300,6 +312,9 @@ pub struct Request<'a> {
     pub branding: Branding<'a>,
     pub personal: Option<&'a Personal>,
     pub link: Option<WebLink>,
+    /// Keep the wrapped paragraphs for later documents this thread lays out (see
+    /// `wrapped`).
+    pub remember: bool,
 }
 
 /// The clinic's marks on the handout.
@@ -378,7 +393,8 @@ impl Text {
 /// and then mirrored, so margins, markers, indents, columns and furniture all change
 /// sides while each run of text keeps its glyphs' order.
 pub fn layout(request: &Request<'_>, fonts: &Fonts) -> Result<Document, LayoutError> {
-    let setting = Setting::new(fonts, &request.handout.meta.language);
+    let mut setting = Setting::new(fonts, &request.handout.meta.language);
+    setting.remember = request.remember;
     let mut document = layout_with(request, &setting)?;
     if setting.rtl {
         mirror(&mut document);

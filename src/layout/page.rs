@@ -59,7 +59,7 @@ impl Furniture {
             Some(patient) => {
                 let l = request.labels;
                 let text = format!("{}{} {patient}", l.for_patient, l.colon);
-                wrap(
+                flow::wrap_private(
                     fonts,
                     &[Span::new(&text, Style::BOLD, t.text)],
                     t.header_size,

@@ -23,6 +23,8 @@ pub struct Setting<'f> {
     /// Paragraphs run right to left and the page is mirrored.
     pub rtl: bool,
     pub language: Option<rustybuzz::Language>,
+    /// Keep wrapped paragraphs for later documents (see `wrapped`).
+    pub remember: bool,
 }
 
 impl<'f> Setting<'f> {
@@ -32,6 +34,7 @@ impl<'f> Setting<'f> {
             cjk: Cjk::for_language(language),
             rtl: crate::language::is_right_to_left(language),
             language: language.parse().ok(),
+            remember: false,
         };
         forget_words_unless(&setting.language);
         setting

@@ -43,6 +43,12 @@ impl Mode {
 /// the README's Speed section for every choice and level measured.
 const LEVEL: i32 = 1;
 
+/// Streams shorter than this are written as they are. Compressing one saves a few
+/// bytes, fewer than its `/Filter/FlateDecode` entry takes, and each compression costs
+/// a fixed ~90,000 instructions for its hash table and Huffman codes: on a batch brief,
+/// the second page's patient name alone cost 5 % of the document.
+pub const SMALLEST_COMPRESSED: usize = 256;
+
 /// `bytes` in the zlib format that `/FlateDecode` reads.
 ///
 /// Each thread keeps one compressor for all its streams, so its tables are allocated
@@ -69,7 +75,7 @@ pub fn deflate(bytes: &[u8]) -> Option<Vec<u8>> {
 
 /// How many streams a thread remembers compressed, and the largest it remembers: a
 /// document's object streams and ToUnicode maps, a few per document.
-const REMEMBERED: usize = 8;
+const REMEMBERED: usize = 16;
 const LARGEST_REMEMBERED: usize = 128 * 1024;
 
 /// As [`deflate`], for a stream that the next document is likely to repeat byte for

@@ -16,11 +16,12 @@ use crate::fonts::{Face, Fonts};
 
 /// The glyphs one document draws, per face, numbered in order of first use: the
 /// numbers are the subset's glyph ids and the codes the content streams write.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct FontUsage {
     faces: [Option<FaceUse>; Face::ALL.len()],
 }
 
+#[derive(Clone)]
 struct FaceUse {
     remapper: GlyphRemapper,
     /// Each original glyph id's code, 0 while unused: the remapper's hash lookup

@@ -16,6 +16,7 @@ mod icc;
 mod image;
 mod object;
 mod outline;
+mod shared;
 pub mod svg;
 mod tags;
 mod write;
@@ -108,40 +109,63 @@ fn logo_id() -> XObjectId {
 
 /// Renders a laid-out document to PDF bytes. Same document and info, same bytes.
 /// `logo` is the image the layout's image boxes show.
+///
+/// `remember`: this thread will render more documents much like this one (a batch,
+/// the server), so it keeps what they will repeat (see `shared` and `write`).
 pub fn render(
     doc: &layout::Document,
     info: &Info,
     logo: Option<&EncodedImage>,
+    remember: bool,
 ) -> Result<Vec<u8>, Error> {
     let fonts = Fonts::bundled();
     let mut pdf = Document::new();
+    pdf.repeats = remember;
     let pages_id = pdf.new_object_id();
-    let mut usage = embed::FontUsage::default();
-    // The handout's own glyphs are numbered first, in the order they are drawn, and a
-    // patient's details after them: briefs of a batch for different patients then draw
-    // each face with the same codes wherever the names add no new glyph, and share its
-    // compressed subset (`embed`), where the name on the first page used to renumber
-    // everything after it. Without personal details drawing gives that order itself.
-    let texts = || {
-        doc.pages
-            .iter()
-            .flat_map(|p| &p.items)
-            .filter_map(|item| match item {
-                Item::Text(text) => Some(text),
-                _ => None,
-            })
+    // A patient's details are drawn in a second stream on each page, after a first one
+    // that is the same for every patient (see `shared`).
+    let mut shared = if shared::splits(doc) {
+        Some(shared::shared_contents(doc, fonts, remember)?)
+    } else {
+        None
     };
-    if texts().any(|text| text.personal) {
-        for text in texts().filter(|text| !text.personal) {
-            usage.number(fonts, text.face, text.glyphs.iter().map(|g| g.id));
-        }
-    }
+    let mut usage = shared.as_mut().map_or_else(
+        || shared::numbered(doc, fonts),
+        |s| std::mem::take(&mut s.usage),
+    );
     let mut marked = Vec::with_capacity(doc.pages.len());
     let mut contents = Vec::with_capacity(doc.pages.len());
     let mut annotations = Vec::with_capacity(doc.pages.len());
-    for page in &doc.pages {
-        let (ops, mut page_marks, links) = page_ops(page, doc)?;
-        contents.push(content::encode(&ops, fonts, &mut usage)?);
+    for (index, page) in doc.pages.iter().enumerate() {
+        let (content, mut page_marks, links) = match shared.as_mut() {
+            None => {
+                let (ops, marks, links) = page_ops(&page.items, doc, PageMarks::default())?;
+                (
+                    PageContent::Whole(content::encode(&ops, fonts, &mut usage)?),
+                    marks,
+                    links,
+                )
+            }
+            Some(shared) => {
+                let before = std::mem::take(&mut shared.marks[index]);
+                let details = page.items.iter().filter(|i| shared::is_personal(i));
+                let (ops, marks, _) = page_ops(details, doc, before)?;
+                let links = page
+                    .items
+                    .iter()
+                    .filter_map(|item| match item {
+                        Item::Link(link) => Some(link),
+                        _ => None,
+                    })
+                    .collect();
+                let content = PageContent::Split {
+                    shared: std::mem::take(&mut shared.contents[index]),
+                    personal: content::encode(&ops, fonts, &mut usage)?,
+                };
+                (content, marks, links)
+            }
+        };
+        contents.push(content);
         let mut refs = Vec::with_capacity(links.len());
         for link in links {
             let id = pdf.add_object(annotation(link, doc.height));
@@ -178,16 +202,34 @@ pub fn render(
         Object::Real(doc.width),
         Object::Real(doc.height),
     ]);
+    let repeats = shared::remembers(doc, remember);
     let mut kids = Vec::with_capacity(contents.len());
     let mut page_ids = Vec::with_capacity(contents.len());
     for (content, links) in contents.into_iter().zip(annotations) {
-        let content = pdf.add_object(Stream::new(Dictionary::new(), content));
+        let content = match content {
+            PageContent::Whole(bytes) => {
+                Object::Reference(pdf.add_object(Stream::new(Dictionary::new(), bytes)))
+            }
+            PageContent::Split { shared, personal } => {
+                let shared = pdf.add_object(if repeats {
+                    Stream::repeating(Dictionary::new(), shared)
+                } else {
+                    Stream::new(Dictionary::new(), shared)
+                });
+                if personal.is_empty() {
+                    Object::Reference(shared)
+                } else {
+                    let personal = pdf.add_object(Stream::new(Dictionary::new(), personal));
+                    Object::Array(vec![Object::Reference(shared), Object::Reference(personal)])
+                }
+            }
+        };
         let mut page = Dictionary::new();
         page.set("Type", Object::name("Page"));
         page.set("Parent", Object::Reference(pages_id));
         page.set("MediaBox", media_box.clone());
         page.set("Resources", Object::Reference(resources));
-        page.set("Contents", Object::Reference(content));
+        page.set("Contents", content);
         if !links.is_empty() {
             page.set("Annots", Object::Array(links));
         }
@@ -234,9 +276,16 @@ fn annotation(link: &layout::Link, page_height: f32) -> Object {
     Object::Dictionary(dict)
 }
 
+/// A page's content: one stream, or the stream every patient's copy shares and the
+/// patient's details drawn after it.
+enum PageContent {
+    Whole(Vec<u8>),
+    Split { shared: Vec<u8>, personal: Vec<u8> },
+}
+
 /// What one page says about the structure tree: the node each marked-content sequence
 /// belongs to (index = MCID), and each link annotation's node and object, in order.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct PageMarks {
     pub mcids: Vec<NodeId>,
     pub links: Vec<(NodeId, ObjectId)>,
@@ -266,14 +315,7 @@ enum Content {
 /// screen reader would never reach is an error, not an artifact.
 fn content_of(item: &Item) -> Result<Content, Error> {
     use layout::Role;
-    let node = match item {
-        Item::Text(t) => t.node,
-        Item::Rect(r) => r.node,
-        Item::Image(i) => i.node,
-        Item::Link(l) => Some(l.node),
-        Item::Rule(_) | Item::Mark(_) => None,
-    };
-    Ok(match (node, item) {
+    Ok(match (item.node(), item) {
         (Some(id), _) => Content::Node(id),
         (None, Item::Text(t)) => match t.role {
             Role::Header => Content::Pagination(Furniture::Header),
@@ -396,17 +438,19 @@ fn set_stroke(
     }
 }
 
-/// Drawing operations for one page, what they mark, and the page's links (annotations,
-/// not content). Layout's y runs down from the top; PDF's runs up from the bottom.
+/// Drawing operations for boxes of one page, what they mark (numbering the sequences on
+/// from `marks`), and the page's links (annotations, not content). Layout's y runs down from the top; PDF's runs up from the bottom.
 fn page_ops<'p>(
-    page: &'p layout::Page,
+    items: impl IntoIterator<Item = &'p Item>,
     doc: &'p layout::Document,
+    marks: PageMarks,
 ) -> Result<(Vec<PageOp<'p>>, PageMarks, Vec<&'p layout::Link>), Error> {
     let height = doc.height;
+    let items = items.into_iter();
     let mut m = Marking {
-        ops: Ops(Vec::with_capacity(page.items.len() * 5)),
+        ops: Ops(Vec::with_capacity(items.size_hint().1.unwrap_or(64) * 5)),
         structure: &doc.structure,
-        marks: PageMarks::default(),
+        marks,
         open: None,
         in_text: false,
     };
@@ -416,7 +460,7 @@ fn page_ops<'p>(
     let mut fill: Option<Rgb> = None;
     let mut stroke: Option<Rgb> = None;
     let mut width: Option<f32> = None;
-    for item in &page.items {
+    for item in items {
         match item {
             // An annotation, not content: it joins its node through the parent tree.
             Item::Link(link) => {

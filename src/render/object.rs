@@ -131,6 +131,10 @@ pub struct Document {
     /// Object `n` is at index `n - 1`; `None` while reserved but not yet set.
     objects: Vec<Option<Object>>,
     pub trailer: Dictionary,
+    /// The next document this thread writes is likely to repeat this one's objects (a
+    /// batch's briefs share their structure trees): the writer remembers how it wrote
+    /// them (`write`).
+    pub repeats: bool,
 }
 
 impl Document {

@@ -105,27 +105,20 @@ fn compact(doc: &Document, mut out: Vec<u8>) -> Vec<u8> {
     for group in packed.chunks(OBJECTS_PER_STREAM) {
         let stream_id = next;
         next += 1;
-        let mut numbers = Vec::with_capacity(group.len() * 8);
-        let mut bodies = Vec::with_capacity(group.len() * 64);
-        for (index, &(id, object)) in group.iter().enumerate() {
-            if index > 0 {
-                numbers.push(b' ');
-            }
-            integer(&mut numbers, i64::from(id));
-            numbers.push(b' ');
-            integer(&mut numbers, bodies.len() as i64);
+        for (index, &(id, _)) in group.iter().enumerate() {
             entries[id as usize] = Entry::Packed(stream_id, index as u32);
-            value(&mut bodies, object);
-            bodies.push(b'\n');
         }
-        numbers.push(b'\n');
+        let (content, first) = if doc.repeats {
+            remembered_object_stream(group)
+        } else {
+            object_stream(group)
+        };
         let mut dict = Dictionary::new();
         dict.set("Type", Object::name("ObjStm"));
         dict.set("N", Object::Integer(group.len() as i64));
-        dict.set("First", Object::Integer(numbers.len() as i64));
-        numbers.extend_from_slice(&bodies);
+        dict.set("First", Object::Integer(first as i64));
         entries.push(Entry::File(out.len(), 0));
-        let stream = super::object::Stream::repeating(dict, numbers);
+        let stream = super::object::Stream::repeating(dict, content);
         indirect(
             &mut out,
             (stream_id, 0),
@@ -182,6 +175,69 @@ fn compact(doc: &Document, mut out: Vec<u8>) -> Vec<u8> {
     end(out, xref)
 }
 
+/// An object stream's content: the objects' numbers and offsets, then the objects; and
+/// where the objects start.
+fn object_stream(group: &[(u32, &Object)]) -> (Vec<u8>, usize) {
+    let mut numbers = Vec::with_capacity(group.len() * 8);
+    let mut bodies = Vec::with_capacity(group.len() * 64);
+    for (index, &(id, object)) in group.iter().enumerate() {
+        if index > 0 {
+            numbers.push(b' ');
+        }
+        integer(&mut numbers, i64::from(id));
+        numbers.push(b' ');
+        integer(&mut numbers, bodies.len() as i64);
+        value(&mut bodies, object);
+        bodies.push(b'\n');
+    }
+    numbers.push(b'\n');
+    let first = numbers.len();
+    numbers.extend_from_slice(&bodies);
+    (numbers, first)
+}
+
+/// [`object_stream`], written once per thread for objects the documents before had
+/// too: a batch's briefs repeat their structure trees object for object, and writing
+/// them was a sixth of a brief. Objects equal in value write the same bytes (a real is
+/// written from its value, so 0 and -0 alike), and a group is reused only when every
+/// object and number is equal.
+fn remembered_object_stream(group: &[(u32, &Object)]) -> (Vec<u8>, usize) {
+    /// Objects as numbered, and the stream they made.
+    type Written = (Vec<(u32, Object)>, Vec<u8>, usize);
+    /// The streams a thread keeps, in bytes written (the objects behind them take about
+    /// three times as much): half a dozen briefs' structure trees, or one full handout's.
+    const BUDGET: usize = 64 * 1024;
+    thread_local! {
+        /// Least recently used first.
+        static GROUPS: std::cell::RefCell<Vec<Written>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    GROUPS.with_borrow_mut(|groups| {
+        let same = |(kept, _, _): &Written| {
+            kept.len() == group.len()
+                && kept
+                    .iter()
+                    .zip(group)
+                    .all(|((a, x), (b, y))| a == b && x == *y)
+        };
+        if let Some(at) = groups.iter().position(same) {
+            let hit = groups.remove(at);
+            let written = (hit.1.clone(), hit.2);
+            groups.push(hit);
+            return written;
+        }
+        let (content, first) = object_stream(group);
+        if content.len() <= BUDGET {
+            while groups.iter().map(|g| g.1.len()).sum::<usize>() + content.len() > BUDGET {
+                groups.remove(0);
+            }
+            let kept = group.iter().map(|&(id, o)| (id, o.clone())).collect();
+            groups.push((kept, content.clone(), first));
+        }
+        (content, first)
+    })
+}
+
 /// The document ID: twice the fingerprint of the bytes so far.
 fn fingerprint(out: &[u8]) -> Object {
     let id = Object::String(
@@ -209,7 +265,11 @@ fn indirect(out: &mut Vec<u8>, (id, generation): ObjectId, object: &Object, mode
         Object::Stream(stream) => {
             let (fresh, remembered);
             let compressed = match mode {
-                Mode::Compact if !stream.plain && stream.dict.get("Filter").is_none() => {
+                Mode::Compact
+                    if !stream.plain
+                        && stream.dict.get("Filter").is_none()
+                        && stream.content.len() >= compress::SMALLEST_COMPRESSED =>
+                {
                     if stream.repeats {
                         remembered = compress::deflate_remembered(&stream.content);
                         remembered.as_deref()
@@ -496,21 +556,23 @@ mod tests {
         doc.trailer.set("Root", Object::Reference(root));
         let mut dict = Dictionary::new();
         dict.set("N", Object::Integer(3));
-        let stream = doc.add_object(Stream::new(dict, b"q Q".to_vec()));
+        let drawing = b"q Q\n".repeat(80);
+        let stream = doc.add_object(Stream::new(dict, drawing.clone()));
         let info = doc.add_object(Object::string_literal("not packed"));
         doc.trailer.set("Info", Object::Reference(info));
         let mut note = Dictionary::new();
         note.set("Note", Object::string_literal("packed"));
         let packed = doc.add_object(note);
+        let tiny = doc.add_object(Stream::new(Dictionary::new(), b"q Q".to_vec()));
 
         let plain = to_bytes(&doc, Mode::Plain);
         let read = lopdf::Document::load_mem(&plain).expect("lopdf reads the plain file");
         let back = read.get_object(stream).unwrap().as_stream().unwrap();
-        assert_eq!(back.content, b"q Q");
+        assert_eq!(back.content, drawing);
         assert!(back.dict.get(b"Filter").is_err());
-        assert_eq!(back.dict.get(b"Length").unwrap().as_i64().unwrap(), 3);
+        assert_eq!(back.dict.get(b"Length").unwrap().as_i64().unwrap(), 320);
         assert!(read.catalog().is_ok());
-        assert!(find(&plain, b"xref\n0 5\n").is_some());
+        assert!(find(&plain, b"xref\n0 6\n").is_some());
 
         let compact = to_bytes(&doc, Mode::Compact);
         let read = lopdf::Document::load_mem(&compact).expect("lopdf reads the compact file");
@@ -519,14 +581,21 @@ mod tests {
             back.dict.get(b"Filter").unwrap().as_name().unwrap(),
             b"FlateDecode"
         );
-        assert_eq!(back.decompressed_content().unwrap(), b"q Q");
+        assert_eq!(back.decompressed_content().unwrap(), drawing);
+        // A stream too short to gain from compression is written as it is.
+        let back = read.get_object(tiny).unwrap().as_stream().unwrap();
+        assert!(back.dict.get(b"Filter").is_err());
+        assert_eq!(back.content, b"q Q");
         assert!(read.catalog().is_ok());
         let note = read.get_dictionary(packed).unwrap();
         assert_eq!(note.get(b"Note").unwrap().as_str().unwrap(), b"packed");
         // Only the stream and the information dictionary are objects of their own: the
         // catalog and the note are in an object stream, and the table is a stream too.
         let own = |id: u32| find(&compact, format!("\n{id} 0 obj\n").as_bytes()).is_some();
-        assert_eq!((own(1), own(2), own(3), own(4)), (false, true, true, false));
+        assert_eq!(
+            (own(1), own(2), own(3), own(4), own(5)),
+            (false, true, true, false, true)
+        );
         assert!(find(&compact, b"/Type/ObjStm").is_some());
         assert!(find(&compact, b"(not packed)").is_some());
         assert!(find(&compact, b"\nxref\n").is_none());

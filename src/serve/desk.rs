@@ -167,6 +167,8 @@ impl Desk {
             timestamp: self.timestamp,
             inputs: None,
             encoded_logo: profile.and_then(|p| p.encoded_logo.as_ref()),
+            // A desk prints the same handouts all day.
+            reuse_across_builds: true,
         };
         f(&entry, &options)
     }
