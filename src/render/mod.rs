@@ -211,10 +211,9 @@ pub fn render(
                 Object::Reference(pdf.add_object(Stream::new(Dictionary::new(), bytes)))
             }
             PageContent::Split { shared, personal } => {
-                let shared = pdf.add_object(if repeats {
-                    Stream::repeating(Dictionary::new(), shared)
-                } else {
-                    Stream::new(Dictionary::new(), shared)
+                let shared = pdf.add_object(Stream {
+                    repeats,
+                    ..Stream::new(Dictionary::new(), shared)
                 });
                 if personal.is_empty() {
                     Object::Reference(shared)
@@ -439,7 +438,8 @@ fn set_stroke(
 }
 
 /// Drawing operations for boxes of one page, what they mark (numbering the sequences on
-/// from `marks`), and the page's links (annotations, not content). Layout's y runs down from the top; PDF's runs up from the bottom.
+/// from `marks`), and the page's links (annotations, not content). Layout's y runs down
+/// from the top; PDF's runs up from the bottom.
 fn page_ops<'p>(
     items: impl IntoIterator<Item = &'p Item>,
     doc: &'p layout::Document,

@@ -40,13 +40,13 @@ pub(super) fn is_personal(item: &Item) -> bool {
 /// element's parts are read in).
 pub(super) fn splits(doc: &Document) -> bool {
     let items = || doc.pages.iter().flat_map(|p| &p.items);
+    if !items().any(is_personal) {
+        return false;
+    }
     let mut personal_nodes: Vec<usize> = items()
         .filter(|i| is_personal(i))
         .filter_map(Item::node)
         .collect();
-    if !items().any(is_personal) {
-        return false;
-    }
     personal_nodes.sort_unstable();
     personal_nodes.dedup();
     !items()
