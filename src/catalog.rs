@@ -30,6 +30,8 @@ pub struct ListEntry {
     presets: Vec<String>,
     /// The sections of each preset the handout defines (`full` is every section).
     preset_sections: std::collections::BTreeMap<String, Vec<String>>,
+    /// The page count each preset that names one must fit on.
+    preset_pages: std::collections::BTreeMap<String, u32>,
     last_updated: String,
     review_due: Option<String>,
     review_overdue: bool,
@@ -52,7 +54,16 @@ impl ListEntry {
             file: file.display().to_string(),
             codes: h.meta.codes.clone(),
             presets: preset_names(h),
-            preset_sections: h.presets.clone(),
+            preset_sections: h
+                .presets
+                .iter()
+                .map(|(name, preset)| (name.clone(), preset.sections.clone()))
+                .collect(),
+            preset_pages: h
+                .presets
+                .iter()
+                .filter_map(|(name, preset)| Some((name.clone(), preset.pages?)))
+                .collect(),
             last_updated: dates::iso(&h.meta.last_updated),
             review_due: h.meta.review_due.as_ref().map(dates::iso),
             review_overdue: matches!(

@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use crate::error::Error;
 use crate::fonts::Fonts;
 use crate::labels::Labels;
-use crate::layout::{self, Branding, LayoutError, LogoBox, Origin, Theme, WebLink};
+use crate::layout::{self, Branding, LayoutError, LogoBox, Origin, PageTarget, Theme, WebLink};
 use crate::model::Handout;
 use crate::personal::Personal;
-use crate::profile::{Logo, Profile};
+use crate::profile::{Logo, Profile, MIN_FITTED_FONT_SIZE};
 use crate::render;
 use crate::select::{self, Selection, FULL_PRESET};
 use crate::vocabulary::Paper;
@@ -35,6 +35,8 @@ pub struct Options<'a> {
     /// layout keeps the paragraphs it wraps for them. A single build leaves it off, as
     /// keeping them costs more than it saves once.
     pub reuse_across_builds: bool,
+    /// The pages to fit on, over the preset's own target (`--pages`).
+    pub pages: Option<u32>,
 }
 
 impl Options<'_> {
@@ -89,6 +91,22 @@ impl Options<'_> {
         theme
     }
 
+    /// The pages to fit on: asked for, else the preset's; with the smallest body size
+    /// fitting may use.
+    pub fn page_target(&self, handout: &Handout) -> Option<PageTarget> {
+        let pages = self
+            .pages
+            .or_else(|| select::page_target(handout, &self.selection()))?;
+        let floor = self
+            .profile
+            .and_then(|p| p.min_font_size)
+            .unwrap_or(MIN_FITTED_FONT_SIZE);
+        Some(PageTarget {
+            pages: pages as usize,
+            min_body_size: floor,
+        })
+    }
+
     /// The file a build is named when no name is given: `<handout id>-<preset>.pdf`, or
     /// `-sections.pdf` for a list of sections. It carries no patient details.
     pub fn file_name(&self, handout: &Handout) -> String {
@@ -107,6 +125,65 @@ impl Options<'_> {
 pub struct Output {
     pub layout: layout::Document,
     pub pdf: Vec<u8>,
+}
+
+/// How a build met its page target, as `--json`, the API, the desk and a batch's report
+/// give it: `{"target": 1, "pages": 1, "body_pt": 11.5}`.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct FitReport {
+    /// The pages asked for; `null` without a target.
+    pub target: Option<usize>,
+    pub pages: usize,
+    /// The body text's size, in points.
+    pub body_pt: f32,
+}
+
+impl FitReport {
+    pub fn of(layout: &layout::Document) -> FitReport {
+        FitReport {
+            target: layout.fit.target,
+            pages: layout.pages.len(),
+            body_pt: layout.fit.body_size,
+        }
+    }
+}
+
+impl Output {
+    pub fn fit(&self) -> FitReport {
+        FitReport::of(&self.layout)
+    }
+
+    /// When the build missed its page target: see [`missed_target`].
+    pub fn missed_target(&self, path: &Path, selection: &Selection) -> Option<String> {
+        missed_target(&self.layout, path, selection)
+    }
+}
+
+/// When a layout missed its page target: how much did not fit, and what would. `path`
+/// and `selection` are only used in the message.
+pub fn missed_target(
+    layout: &layout::Document,
+    path: &Path,
+    selection: &Selection,
+) -> Option<String> {
+    let fit = &layout.fit;
+    let target = fit.missed()?;
+    let lines = (fit.overflow / fit.body_leading).ceil();
+    let asked = match selection {
+        Selection::Preset(name) => format!("the {name} preset"),
+        Selection::Sections(_) => "the sections chosen".to_string(),
+    };
+    Some(format!(
+        "{}: {asked} should fit on {target} page{}, but even with body text at {} pt it \
+         takes {}: about {lines} line{} ({:.0} pt) do not fit; leave out a section \
+         (--sections) or choose a shorter preset",
+        path.display(),
+        if target == 1 { "" } else { "s" },
+        fit.body_size,
+        layout.pages.len(),
+        if lines == 1.0 { "" } else { "s" },
+        fit.overflow,
+    ))
 }
 
 /// Builds one handout. `path` is only used in messages.
@@ -200,6 +277,7 @@ pub fn lay_out(
         personal: options.personal.filter(|p| !p.is_empty()),
         link,
         remember: options.reuse_across_builds,
+        fit: options.page_target(handout),
     };
     layout::layout(&request, Fonts::bundled()).map_err(|e| match e {
         LayoutError::MissingGlyph {

@@ -14,6 +14,14 @@ pub fn preset_names(handout: &Handout) -> Vec<String> {
         .collect()
 }
 
+/// The pages a selection must fit on: its preset's `pages`, if it names one.
+pub fn page_target(handout: &Handout, selection: &Selection) -> Option<u32> {
+    match selection {
+        Selection::Preset(name) => handout.presets.get(name).and_then(|p| p.pages),
+        Selection::Sections(_) => None,
+    }
+}
+
 /// Resolves a selection to sections. `path` is only used in messages.
 pub fn select<'a>(
     handout: &'a Handout,
@@ -24,17 +32,15 @@ pub fn select<'a>(
         Selection::Preset(name) if name == FULL_PRESET => {
             return Ok(handout.sections.iter().collect());
         }
-        Selection::Preset(name) => {
-            handout
-                .presets
-                .get(name)
-                .cloned()
-                .ok_or_else(|| Error::UnknownPreset {
-                    path: path.to_path_buf(),
-                    name: name.clone(),
-                    valid: preset_names(handout),
-                })?
-        }
+        Selection::Preset(name) => handout
+            .presets
+            .get(name)
+            .map(|preset| preset.sections.clone())
+            .ok_or_else(|| Error::UnknownPreset {
+                path: path.to_path_buf(),
+                name: name.clone(),
+                valid: preset_names(handout),
+            })?,
         Selection::Sections(ids) => ids.clone(),
     };
     if ids.is_empty() {

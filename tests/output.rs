@@ -166,7 +166,7 @@ fn huge_words_and_cells_break_across_lines_and_pages() {
             if let handout::layout::Item::Text(t) = item {
                 let right = t.x + common::drawn_width(t);
                 assert!(
-                    right <= out.layout.width - 54.0 + 0.5,
+                    right <= out.layout.body_right + 0.5,
                     "{:?} runs into the margin",
                     t.text
                 );

@@ -9,16 +9,25 @@ use handout::pipeline::{self, Options};
 use handout::select::Selection;
 use handout::vocabulary::Paper;
 
-/// The filler, then a group "Sources" holding a list of four one-line items.
+/// The filler, then a group "Sources" holding a list of four one-line items, then a
+/// closing paragraph: long enough that the last page never holds so few lines that
+/// tighter spacing pulls them back onto the page before.
 fn handout_with_filler(sentences: usize) -> String {
+    let closing = "Keep this sheet and bring it to your next visit. ".repeat(12);
     filler_then(
         sentences,
-        r#"type = "group"
+        &format!(
+            r#"type = "group"
 title = "Sources"
 
 [[sections.blocks.blocks]]
 type = "bullets"
-items = ["Source item one", "Source item two", "Source item three", "Source item four"]"#,
+items = ["Source item one", "Source item two", "Source item three", "Source item four"]
+
+[[sections.blocks]]
+type = "paragraph"
+text = "{closing}""#
+        ),
     )
 }
 

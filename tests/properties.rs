@@ -141,8 +141,7 @@ proptest! {
         };
         let labels = options.labels(&handout).unwrap();
         let doc = pipeline::lay_out(&handout, path, &options, &labels).expect("lays out");
-        let theme = options.theme();
-        let (left, right) = (theme.margin_left, doc.width - theme.margin_right);
+        let (left, right) = (doc.body_left, doc.body_right);
 
         let mut body = String::new();
         let disclaimer = letters(&handout.disclaimer);

@@ -155,10 +155,11 @@ fn differences(source: &Path, translation: &Path, language: &str) -> Vec<String>
     };
     // A translation of the brief alone holds exactly the sections of the source's brief
     // preset, in the source's order, and is compared with those.
+    // A preset is its list of ids, or a table with that list as `sections`.
     let brief: Vec<String> = a
         .get("presets")
         .and_then(|p| p.get("brief"))
-        .and_then(Value::as_array)
+        .and_then(|b| b.get("sections").unwrap_or(b).as_array())
         .map(|ids| {
             ids.iter()
                 .filter_map(Value::as_str)

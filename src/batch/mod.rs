@@ -92,6 +92,12 @@ pub struct Record {
     pub status: Status,
     pub error: Option<String>,
     pub input_hash: Option<String>,
+    /// How a written PDF met its page target.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fit: Option<pipeline::FitReport>,
+    /// Why a written PDF deserves a look: it missed its page target.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
 }
 
 /// Totals for the summary line and the report.
@@ -282,6 +288,8 @@ impl Record {
             status: Status::Failed,
             error: Some(reason),
             input_hash: None,
+            fit: None,
+            warning: None,
         }
     }
 }
@@ -326,6 +334,10 @@ impl Sink {
     }
 
     fn add(&mut self, record: Record) -> Result<(), Error> {
+        if let Some(warning) = &record.warning {
+            let line = format!("warning: {}: {warning}", record.job);
+            self.progress.suspend(|| eprintln!("{line}"));
+        }
         match record.status {
             Status::Written => self.summary.written += 1,
             Status::UpToDate => self.summary.up_to_date += 1,
@@ -383,6 +395,8 @@ fn run_job(job: &Job, force: bool) -> Record {
         status,
         error,
         input_hash: Some(job.inputs.clone()),
+        fit: None,
+        warning: None,
     };
     if STOP.load(Ordering::SeqCst) {
         return record(Status::NotStarted, None);
@@ -400,16 +414,23 @@ fn run_job(job: &Job, force: bool) -> Record {
         inputs: Some(job.inputs.clone()),
         encoded_logo: job.profile.as_deref().and_then(|p| p.encoded_logo.as_ref()),
         reuse_across_builds: true,
+        pages: job.pages,
     };
     let mut inputs: Vec<&Path> = vec![&job.entry.path];
     if let Some(p) = &job.profile {
         inputs.push(&p.profile.path);
     }
     let result = pipeline::build(&job.entry.handout, &job.entry.path, &options).and_then(|built| {
-        write_atomic_with(&job.output, &built.pdf, &inputs, Durability::Buffered)
+        write_atomic_with(&job.output, &built.pdf, &inputs, Durability::Buffered)?;
+        let missed = built.missed_target(&job.entry.path, &job.selection);
+        Ok((built.fit(), missed))
     });
     match result {
-        Ok(()) => record(Status::Written, None),
+        Ok((fit, warning)) => Record {
+            fit: Some(fit),
+            warning,
+            ..record(Status::Written, None)
+        },
         Err(e) => record(Status::Failed, Some(e.to_string())),
     }
 }

@@ -61,6 +61,8 @@ pub struct Job {
     pub personal: Option<Personal>,
     pub large_print: bool,
     pub paper: Option<Paper>,
+    /// The pages to fit on, over the preset's own target.
+    pub pages: Option<u32>,
     pub output: PathBuf,
     /// Hash of every input; recorded in the PDF so a rerun can skip it.
     pub inputs: String,
@@ -119,13 +121,14 @@ fn inputs_hash(
     personal: Option<&Personal>,
     large_print: bool,
     paper: Option<Paper>,
+    pages: Option<u32>,
 ) -> String {
     // Length-prefixed fields in one buffer, fingerprinted eight bytes a step: the first
     // pass over a patient list plans every job before one is built, and hashing each
     // job's fields a byte at a time held up the start of a large batch.
     let selection = format!("{selection:?}");
     let personal = format!("{personal:?}");
-    let layout = format!("{large_print:?} {paper:?}");
+    let layout = format!("{large_print:?} {paper:?} {pages:?}");
     let mut fields = Vec::with_capacity(512);
     for field in [
         &tool_hash()[..],
@@ -156,11 +159,12 @@ fn selection_label(selection: &Selection) -> String {
 }
 
 /// The columns a patient list may have.
-pub const COLUMNS: [&str; 9] = [
+pub const COLUMNS: [&str; 10] = [
     "patient",
     "handout",
     "preset",
     "sections",
+    "pages",
     "date",
     "clinician",
     "follow_up",
@@ -315,6 +319,7 @@ fn row_job(
             .unwrap_or_else(|| Selection::Preset(FULL_PRESET.into())),
     };
     select::select(&entry.handout, &entry.path, &selection).map_err(|e| e.to_string())?;
+    let pages = row.get("pages").map(page_target).transpose()?;
     let date = row.get("date").map(personal::parse_date).transpose()?;
     let notes = row
         .get("note")
@@ -354,6 +359,7 @@ fn row_job(
         Some(&personal),
         false,
         None,
+        pages,
     );
     Ok(Job {
         label: String::new(),
@@ -363,9 +369,19 @@ fn row_job(
         personal: Some(personal),
         large_print: false,
         paper: None,
+        pages,
         output,
         inputs,
     })
+}
+
+/// A `pages` cell: a whole number of pages to fit on.
+fn page_target(text: &str) -> Result<u32, String> {
+    let max = crate::model::MAX_PAGE_TARGET;
+    text.parse()
+        .ok()
+        .filter(|n| (1..=max).contains(n))
+        .ok_or_else(|| format!("pages {text:?} is not a whole number from 1 to {max}"))
 }
 
 /// A manifest: handouts × profile × preset or sections.
@@ -393,6 +409,9 @@ struct ManifestJob {
     large_print: bool,
     #[serde(default)]
     paper: Option<String>,
+    /// The pages to fit on, over the preset's own target.
+    #[serde(default)]
+    pages: Option<u32>,
 }
 
 /// The manifest's own output directory, if it names one (relative to the manifest).
@@ -460,6 +479,10 @@ pub fn manifest_jobs(
                 )))
             }
         };
+        if let Some(pages) = spec.pages {
+            page_target(&pages.to_string())
+                .map_err(|why| Error::Usage(format!("{}: {label}: {why}", path.display())))?;
+        }
         let files = expand_glob(base, &spec.handouts)?;
         if files.is_empty() {
             each(Err(Rejected {
@@ -522,6 +545,7 @@ pub fn manifest_jobs(
                 None,
                 spec.large_print,
                 paper,
+                spec.pages,
             );
             each(Ok(Job {
                 label: job_label,
@@ -531,6 +555,7 @@ pub fn manifest_jobs(
                 personal: None,
                 large_print: spec.large_print,
                 paper,
+                pages: spec.pages,
                 output,
                 inputs,
             }));

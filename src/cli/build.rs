@@ -47,6 +47,10 @@ pub(super) struct BuildArgs {
     /// Section ids, comma-separated, printed in the order given
     #[arg(long, value_delimiter = ',')]
     sections: Option<Vec<String>>,
+    /// Fit on this many pages, tightening spacing and then type down to 11 pt
+    /// [default: the preset's `pages`, if it has one]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=crate::model::MAX_PAGE_TARGET as i64))]
+    pages: Option<u32>,
     /// Where to write the PDF, or - for standard output [default: <handout
     /// id>-<preset>.pdf]
     #[arg(short, long)]
@@ -63,7 +67,8 @@ pub(super) struct BuildArgs {
     /// Large print: 18 pt body, 1.5 line spacing, no italics, numbered lists
     #[arg(long)]
     large_print: bool,
-    /// Refuse to build a handout whose review date has passed
+    /// Refuse to build a handout whose review date has passed, or that does not fit its
+    /// page target
     #[arg(long)]
     strict: bool,
     /// The patient's name, printed on page 1 and in the header of later pages
@@ -155,11 +160,19 @@ pub(super) fn run(args: BuildArgs) -> Result<(), Error> {
         inputs: None,
         encoded_logo: None,
         reuse_across_builds: false,
+        pages: args.pages,
     };
     let output = args
         .output
         .unwrap_or_else(|| PathBuf::from(options.file_name(handout)));
     let built = pipeline::build(handout, path, &options)?;
+    if let Some(missed) = built.missed_target(path, &options.selection()) {
+        if args.strict {
+            return Err(Error::MissedPageTarget(missed));
+        }
+        eprintln!("warning: {missed}");
+        warnings.push(missed);
+    }
     let mut inputs: Vec<&Path> = Vec::new();
     if path != Path::new(STDIN_LABEL) {
         inputs.push(path);
@@ -201,6 +214,7 @@ pub(super) fn run(args: BuildArgs) -> Result<(), Error> {
             "bytes": built.pdf.len(),
             "sections": sections,
             "warnings": warnings,
+            "fit": built.fit(),
         });
         println!("{report}");
     }

@@ -112,6 +112,9 @@ pub enum Error {
         days: i64,
     },
 
+    #[error("{0} (--strict refuses a build that misses its page target)")]
+    MissedPageTarget(String),
+
     #[error("the batch is incomplete: {failed} failed, {not_started} not started (see above)")]
     BatchIncomplete { failed: usize, not_started: usize },
 

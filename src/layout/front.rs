@@ -144,7 +144,7 @@ impl Builder<'_> {
             items,
             ..Element::default()
         });
-        self.flow.space(10.0);
+        self.flow.space(10.0 * t.spacing);
         Ok(())
     }
 
@@ -167,7 +167,7 @@ impl Builder<'_> {
             None,
         )?;
         if let Some(subtitle) = &meta.subtitle {
-            self.flow.space(2.0);
+            self.flow.space(2.0 * t.spacing);
             let node = self.flow.structure.leaf(Tag::P);
             self.flow.paragraph(
                 self.fonts,
@@ -190,7 +190,7 @@ impl Builder<'_> {
             self.labels.reviewed_by,
             meta.reviewed_by
         );
-        self.flow.space(4.0);
+        self.flow.space(4.0 * t.spacing);
         let node = self.flow.structure.leaf(Tag::P);
         self.flow.paragraph(
             self.fonts,
@@ -206,7 +206,7 @@ impl Builder<'_> {
             None,
         )?;
         if let Some(last) = self.flow.elements.last_mut() {
-            let y = last.height + 5.0;
+            let y = last.height + 5.0 * t.spacing;
             last.items.push(Item::Rule(Rule {
                 x1: col.x,
                 y1: y,
@@ -217,7 +217,7 @@ impl Builder<'_> {
                     width: 1.5,
                 },
             }));
-            last.height += 7.0;
+            last.height += 7.0 * t.spacing;
         }
         Ok(())
     }

@@ -10,6 +10,7 @@ mod breaks;
 mod coverage;
 pub mod dump;
 mod entries;
+mod fit;
 mod flow;
 mod front;
 mod lines;
@@ -23,6 +24,7 @@ mod theme;
 mod wrapped;
 
 pub use coverage::check_coverage;
+pub use fit::{Fit, PageTarget};
 pub use shape::PAIRED_PUNCTUATION;
 pub use structure::{NodeId, Numbering, Scope, Structure, Tag};
 pub use text::{Glyph, MissingGlyph, Setting};
@@ -282,10 +284,16 @@ pub struct Document {
     /// Where the body (between header and footer) starts and ends on every page.
     pub body_top: f32,
     pub body_bottom: f32,
+    /// The body's left and right edges: the side margins, as fitting may have narrowed
+    /// them.
+    pub body_left: f32,
+    pub body_right: f32,
     /// Section and group headings in reading order, for the PDF's bookmarks.
     pub outline: Vec<Bookmark>,
     /// The logical structure the boxes' nodes refer to, for the PDF's tags.
     pub structure: Structure,
+    /// The page target and the body size the handout was fitted to.
+    pub fit: Fit,
 }
 
 /// A heading's entry in the outline.
@@ -315,6 +323,8 @@ pub struct Request<'a> {
     /// Keep the wrapped paragraphs for later documents this thread lays out (see
     /// `wrapped`).
     pub remember: bool,
+    /// The pages to fit on, tightening space and then type (see `fit`).
+    pub fit: Option<PageTarget>,
 }
 
 /// The clinic's marks on the handout.
@@ -424,24 +434,20 @@ fn mirror(document: &mut Document) {
 
 fn layout_with(request: &Request<'_>, fonts: &Setting<'_>) -> Result<Document, LayoutError> {
     check_coverage(request, fonts)?;
-    let theme = &request.theme;
-    let furniture = page::Furniture::new(request, fonts)?;
-    let body = furniture.body_area(theme);
-    let mut flow = blocks::build(request, fonts, &body)?;
-    let mut furniture = furniture;
-    furniture.tag_footer(&mut flow.structure);
-    let placed = paginate::paginate(&flow.elements, body.height);
-    if placed.len() > MAX_PAGES {
-        return Err(LayoutError::TooManyPages {
-            pages: placed.len(),
-        });
-    }
+    let (chosen, fit) = fit::fitted(request, fonts)?;
+    let fit::Attempt {
+        theme,
+        furniture,
+        body,
+        mut built,
+        placed,
+    } = chosen;
     let (pages, outline) = page::compose(
-        &mut flow,
+        &mut built,
         &placed,
         &furniture,
         &body,
-        theme,
+        &theme,
         request.labels,
         fonts,
     )?;
@@ -451,7 +457,10 @@ fn layout_with(request: &Request<'_>, fonts: &Setting<'_>) -> Result<Document, L
         pages,
         body_top: body.top,
         body_bottom: body.top + body.height,
+        body_left: theme.margin_left,
+        body_right: theme.page_width - theme.margin_right,
         outline,
-        structure: flow.structure,
+        structure: built.structure,
+        fit,
     })
 }

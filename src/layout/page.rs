@@ -124,12 +124,12 @@ impl Furniture {
     }
 
     fn header_height(&self, t: &Theme) -> f32 {
-        self.header.len() as f32 * t.header_size * 1.3 + HEADER_GAP
+        self.header.len() as f32 * t.header_size * 1.3 + HEADER_GAP * t.spacing
     }
 
     /// Measured from the wrapped disclaimer, so the body never runs into it.
     fn footer_height(&self, t: &Theme) -> f32 {
-        FOOTER_GAP
+        FOOTER_GAP * t.spacing
             + (self.footer_line.len() + self.disclaimer.len()) as f32 * t.footer_leading
             + t.footer_leading
             + 2.0
@@ -191,7 +191,7 @@ impl Furniture {
         }));
 
         let footer_top = t.page_height - t.margin_bottom - self.footer_height(t);
-        let rule_y = footer_top + FOOTER_GAP / 2.0;
+        let rule_y = footer_top + FOOTER_GAP * t.spacing / 2.0;
         items.push(Item::Rule(Rule {
             x1: x,
             y1: rule_y,
@@ -207,7 +207,7 @@ impl Furniture {
             leading: t.footer_leading,
             role: Role::Footer,
         };
-        let mut y = footer_top + FOOTER_GAP;
+        let mut y = footer_top + FOOTER_GAP * t.spacing;
         let lines = self
             .footer_line
             .iter()

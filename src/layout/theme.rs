@@ -2,6 +2,10 @@
 
 use crate::vocabulary::{mm_to_pt, Paper, Rgb};
 
+/// The narrowest side margin fitting leaves: half an inch, within what office printers
+/// can print.
+pub const MIN_FITTED_MARGIN: f32 = 36.0;
+
 /// Everything about the look of a handout that is not its text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Theme {
@@ -32,6 +36,10 @@ pub struct Theme {
     pub list_indent: f32,
     /// Padding inside boxed callouts.
     pub box_padding: f32,
+    /// How much of their usual room the fixed gaps get: around the title block, the
+    /// patient's details and the link, and between header, footer and body. Below 1
+    /// only when a page target tightens the layout.
+    pub spacing: f32,
 
     pub text: Rgb,
     pub muted: Rgb,
@@ -47,6 +55,8 @@ pub struct Theme {
     pub note_fill: Rgb,
     pub warning_fill: Rgb,
 
+    /// Large print: never below 18 pt, so fitting a page target tightens only space.
+    pub large_print: bool,
     /// Large print: no italics, and numbers instead of bullets.
     pub italics: bool,
     pub numbered_lists: bool,
@@ -85,6 +95,7 @@ impl Theme {
             subheading_gap: 9.0 * s,
             list_indent: 18.0 * s,
             box_padding: 7.0 * s,
+            spacing: 1.0,
             text: Rgb(0x1A, 0x1A, 0x1A),
             muted: Rgb(0x4A, 0x4A, 0x4A),
             accent: Rgb(0x1F, 0x4E, 0x79),
@@ -98,6 +109,7 @@ impl Theme {
             avoid_fill: Rgb(0xFB, 0xE9, 0xE7),
             note_fill: Rgb(0xEA, 0xF1, 0xF8),
             warning_fill: Rgb(0xFF, 0xFB, 0xF5),
+            large_print: false,
             italics: true,
             numbered_lists: false,
             qr_size: 64.0,
@@ -132,6 +144,7 @@ impl Theme {
             subheading_gap: 12.0 * s,
             list_indent: 30.0 * s,
             box_padding: 10.0 * s,
+            large_print: true,
             italics: false,
             numbered_lists: true,
             qr_size: 90.0,
@@ -162,6 +175,66 @@ impl Theme {
             self.margin_right = mm_to_pt(v);
         }
         self
+    }
+
+    /// The same look with `slack` (0 to 1) of its spare room taken out, for a page
+    /// target: gaps between blocks, items and headings, callout padding, the fixed gaps
+    /// of the title block and the header band, the title's size and side margins down
+    /// to the half inch a printer needs. Type size and line spacing stay; large print
+    /// keeps its title size too, as it may tighten only space.
+    pub fn tightened(&self, slack: f32) -> Theme {
+        let toward = |value: f32, share: f32| value * (1.0 - (1.0 - share) * slack);
+        let margin = |m: f32| {
+            if m > MIN_FITTED_MARGIN {
+                m - (m - MIN_FITTED_MARGIN) * slack
+            } else {
+                m
+            }
+        };
+        let mut tight = Theme {
+            margin_left: margin(self.margin_left),
+            margin_right: margin(self.margin_right),
+            block_gap: toward(self.block_gap, 0.5),
+            item_gap: toward(self.item_gap, 0.25),
+            heading_gap: toward(self.heading_gap, 0.45),
+            subheading_gap: toward(self.subheading_gap, 0.5),
+            box_padding: toward(self.box_padding, 0.6),
+            spacing: toward(self.spacing, 0.4),
+            ..self.clone()
+        };
+        if !self.large_print {
+            // 1.3 to 1.2 times the type size: still open, as print sets body text.
+            tight.body_leading = toward(self.body_leading, 12.0 / 13.0);
+            tight.title_size = toward(self.title_size, 0.85).max(self.heading_size);
+            tight.subtitle_size = toward(self.subtitle_size, 0.9);
+        }
+        tight
+    }
+
+    /// The same look with body text at `size` and everything sized from it (headings,
+    /// labels, header, footer, gaps) scaled alike. Margins, the QR code and the logo
+    /// keep their size.
+    pub fn with_body_size(&self, size: f32) -> Theme {
+        let k = size / self.body_size;
+        Theme {
+            body_size: size,
+            body_leading: self.body_leading * k,
+            title_size: self.title_size * k,
+            subtitle_size: self.subtitle_size * k,
+            meta_size: self.meta_size * k,
+            heading_size: self.heading_size * k,
+            subheading_size: self.subheading_size * k,
+            header_size: self.header_size * k,
+            footer_size: self.footer_size * k,
+            footer_leading: self.footer_leading * k,
+            block_gap: self.block_gap * k,
+            item_gap: self.item_gap * k,
+            heading_gap: self.heading_gap * k,
+            subheading_gap: self.subheading_gap * k,
+            list_indent: self.list_indent * k,
+            box_padding: self.box_padding * k,
+            ..self.clone()
+        }
     }
 
     /// The smallest text size anywhere on the page.

@@ -3,10 +3,12 @@
 
 mod block_de;
 mod parse;
+mod preset;
 mod selection;
 mod validate;
 
 pub use parse::{load, load_from, parse, read_toml, toml_files, MAX_INPUT_BYTES};
+pub use preset::{Preset, MAX_PAGE_TARGET};
 pub use selection::Selection;
 pub use validate::{
     check_url, is_icd10cm_code, is_kebab_id, is_language_tag, validate, Problem, FULL_PRESET,
@@ -21,7 +23,7 @@ pub struct Handout {
     pub disclaimer: String,
     pub meta: Meta,
     #[serde(default)]
-    pub presets: std::collections::BTreeMap<String, Vec<String>>,
+    pub presets: std::collections::BTreeMap<String, Preset>,
     pub sections: Vec<Section>,
 }
 

@@ -125,7 +125,16 @@ pub fn validate(handout: &Handout) -> Result<(), Vec<Problem>> {
         );
     }
 
-    for (name, ids) in &handout.presets {
+    for (name, preset) in &handout.presets {
+        let ids = &preset.sections;
+        if let Some(pages) = preset.pages {
+            if !(1..=super::MAX_PAGE_TARGET).contains(&pages) {
+                problems.push(Problem::new(format!(
+                    "presets.{name}.pages is {pages}; a page target is 1 to {}",
+                    super::MAX_PAGE_TARGET
+                )));
+            }
+        }
         if name == FULL_PRESET {
             problems.push(Problem::new(
                 "presets.full is built in (every section in order) and cannot be redefined",

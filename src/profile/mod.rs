@@ -32,6 +32,8 @@ struct ProfileFile {
     #[serde(default)]
     font_size: Option<f32>,
     #[serde(default)]
+    min_font_size: Option<f32>,
+    #[serde(default)]
     large_print: Option<bool>,
     #[serde(default)]
     preset: Option<String>,
@@ -89,6 +91,9 @@ pub struct Profile {
     pub paper: Option<Paper>,
     pub margins_mm: MarginsMm,
     pub font_size: Option<f32>,
+    /// The smallest body size fitting a page target may use (at least
+    /// [`MIN_FITTED_FONT_SIZE`]).
+    pub min_font_size: Option<f32>,
     pub large_print: bool,
     pub selection: Option<Selection>,
     pub labels: BTreeMap<String, LabelValue>,
@@ -96,6 +101,9 @@ pub struct Profile {
 
 /// Smallest and largest body size a profile may ask for, in points.
 pub const FONT_SIZE_RANGE: (f32, f32) = (12.0, 28.0);
+/// The smallest body size fitting a page target may set, in points: a profile may raise
+/// it with `min_font_size`, never lower it.
+pub const MIN_FITTED_FONT_SIZE: f32 = 11.0;
 /// Margins a printer can honour and that leave room for text, in millimetres.
 pub const MARGIN_RANGE_MM: (f32, f32) = (6.0, 50.0);
 
@@ -148,6 +156,15 @@ pub fn load(path: &Path) -> Result<Profile, Error> {
             return Err(invalid(format!(
                 "font_size {size} is outside {}–{} pt; body text below 12 pt is too small for patients",
                 FONT_SIZE_RANGE.0, FONT_SIZE_RANGE.1
+            )));
+        }
+    }
+    if let Some(size) = file.min_font_size {
+        if !(MIN_FITTED_FONT_SIZE..=FONT_SIZE_RANGE.1).contains(&size) {
+            return Err(invalid(format!(
+                "min_font_size {size} is outside {MIN_FITTED_FONT_SIZE}–{} pt; fitting a page \
+                 target never sets body text below {MIN_FITTED_FONT_SIZE} pt",
+                FONT_SIZE_RANGE.1
             )));
         }
     }
@@ -207,6 +224,7 @@ pub fn load(path: &Path) -> Result<Profile, Error> {
         paper: file.paper,
         margins_mm: margins,
         font_size: file.font_size,
+        min_font_size: file.min_font_size,
         large_print: file.large_print.unwrap_or(false),
         selection,
         labels: file.labels,

@@ -372,8 +372,16 @@ mod tests {
             }],
             body_top: 72.0,
             body_bottom: 720.0,
+            body_left: 54.0,
+            body_right: 558.0,
             outline: Vec::new(),
             structure: Structure::new(),
+            fit: crate::layout::Fit {
+                target: None,
+                body_size: 12.0,
+                overflow: 0.0,
+                body_leading: 15.6,
+            },
         }
     }
 

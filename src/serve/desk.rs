@@ -124,7 +124,7 @@ impl Desk {
 
     /// The pages the PDF of a request would have, as SVG drawn from the same layout.
     /// Fonts are left to the page showing them (the desk's stylesheet names them).
-    pub fn preview(&self, request: &BuildRequest) -> Result<Vec<String>, Error> {
+    pub fn preview(&self, request: &BuildRequest) -> Result<Preview, Error> {
         // The profile's logo, served beside the page.
         let logo = request
             .profile
@@ -138,9 +138,15 @@ impl Desk {
         self.with_options(request, |entry, options| {
             let labels = options.labels(&entry.handout)?;
             let doc = pipeline::lay_out(&entry.handout, &entry.path, options, &labels)?;
-            Ok((0..doc.pages.len())
-                .map(|page| svg::page_with_logo(&doc, page, svg::FontSource::None, logo.as_deref()))
-                .collect())
+            Ok(Preview {
+                svg: (0..doc.pages.len())
+                    .map(|page| {
+                        svg::page_with_logo(&doc, page, svg::FontSource::None, logo.as_deref())
+                    })
+                    .collect(),
+                fit: pipeline::FitReport::of(&doc),
+                warning: pipeline::missed_target(&doc, &entry.path, &options.selection()),
+            })
         })
     }
 
@@ -169,6 +175,7 @@ impl Desk {
             encoded_logo: profile.and_then(|p| p.encoded_logo.as_ref()),
             // A desk prints the same handouts all day.
             reuse_across_builds: true,
+            pages: request.pages,
         };
         f(&entry, &options)
     }
@@ -195,6 +202,14 @@ fn load_profile(file: &Path) -> Result<(String, LoadedProfile), Error> {
     ))
 }
 
+/// The preview of a request: its pages as SVG, and how they met a page target.
+pub struct Preview {
+    pub svg: Vec<String>,
+    pub fit: pipeline::FitReport,
+    /// Set when the pages missed their target.
+    pub warning: Option<String>,
+}
+
 /// What `POST /api/v1/pdf` and `/api/v1/preview` take: the names of `handout build`'s
 /// flags and of the personal-details file.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -207,6 +222,9 @@ pub struct BuildRequest {
     pub sections: Option<Vec<String>>,
     #[serde(default)]
     pub paper: Option<Paper>,
+    /// The pages to fit on, over the preset's own target.
+    #[serde(default)]
+    pub pages: Option<u32>,
     #[serde(default)]
     pub large_print: bool,
     #[serde(default)]
@@ -231,6 +249,12 @@ impl BuildRequest {
             return Err(Error::Usage(
                 "give preset or sections, not both".to_string(),
             ));
+        }
+        let max = crate::model::MAX_PAGE_TARGET;
+        if let Some(pages) = self.pages.filter(|p| !(1..=max).contains(p)) {
+            return Err(Error::Usage(format!(
+                "pages is {pages}; a page target is 1 to {max}"
+            )));
         }
         Ok(Selection::asked(
             self.sections.as_deref(),

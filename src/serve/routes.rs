@@ -273,10 +273,25 @@ async fn pdf(State(app): State<Arc<App>>, headers: HeaderMap, request: Request) 
         Err(problem) => return problem.into_response(),
     };
     match app.desk().pdf(&request) {
-        Ok((built, name)) => pdf_response(built.pdf, &name),
+        Ok((built, name)) => {
+            let fit = built.fit();
+            let mut response = pdf_response(built.pdf, &name);
+            // The body is the PDF: how it met its page target travels in a header.
+            if let Ok(value) = serde_json::to_string(&fit)
+                .map_err(drop)
+                .and_then(|v| HeaderValue::from_str(&v).map_err(drop))
+            {
+                response.headers_mut().insert(FIT_HEADER, value);
+            }
+            response
+        }
         Err(err) => Problem::from(err).into_response(),
     }
 }
+
+/// The response header of `POST /api/v1/pdf` that gives how the PDF met its page
+/// target, as JSON: `{"target":1,"pages":1,"body_pt":11.5}`.
+pub const FIT_HEADER: &str = "handout-fit";
 
 async fn preview(State(app): State<Arc<App>>, headers: HeaderMap, request: Request) -> Response {
     let request = match build_request(&headers, request).await {
@@ -284,9 +299,11 @@ async fn preview(State(app): State<Arc<App>>, headers: HeaderMap, request: Reque
         Err(problem) => return problem.into_response(),
     };
     match app.desk().preview(&request) {
-        Ok(pages) => json(&serde_json::json!({
-            "pages": pages.len(),
-            "svg": pages,
+        Ok(preview) => json(&serde_json::json!({
+            "pages": preview.svg.len(),
+            "fit": preview.fit,
+            "warning": preview.warning,
+            "svg": preview.svg,
             "mistakes": app.mistakes(),
         })),
         Err(err) => Problem::from(err).into_response(),

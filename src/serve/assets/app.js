@@ -128,6 +128,8 @@ function options() {
     const value = $(key).value.trim();
     if (value) body[key] = value;
   }
+  const fitPages = $("fit_pages").value;
+  if (fitPages) body.pages = Number(fitPages);
   body.notes = $("notes").value.split("\n").map((n) => n.trim()).filter(Boolean);
   body.large_print = $("large_print").checked;
   body.notes_area = $("notes_area").checked;
@@ -171,7 +173,20 @@ async function preview() {
   const pages = $("pages");
   // The server escapes every text it puts into the SVG.
   pages.innerHTML = result.svg.join("");
-  $("page-count").textContent = `${result.pages} page${result.pages === 1 ? "" : "s"}`;
+  $("page-count").textContent = pageCount(result);
+}
+
+// "1 page, fitted to 1 at 11.5 pt": the count, and how it met a page target.
+function pageCount(result) {
+  const plural = (n) => `${n} page${n === 1 ? "" : "s"}`;
+  const fit = result.fit || {};
+  let text = plural(result.pages);
+  if (fit.target) {
+    text += fit.pages <= fit.target
+      ? `, fits ${plural(fit.target)} (body text ${fit.body_pt} pt)`
+      : `: does not fit ${plural(fit.target)} even with body text at ${fit.body_pt} pt; leave out a section`;
+  }
+  return text;
 }
 
 async function pdf() {
