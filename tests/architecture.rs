@@ -126,14 +126,20 @@ fn skip_item(text: &str, from: usize) -> usize {
 
 /// Every top-level module named by a `crate::` path in `code`.
 fn used_modules(code: &str) -> BTreeSet<String> {
+    named_after(code, "crate::")
+}
+
+/// The first name of every path in `code` that starts with `prefix` (`crate::`,
+/// `super::`), and of each entry of a group that follows it.
+fn named_after(code: &str, prefix: &str) -> BTreeSet<String> {
     let mut used = BTreeSet::new();
     let ident = |s: &str| -> String {
         s.chars()
             .take_while(|c| c.is_alphanumeric() || *c == '_')
             .collect()
     };
-    for (at, _) in code.match_indices("crate::") {
-        let rest = code[at + "crate::".len()..].trim_start();
+    for (at, _) in code.match_indices(prefix) {
+        let rest = code[at + prefix.len()..].trim_start();
         if let Some(group) = rest.strip_prefix('{') {
             // `crate::{a::x, b, c::{y, z}}`: the first name of each top-level entry.
             let mut depth = 0;
@@ -224,9 +230,8 @@ fn no_module_uses_one_above_it() {
     );
 }
 
-#[test]
-fn top_level_modules_form_no_cycle() {
-    let edges = graph();
+/// A cycle in `edges`, as the path that closes it, if there is one.
+fn find_cycle(edges: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
     // Depth-first search; a grey node met again closes a cycle.
     fn visit(
         node: &str,
@@ -256,14 +261,58 @@ fn top_level_modules_form_no_cycle() {
         None
     }
     let mut state = BTreeMap::new();
-    for node in edges.keys() {
-        let cycle = visit(node, &edges, &mut state, &mut Vec::new());
-        assert!(
-            cycle.is_none(),
-            "modules in a cycle: {}",
-            cycle.unwrap().join(" -> ")
-        );
+    edges
+        .keys()
+        .find_map(|node| visit(node, edges, &mut state, &mut Vec::new()))
+}
+
+#[test]
+fn top_level_modules_form_no_cycle() {
+    let cycle = find_cycle(&graph());
+    assert!(
+        cycle.is_none(),
+        "modules in a cycle: {}",
+        cycle.unwrap().join(" -> ")
+    );
+}
+
+/// Layout's own files use each other one way too: its modules, by their `super::` and
+/// `crate::layout::` paths.
+#[test]
+fn layout_files_form_no_cycle() {
+    let dir = src().join("layout");
+    let mut files = Vec::new();
+    rust_files(&dir, &mut files);
+    let names: BTreeSet<String> = files
+        .iter()
+        .filter_map(|f| f.file_stem())
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| n != "mod")
+        .collect();
+    assert!(
+        names.contains("blocks") && names.contains("text"),
+        "{names:?}"
+    );
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for file in &files {
+        let module = file.file_stem().unwrap().to_string_lossy().into_owned();
+        if module == "mod" {
+            continue;
+        }
+        let code = code_only(&fs::read_to_string(file).unwrap());
+        let used = named_after(&code, "super::")
+            .into_iter()
+            .chain(named_after(&code, "crate::layout::"))
+            .filter(|n| n != &module && names.contains(n))
+            .collect::<Vec<_>>();
+        edges.entry(module).or_default().extend(used);
     }
+    let cycle = find_cycle(&edges);
+    assert!(
+        cycle.is_none(),
+        "layout files in a cycle: {}",
+        cycle.unwrap().join(" -> ")
+    );
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Medicines, supplements and procedures: each a named entry of labelled facts
 //! ("Dose: ..."), read by a screen reader as a table row headed by its name.
 
-use super::blocks::{keep_together, Builder, Column};
+use super::builder::{keep_together, Builder, Column};
 use super::structure::{Scope, Tag};
 use super::text::{MissingGlyph, Span};
 use crate::fonts::Style;

@@ -8,7 +8,8 @@
 //! bisection: a brief that fits as it is costs one layout, one that needs fitting about
 //! five.
 
-use super::blocks::{self, Built};
+use super::blocks;
+use super::flow::Built;
 use super::page::{BodyArea, Furniture};
 use super::paginate::{self, Placed};
 use super::text::Setting;

@@ -1,10 +1,10 @@
 //! The flow: a vertical list of unbreakable elements (usually one line of text each) with
 //! the rules that say where a page may break between them.
 
-use super::lines::Run;
+use super::lines::{Line, Run};
 use super::structure::{NodeId, Structure};
 use super::text::Setting;
-use super::text::{self, Line, Span};
+use super::text::{self, Span};
 use super::{Item, Rect, Role, Rule, Stroke, Text};
 use crate::vocabulary::Rgb;
 
@@ -56,6 +56,13 @@ pub struct Marker<'a> {
     pub spans: Vec<Span<'a>>,
     /// The list label node the marker belongs to.
     pub node: NodeId,
+}
+
+/// The built flow, with the boxes its elements are drawn in.
+pub struct Built {
+    pub elements: Vec<Element>,
+    pub frames: Vec<Frame>,
+    pub structure: Structure,
 }
 
 pub struct Flow {

@@ -1,7 +1,7 @@
 //! Page 1's front matter: the clinic's name and logo, the title block, the patient's
 //! details and notes, and the link with its QR code; and the "My notes" area at the end.
 
-use super::blocks::{Builder, Column};
+use super::builder::{Builder, Column};
 use super::flow::{line_items, wrap, wrap_private, Cell, Element, TextStyle};
 use super::structure::{NodeId, Tag};
 use super::text::{MissingGlyph, Span};

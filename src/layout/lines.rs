@@ -358,3 +358,7 @@ fn build_line(words: &[Measured<'_>], base: u8) -> Line {
         width,
     }
 }
+
+#[cfg(test)]
+#[path = "text_tests.rs"]
+mod tests;

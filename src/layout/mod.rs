@@ -7,6 +7,7 @@
 mod bidi;
 mod blocks;
 mod breaks;
+mod builder;
 mod coverage;
 pub mod dump;
 mod entries;

@@ -1,12 +1,12 @@
 //! Page furniture (header, footer with the full disclaimer and "Page X of Y") and the
 //! final composition of placed elements into pages.
 
-use super::blocks::Built;
-use super::flow::{self, line_items, wrap, TextStyle};
+use super::flow::{self, line_items, wrap, Built, TextStyle};
+use super::lines::Line;
 use super::paginate::Placed;
 use super::structure::{NodeId, Structure, Tag};
 use super::text::Setting;
-use super::text::{Line, Span};
+use super::text::Span;
 use super::{Bookmark, Item, LayoutError, Page, Rect, Request, Role, Rule, Stroke, Theme};
 use crate::fonts::Style;
 use crate::labels::Labels;

@@ -1,6 +1,6 @@
 //! The do/avoid table: two columns, marked ✓ and ✗, side by side.
 
-use super::blocks::{shift, Builder, Column};
+use super::builder::{shift, Builder, Column};
 use super::flow::{line_items, wrap, Cell, TextStyle};
 use super::structure::{Scope, Tag};
 use super::text::{MissingGlyph, Span};

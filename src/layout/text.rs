@@ -8,7 +8,6 @@ use std::ops::Deref;
 use std::rc::Rc;
 
 use super::bidi;
-pub use super::lines::{wrap, Line};
 use super::shape::{self, EmGlyph, Fnv, Remembered};
 use crate::fonts::script::is_cjk;
 use crate::fonts::{is_invisible_format, Cjk, Face, Fonts, Style};
@@ -572,7 +571,3 @@ pub(super) fn finish_word(pieces: Rc<[Piece]>, space: Option<Piece>) -> Word {
         space,
     }
 }
-
-#[cfg(test)]
-#[path = "text_tests.rs"]
-mod tests;

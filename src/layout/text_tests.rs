@@ -1,5 +1,10 @@
+//! Words and their wrapping into lines, seen together: `text` makes the words, `lines`
+//! wraps them.
+
 use super::*;
-use crate::layout::lines::Run;
+use crate::fonts::{Fonts, Style};
+use crate::layout::text::*;
+use crate::vocabulary::Rgb;
 
 const BLACK: Rgb = Rgb(0, 0, 0);
 

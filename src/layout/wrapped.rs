@@ -10,8 +10,9 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
 
+use super::lines::{self, Line};
 use super::shape::{Fnv, Remembered};
-use super::text::{self, Line, MissingGlyph, Setting, Span};
+use super::text::{self, MissingGlyph, Setting, Span};
 use crate::fonts::{Cjk, Style};
 use crate::vocabulary::Rgb;
 
@@ -180,5 +181,5 @@ pub fn wrap_private(
     width: f32,
 ) -> Result<Vec<Line>, MissingGlyph> {
     let words = text::words(spans, size, setting)?;
-    Ok(text::wrap(words, width, size, setting))
+    Ok(lines::wrap(words, width, size, setting))
 }
