@@ -167,11 +167,16 @@ impl Builder<'_> {
                     self.text(&[Span::new(&qa.question, Style::BOLD, t.text)], col)?;
                     self.flow.mark_leading(first);
                     self.flow.space(1.0);
-                    // The question keeps its answer's first two lines (the paragraph's
-                    // own rule), or a one-line answer whole; a one-line answer is not
-                    // tied to what comes after it, which would carry the question on to
-                    // the next page with the next entry or a box that follows.
-                    self.text(&[Span::new(&qa.answer, Style::REGULAR, t.text)], col)?;
+                    // The question keeps the first line of its answer; an answer of
+                    // three lines or more may then break after that line, leaving two or
+                    // more on the next page. A one-line answer is not tied to what comes
+                    // after it, which would carry the question on to the next page with
+                    // the next entry or a box that follows.
+                    let answer = self.flow.elements.len();
+                    let lines = self.text(&[Span::new(&qa.answer, Style::REGULAR, t.text)], col)?;
+                    if lines >= 3 {
+                        self.flow.elements[answer].keep_with_next = false;
+                    }
                 }
             }
         }

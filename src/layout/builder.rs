@@ -213,7 +213,7 @@ impl<'a> Builder<'a> {
         }
         if let (last_start, 1) = last_item {
             if items.len() > 1 {
-                self.flow.elements[last_start - 1].keep_with_next = true;
+                self.flow.elements[last_start - 1].keep();
             }
         }
         self.flow.structure.close();
@@ -225,7 +225,7 @@ impl<'a> Builder<'a> {
 pub(super) fn keep_together(elements: &mut [Element]) {
     let n = elements.len();
     for element in elements.iter_mut().take(n.saturating_sub(1)) {
-        element.keep_with_next = true;
+        element.keep();
     }
 }
 

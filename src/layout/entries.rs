@@ -1,7 +1,7 @@
 //! Medicines, supplements and procedures: each a named entry of labelled facts
 //! ("Dose: ..."), read by a screen reader as a table row headed by its name.
 
-use super::builder::{keep_together, Builder, Column};
+use super::builder::{Builder, Column};
 use super::structure::{Scope, Tag};
 use super::text::{MissingGlyph, Span};
 use crate::fonts::Style;
@@ -43,9 +43,11 @@ impl<'a> Builder<'a> {
     }
 
     /// A named entry followed by labelled facts ("Dose: ..."): the name heads the row,
-    /// each fact is a cell. An entry up to an eighth of the body tall stays on one page; a
-    /// taller one may break between its facts, keeping its name with the first and at
-    /// least two lines on each side of the break.
+    /// each fact is a cell. The name always keeps its first fact's opening lines, and no
+    /// break leaves one line of the entry alone after it. An entry up to an eighth of the
+    /// body tall stays on one page unless parting it saves a page or a page left more than
+    /// 15 % empty; a taller one may break between or inside its facts, with two lines or
+    /// more on each side.
     fn entry(&mut self, entry: &Entry<'_>, col: Column) -> Result<(), MissingGlyph> {
         let t = self.theme;
         let first = self.flow.elements.len();
@@ -80,16 +82,34 @@ impl<'a> Builder<'a> {
             .iter()
             .map(|e| e.space_before + e.height)
             .sum();
-        keep_together(&mut elements[first..]);
+        // The name keeps its first fact's opening two lines: a medicine's dose starts
+        // beside its name, never on the next page.
+        if let Some(&dose) = fact_starts.first() {
+            if dose + 1 < end && fact_starts.get(1) != Some(&(dose + 1)) {
+                elements[dose].keep();
+            }
+        }
+        // No break leaves a single line of the entry after it.
+        if end - first >= 2 {
+            elements[end - 2].keep();
+        }
         // An eighth, where the issue asked for about a sixth: a whole entry moved to the
-        // next page, with the space above it, then leaves at most 15 % of a page empty.
-        if height > self.body_height / 8.0 {
-            // Each fact's lines are one line of text each; a break may come before any
-            // fact but the first that leaves two lines or more after it.
-            for &start in fact_starts.iter().skip(1) {
-                if end - start >= 2 {
-                    elements[start - 1].keep_with_next = false;
+        // next page, with the space above it, then leaves at most 15 % of a page empty,
+        // so it stays whole unless parting it saves a page or a gappy page.
+        if height <= self.body_height / 8.0 {
+            for element in &mut elements[first..end - 1] {
+                if !element.keep_with_next {
+                    element.keep_with_next = true;
+                    element.soft_keep = true;
                 }
+            }
+            return Ok(());
+        }
+        // A taller one breaks like its facts' paragraphs (two lines or more on each side,
+        // each paragraph's own rule), and between facts where two lines or more follow.
+        for &start in fact_starts.iter().skip(1) {
+            if end - start < 2 {
+                elements[start - 1].keep();
             }
         }
         Ok(())

@@ -17,6 +17,10 @@ pub struct Element {
     pub space_before: f32,
     /// A page may not break between this element and the next.
     pub keep_with_next: bool,
+    /// The keep gives way where breaking here saves a page, or a page left more than
+    /// 15 % empty (a paragraph's orphan and widow control, inside a table row of four
+    /// lines or more with two on each side); the page breaker breaks it only then.
+    pub soft_keep: bool,
     /// Positioned relative to the element's top edge.
     pub items: Vec<Item>,
     /// Boxes this element is drawn inside, outermost first.
@@ -31,6 +35,23 @@ pub struct Element {
     /// name with its first fact, a question with the start of its answer, a table row,
     /// a list item): the page before it may end short of it.
     pub starts_unit: bool,
+}
+
+impl Element {
+    /// Never breaks after this element.
+    pub fn keep(&mut self) {
+        self.keep_with_next = true;
+        self.soft_keep = false;
+    }
+
+    /// Keeps with the next unless breaking saves a page or a gappy page; an element
+    /// already kept stays kept as it is.
+    pub fn keep_softly(&mut self) {
+        if !self.keep_with_next {
+            self.keep_with_next = true;
+            self.soft_keep = true;
+        }
+    }
 }
 
 /// The look of a box drawn around consecutive elements; its height comes from the
@@ -112,13 +133,14 @@ impl Flow {
     /// Keeps the last element with whatever comes next.
     pub fn keep_last_with_next(&mut self) {
         if let Some(last) = self.elements.last_mut() {
-            last.keep_with_next = true;
+            last.keep();
         }
     }
 
     pub fn clear_last_keep(&mut self) {
         if let Some(last) = self.elements.last_mut() {
             last.keep_with_next = false;
+            last.soft_keep = false;
         }
     }
 
@@ -195,10 +217,11 @@ impl Flow {
                 ..Element::default()
             });
         }
-        // Orphan and widow control: the first two and the last two lines stay together.
+        // Orphan and widow control: the first two and the last two lines stay together,
+        // unless parting them saves a page or a page left more than 15 % empty.
         if count >= 2 {
-            self.elements[first].keep_with_next = true;
-            self.elements[first + count - 2].keep_with_next = true;
+            self.elements[first].keep_softly();
+            self.elements[first + count - 2].keep_softly();
         }
         if let Some(start) = self.elements.get_mut(first) {
             start.starts_unit = true;
@@ -239,7 +262,7 @@ impl Flow {
     /// the start of a unit that is never split.
     pub fn mark_leading(&mut self, first: usize) {
         for element in self.elements.get_mut(first..).into_iter().flatten() {
-            element.keep_with_next = true;
+            element.keep();
             element.starts_unit = true;
         }
     }
@@ -248,7 +271,7 @@ impl Flow {
     /// is always followed by at least two lines on its page.
     pub fn keep_heading_company(&mut self, heading_end: usize) {
         if let Some(next) = self.elements.get_mut(heading_end) {
-            next.keep_with_next = true;
+            next.keep();
         }
     }
 
@@ -305,10 +328,14 @@ impl Flow {
             if i + 1 == count {
                 items.extend(after.iter().cloned().map(|it| it.shifted(height)));
             }
+            // A tall row's lines stay together, unless breaking them, with two lines
+            // or more on each side, saves a page or a gappy page.
+            let lines_after = count - (i + 1);
             self.push(Element {
                 height,
                 items,
-                keep_with_next: i + 1 < count,
+                keep_with_next: lines_after > 0,
+                soft_keep: i >= 1 && lines_after >= 2,
                 starts_unit: i == 0,
                 ..Element::default()
             });

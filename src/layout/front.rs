@@ -24,7 +24,7 @@ impl Builder<'_> {
             self.link_row(link)?;
         }
         for element in &mut self.flow.elements[first..] {
-            element.keep_with_next = true;
+            element.keep();
         }
         Ok(())
     }

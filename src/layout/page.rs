@@ -265,7 +265,7 @@ fn unbreakable_opening(built: &Built, on_page: &[Placed]) -> Option<f32> {
     let chain_end = on_page
         .iter()
         .skip_while(|p| p.repeat)
-        .find(|p| !element(p).keep_with_next)
+        .find(|p| !element(p).keep_with_next || element(p).soft_keep)
         .or(on_page.last())?;
     // On the page before it would have needed the space above it too.
     Some(element(first).space_before + chain_end.y + element(chain_end).height - on_page[0].y)

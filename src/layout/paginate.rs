@@ -73,13 +73,15 @@ fn repeated_header(elements: &[Element], start: usize) -> Option<usize> {
 struct Cost {
     pages: u32,
     /// Pages but the last left more than [`MAX_FOOT_GAP`] empty, unless what the next
-    /// page opens with (a box, a heading) could not have come up: the pages a reader
+    /// page opens with is a callout that could not have come up: the pages a reader
     /// sees as left half-used.
     gappy: u32,
+    /// Keeps given way (see `Element::soft_keep`): only to save a page or a gappy page.
+    soft_breaks: u32,
     /// By how much, in all, the gappy pages exceed [`MAX_FOOT_GAP`] (shares of the body).
     excess: f32,
-    /// By how much the pages before a box or heading that did not fit exceed it: less
-    /// if earlier pages take a little less, so that the box's page is not half empty.
+    /// By how much the pages before a callout that did not fit exceed it: less if
+    /// earlier pages take a little less, so that the callout's page is not half empty.
     excused_excess: f32,
 }
 
@@ -87,6 +89,7 @@ impl Cost {
     const NOTHING: Cost = Cost {
         pages: 0,
         gappy: 0,
+        soft_breaks: 0,
         excess: 0.0,
         excused_excess: 0.0,
     };
@@ -95,6 +98,7 @@ impl Cost {
         Cost {
             pages: self.pages + other.pages,
             gappy: self.gappy + other.gappy,
+            soft_breaks: self.soft_breaks + other.soft_breaks,
             excess: self.excess + other.excess,
             excused_excess: self.excused_excess + other.excused_excess,
         }
@@ -107,6 +111,7 @@ impl Cost {
 fn page_ends(elements: &[Element], body_height: f32) -> Vec<usize> {
     let count = elements.len();
     let flow = Heights::new(elements);
+    let callout = opens_callout(elements);
     let mut best = vec![Cost::NOTHING; count + 1];
     let mut next = vec![count; count + 1];
     for start in (0..count).rev() {
@@ -128,7 +133,8 @@ fn page_ends(elements: &[Element], body_height: f32) -> Vec<usize> {
         let mut fullest = true;
         // From the fullest page down: the page empties as it ends earlier.
         for end in (start + 1..=last_fit).rev() {
-            if end < count && elements[end - 1].keep_with_next {
+            let kept = end < count && elements[end - 1].keep_with_next;
+            if kept && !elements[end - 1].soft_keep {
                 continue;
             }
             let empty = empty(end);
@@ -137,7 +143,8 @@ fn page_ends(elements: &[Element], body_height: f32) -> Vec<usize> {
                 // enough: a reader would see no reason for a gap below it.
                 break;
             }
-            let cost = page_cost(elements, end, empty, fullest).plus(best[end]);
+            let mut cost = page_cost(&callout, end, empty, fullest).plus(best[end]);
+            cost.soft_breaks += u32::from(kept);
             // On a tie, the fuller page, met first, wins.
             if chosen.is_none_or(|(least, _)| cost < least) {
                 chosen = Some((cost, end));
@@ -152,7 +159,7 @@ fn page_ends(elements: &[Element], body_height: f32) -> Vec<usize> {
             // rather than clipping.
             let end = last_fit.max(start + 1);
             (
-                page_cost(elements, end, empty(end), true).plus(best[end]),
+                page_cost(&callout, end, empty(end), true).plus(best[end]),
                 end,
             )
         });
@@ -200,10 +207,26 @@ impl Heights {
     }
 }
 
+/// For each element, whether a page that starts there opens with a callout, a box that
+/// never splits: the element is in one, or is kept without give with what leads into one
+/// (the callout's section heading).
+fn opens_callout(elements: &[Element]) -> Vec<bool> {
+    let mut leads = vec![false; elements.len()];
+    for i in (0..elements.len()).rev() {
+        let element = &elements[i];
+        leads[i] = !element.frames.is_empty()
+            || (element.keep_with_next
+                && !element.soft_keep
+                && leads.get(i + 1).copied().unwrap_or(false));
+    }
+    leads
+}
+
 /// What one page costs that ends before `end`, leaving `empty` of the body empty; it is
-/// `fullest` when what comes next would not have fitted on it.
-fn page_cost(elements: &[Element], end: usize, empty: f32, fullest: bool) -> Cost {
-    let Some(next) = elements.get(end) else {
+/// `fullest` when what comes next would not have fitted on it. `callout` says where a
+/// page would open with a callout (see [`opens_callout`]).
+fn page_cost(callout: &[bool], end: usize, empty: f32, fullest: bool) -> Cost {
+    let Some(&next_is_callout) = callout.get(end) else {
         // The last page may end anywhere.
         return Cost {
             pages: 1,
@@ -211,11 +234,13 @@ fn page_cost(elements: &[Element], end: usize, empty: f32, fullest: bool) -> Cos
         };
     };
     let excess = (empty - MAX_FOOT_GAP).max(0.0);
-    let excused = fullest && (!next.frames.is_empty() || next.outline.is_some());
+    // Only a callout, which never splits, excuses the gap before it.
+    let excused = fullest && next_is_callout;
     let gappy = excess > 0.0 && !excused;
     Cost {
         pages: 1,
         gappy: u32::from(gappy),
+        soft_breaks: 0,
         excess: if gappy { excess } else { 0.0 },
         excused_excess: if gappy { 0.0 } else { excess },
     }
@@ -404,6 +429,42 @@ mod tests {
         .collect();
         let pages = paginate(&elements, 100.0);
         assert_eq!(page_sizes(&pages), [10, 8, 5]);
+    }
+
+    /// `count` lines of `height` kept together softly: the keeps give way only to save
+    /// a page or a page left more than 15 % empty.
+    fn softly_kept(count: usize, height: f32) -> Vec<Element> {
+        (0..count)
+            .map(|i| Element {
+                soft_keep: i + 1 < count,
+                ..el(height, i + 1 < count)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_soft_keep_gives_way_rather_than_leave_a_page_more_than_15_percent_empty() {
+        // Eight lines, then four kept together: moved whole, they leave page 1 20 %
+        // empty. Kept softly, they part and page 1 is full; kept hard, they cannot.
+        let soft = [lines(8, 10.0), softly_kept(4, 10.0)].concat();
+        assert_eq!(page_sizes(&paginate(&soft, 100.0)), [10, 2]);
+        let hard = [lines(8, 10.0), kept(4, 10.0)].concat();
+        assert_eq!(page_sizes(&paginate(&hard, 100.0)), [8, 4]);
+        // Six lines and a softly kept five: they part where page 1 is full.
+        let elements = [lines(6, 10.0), softly_kept(5, 10.0), lines(3, 10.0)].concat();
+        assert_eq!(page_sizes(&paginate(&elements, 100.0)), [10, 4]);
+    }
+
+    #[test]
+    fn a_soft_keep_holds_when_parting_it_gains_nothing() {
+        // Nine lines and a softly kept two: moved whole, they leave page 1 10 % empty,
+        // within the limit, and parting them saves no page: the keep holds, though
+        // filling page 1 would have parted them.
+        let elements = [lines(9, 10.0), softly_kept(2, 10.0), lines(5, 10.0)].concat();
+        assert_eq!(page_sizes(&paginate(&elements, 100.0)), [9, 7]);
+        // Seven lines and a softly kept three fill page 1 exactly: nothing parts.
+        let elements = [lines(7, 10.0), softly_kept(3, 10.0), lines(5, 10.0)].concat();
+        assert_eq!(page_sizes(&paginate(&elements, 100.0)), [10, 5]);
     }
 
     #[test]

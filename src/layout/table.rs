@@ -91,8 +91,6 @@ impl Builder<'_> {
         self.flow.structure.close();
 
         let rows = dos.len().max(avoid.len());
-        // The last element of each row: where the table may break.
-        let mut row_ends = Vec::with_capacity(rows);
         let indent = t.list_indent;
         for row in 0..rows {
             let mut cells = Vec::new();
@@ -134,19 +132,13 @@ impl Builder<'_> {
             }
             self.flow
                 .table_row(cells, t.body_leading, t.item_gap, rules);
-            row_ends.push(self.flow.elements.len() - 1);
         }
         self.flow.structure.close();
-        // The table breaks between rows, and only where its header and two rows stand
-        // before the break (or one row of two lines or more: a header is kept with two
-        // lines, as a heading is); the next page repeats the header.
+        // The table breaks between rows, once its header and first row stand before
+        // the break (a row is never split unless it alone is taller than a page); the
+        // next page repeats the header.
         for element in &mut self.flow.elements[header_at + 1..] {
             element.table_header = Some(header_at);
-        }
-        if let [first_row_end, _, ..] = row_ends[..] {
-            if first_row_end - header_at < 2 {
-                self.flow.elements[first_row_end].keep_with_next = true;
-            }
         }
         Ok(())
     }
