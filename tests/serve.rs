@@ -204,7 +204,7 @@ fn problem(reply: &Reply, status: u16) -> serde_json::Value {
 
 /// What `handout build` writes with these arguments.
 fn cli_pdf(args: &[&str]) -> Vec<u8> {
-    let dir = common::scratch(&format!("serve-cli-{}", args.len()));
+    let dir = common::scratch("serve-cli");
     let out = dir.join("cli.pdf");
     let status = Command::new(env!("CARGO_BIN_EXE_handout"))
         .current_dir(common::root())
