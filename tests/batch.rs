@@ -379,12 +379,35 @@ fn a_manifest_builds_every_matching_handout() {
     }
 }
 
+/// Opens a FIFO for writing without blocking: `Ok` only once a reader has it open.
+fn open_fifo_writer(fifo: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    // Linux's O_NONBLOCK: without a reader the open fails at once (ENXIO) instead of
+    // waiting, so the test can give up after its ceiling.
+    const O_NONBLOCK: i32 = 0o4000;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(O_NONBLOCK)
+        .open(fifo)
+}
+
 #[test]
 fn ctrl_c_stops_cleanly_and_a_rerun_finishes_the_rest() {
     let dir = common::scratch("batch-interrupt");
     let rows = 300;
+    // The first job is the Chinese brief, which reads Noto Sans CJK when it first needs
+    // it, from HANDOUT_FONTS first: there the file is a FIFO, so the job waits in its open
+    // until this test lets it through (it then falls back to the installed font). The
+    // interrupt thus arrives while a job is under way and before any other has started,
+    // however fast or loaded the machine.
+    let fonts = dir.join("fonts");
+    std::fs::create_dir(&fonts).unwrap();
+    let fifo = fonts.join("NotoSansCJK-Regular.ttc");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
     let mut list = String::from("patient,handout,preset\n");
-    for i in 0..rows {
+    list.push_str("Zhang Wei,l3-l4-foraminal-narrowing-zh-hans,brief\n");
+    for i in 1..rows {
         list.push_str(&format!("Patient {i:04},l3-l4-foraminal-narrowing,brief\n"));
     }
     std::fs::write(dir.join("list.csv"), list).unwrap();
@@ -400,35 +423,56 @@ fn ctrl_c_stops_cleanly_and_a_rerun_finishes_the_rest() {
         "1",
         "--quiet",
     ];
-    let child = Command::new(env!("CARGO_BIN_EXE_handout"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_handout"))
         .current_dir(&dir)
         .args(args)
+        .env("HANDOUT_FONTS", &fonts)
+        .env_remove("SOURCE_DATE_EPOCH")
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Wait for the run to be under way, then interrupt it as Ctrl-C would.
+    // Wait for the Chinese job to be held in its open, then interrupt as Ctrl-C would.
     let started = std::time::Instant::now();
-    while pdfs(&dir.join("out")).len() < 3 {
-        assert!(
-            started.elapsed().as_secs() < 60,
-            "the batch never started writing"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    let held = loop {
+        if let Ok(writer) = open_fifo_writer(&fifo) {
+            break writer;
+        }
+        if started.elapsed().as_secs() > 120 || child.try_wait().unwrap().is_some() {
+            let _ = child.kill();
+            panic!("the Chinese job never opened the font");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
     let status = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
+    // Let the job through: closing the write end gives it an empty file, which it
+    // passes over for the installed font. Any later open of the FIFO is let through too.
+    drop(held);
+    let finished = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let feeder = {
+        let (fifo, finished) = (fifo.clone(), finished.clone());
+        std::thread::spawn(move || {
+            while !finished.load(std::sync::atomic::Ordering::SeqCst) {
+                if open_fifo_writer(&fifo).is_err() {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+            }
+        })
+    };
     let out = child.wait_with_output().unwrap();
+    finished.store(true, std::sync::atomic::Ordering::SeqCst);
+    feeder.join().unwrap();
     let err = common::stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("interrupted"), "{err}");
     let done = pdfs(&dir.join("out"));
-    assert!(
-        done.len() < rows,
-        "the interrupt came too late to test anything"
-    );
+    // The job under way when the interrupt came was finished, not abandoned.
+    let chinese = dir.join("out/l3-l4-foraminal-narrowing-zh-hans-brief-zhang-wei.pdf");
+    assert!(done.contains(&chinese), "{done:?}\n{err}");
+    assert!(done.len() < rows, "nothing was left unstarted: {err}");
     assert!(
         leftovers(&dir.join("out")).is_empty(),
         "temp files left: {:?}",
