@@ -9,6 +9,8 @@ use handout::pipeline::{self, Options, Output};
 use handout::select::Selection;
 use handout::vocabulary::Paper;
 
+pub mod server;
+
 pub const BUNDLED: &str = "handouts/l3-l4-foraminal-narrowing.toml";
 pub const SPANISH: &str = "handouts/l3-l4-foraminal-narrowing.es.toml";
 
