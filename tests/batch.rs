@@ -393,6 +393,16 @@ fn open_fifo_writer(fifo: &Path) -> std::io::Result<std::fs::File> {
 
 #[test]
 fn ctrl_c_stops_cleanly_and_a_rerun_finishes_the_rest() {
+    interrupted_batch_stops_cleanly_and_a_rerun_finishes_the_rest("INT");
+}
+
+#[test]
+fn sigterm_stops_cleanly_and_a_rerun_finishes_the_rest() {
+    interrupted_batch_stops_cleanly_and_a_rerun_finishes_the_rest("TERM");
+}
+
+/// A batch sent `signal` (`INT` as Ctrl-C sends, `TERM` as systemd or Kubernetes send).
+fn interrupted_batch_stops_cleanly_and_a_rerun_finishes_the_rest(signal: &str) {
     let dir = common::scratch("batch-interrupt");
     let rows = 300;
     // The first job is the Chinese brief, which reads Noto Sans CJK when it first needs
@@ -431,7 +441,7 @@ fn ctrl_c_stops_cleanly_and_a_rerun_finishes_the_rest() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Wait for the Chinese job to be held in its open, then interrupt as Ctrl-C would.
+    // Wait for the Chinese job to be held in its open, then interrupt.
     let started = std::time::Instant::now();
     let held = loop {
         if let Ok(writer) = open_fifo_writer(&fifo) {
@@ -444,7 +454,7 @@ fn ctrl_c_stops_cleanly_and_a_rerun_finishes_the_rest() {
         std::thread::sleep(std::time::Duration::from_millis(10));
     };
     let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([&format!("-{signal}"), &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
@@ -494,4 +504,93 @@ fn ctrl_c_stops_cleanly_and_a_rerun_finishes_the_rest() {
         common::stderr(&out)
     );
     assert_eq!(pdfs(&dir.join("out")).len(), rows);
+}
+
+/// A valid PNG with one more chunk before its end: the same picture in other bytes.
+fn png_with_text(png: &[u8], text: &[u8]) -> Vec<u8> {
+    let end = png.len() - 12;
+    assert_eq!(&png[end + 4..end + 8], b"IEND", "the PNG ends with IEND");
+    let mut chunk = b"tEXt".to_vec();
+    chunk.extend_from_slice(text);
+    let mut crc = flate2::Crc::new();
+    crc.update(&chunk);
+    let mut out = png[..end].to_vec();
+    out.extend_from_slice(&(text.len() as u32).to_be_bytes());
+    out.extend_from_slice(&chunk);
+    out.extend_from_slice(&crc.sum().to_be_bytes());
+    out.extend_from_slice(&png[end..]);
+    out
+}
+
+#[test]
+fn a_change_to_the_handout_profile_logo_or_fonts_rebuilds_every_pdf_it_made() {
+    let dir = common::scratch("batch-inputs");
+    let root = common::root();
+    std::fs::create_dir(dir.join("handouts")).unwrap();
+    let handout = dir.join("handouts/l3-l4-foraminal-narrowing.toml");
+    std::fs::copy(root.join(common::BUNDLED), &handout).unwrap();
+    let profile = dir.join("riverside-spine.toml");
+    std::fs::copy(root.join("profiles/riverside-spine.toml"), &profile).unwrap();
+    let logo = dir.join("riverside-logo.png");
+    std::fs::copy(root.join("profiles/riverside-logo.png"), &logo).unwrap();
+    std::fs::create_dir(dir.join("fonts")).unwrap();
+    let list = "patient,handout,preset\nA One,l3-l4-foraminal-narrowing,brief\n\
+                B Two,l3-l4-foraminal-narrowing,brief\n";
+    std::fs::write(dir.join("list.csv"), list).unwrap();
+    let run = |fonts: &Path| {
+        let out = Command::new(env!("CARGO_BIN_EXE_handout"))
+            .current_dir(&dir)
+            .args([
+                "batch",
+                "--csv",
+                "list.csv",
+                "--handouts",
+                "handouts",
+                "--profile",
+                "riverside-spine.toml",
+                "--out-dir",
+                "out",
+                "--quiet",
+            ])
+            .env("HANDOUT_FONTS", fonts)
+            .env_remove("SOURCE_DATE_EPOCH")
+            .output()
+            .expect("run handout");
+        let err = common::stderr(&out);
+        assert!(out.status.success(), "{err}");
+        err
+    };
+    let no_fonts = dir.join("fonts");
+    let summary = |written: usize| {
+        format!(
+            "batch: {written} written, {} up to date, 0 failed",
+            2 - written
+        )
+    };
+    assert!(run(&no_fonts).contains(&summary(2)));
+    assert!(run(&no_fonts).contains(&summary(0)), "nothing changed");
+    let text = std::fs::read_to_string(&handout).unwrap();
+    let edited = text.replacen("Walk", "Stroll", 1);
+    assert_ne!(edited, text);
+    std::fs::write(&handout, edited).unwrap();
+    assert!(run(&no_fonts).contains(&summary(2)), "the handout changed");
+    let text = std::fs::read_to_string(&profile).unwrap();
+    let edited = text.replace("phone = \"555-0100\"", "phone = \"555-0199\"");
+    assert_ne!(edited, text);
+    std::fs::write(&profile, edited).unwrap();
+    assert!(run(&no_fonts).contains(&summary(2)), "the profile changed");
+    let png = std::fs::read(&logo).unwrap();
+    std::fs::write(&logo, png_with_text(&png, b"Comment\0redrawn")).unwrap();
+    assert!(run(&no_fonts).contains(&summary(2)), "the logo changed");
+    assert!(run(&no_fonts).contains(&summary(0)), "nothing changed");
+    // Another Noto Sans CJK found first (as after an upgrade of fonts-noto-cjk).
+    let other_fonts = dir.join("other-fonts");
+    std::fs::create_dir(&other_fonts).unwrap();
+    let installed = handout::fonts::system::candidates();
+    assert!(!installed.is_empty(), "fonts-noto-cjk is not installed");
+    for font in &installed {
+        std::os::unix::fs::symlink(font, other_fonts.join(font.file_name().unwrap())).unwrap();
+    }
+    assert!(run(&other_fonts).contains(&summary(2)), "the fonts changed");
+    assert!(run(&other_fonts).contains(&summary(0)), "nothing changed");
 }
