@@ -30,11 +30,30 @@ type = "bullets"
 items = ["Walk every day.", "Rest when it hurts."]
 "#;
 
-/// A directory of this process's own for the files a target writes.
-pub fn scratch() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("handout-fuzz-{}", std::process::id()));
-    let _ = std::fs::create_dir_all(&dir);
-    dir
+/// A directory of one input's own for the files a target writes, removed when dropped.
+/// Tests replay inputs on several threads at once; a directory shared between them would
+/// let one input's batch see another's temporary file.
+pub struct Scratch(PathBuf);
+
+impl Scratch {
+    pub fn new() -> Scratch {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("handout-fuzz-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let _ = std::fs::create_dir_all(&dir);
+        Scratch(dir)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 fn assert_pdf(pdf: &[u8]) {
@@ -83,7 +102,8 @@ pub fn profile_and_csv(data: &[u8]) {
     let Some((&selector, rest)) = data.split_first() else {
         return;
     };
-    let dir = scratch();
+    let scratch = Scratch::new();
+    let dir = scratch.path();
     if selector % 2 == 0 {
         let path = dir.join("profile.toml");
         if std::fs::write(&path, rest).is_err() {

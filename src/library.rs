@@ -229,9 +229,29 @@ pub fn find_in(
 mod tests {
     use super::*;
 
+    /// The library directory; the directory above it (with the outside file) is removed
+    /// when the test ends, whether it passes or not.
+    struct TestLibrary {
+        root: PathBuf,
+        dir: PathBuf,
+    }
+
+    impl std::ops::Deref for TestLibrary {
+        type Target = Path;
+        fn deref(&self) -> &Path {
+            &self.dir
+        }
+    }
+
+    impl Drop for TestLibrary {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.root);
+        }
+    }
+
     /// A directory holding the bundled handouts, and a file outside it that a language
     /// tag spliced into a file name could reach.
-    fn library_dir(name: &str) -> PathBuf {
+    fn library_dir(name: &str) -> TestLibrary {
         let root =
             std::env::temp_dir().join(format!("handout-library-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
@@ -250,7 +270,7 @@ mod tests {
         // file outside the library.
         std::fs::create_dir_all(dir.join("l3-l4-foraminal-narrowing.")).unwrap();
         std::fs::write(root.join("outside.toml"), "not a handout").unwrap();
-        dir
+        TestLibrary { root, dir }
     }
 
     const ID: &str = "l3-l4-foraminal-narrowing";

@@ -134,7 +134,8 @@ mod tests {
 
     #[test]
     fn dates_must_be_plain_dates() {
-        assert!(parse_date("2026-11-25").is_ok());
+        let date = parse_date(" 2026-11-25 ").unwrap().date.unwrap();
+        assert_eq!((date.year, date.month, date.day), (2026, 11, 25));
         assert!(parse_date("25/11/2026").is_err());
         assert!(parse_date("2026-11-25T10:00:00").is_err());
     }

@@ -379,12 +379,45 @@ fn a_manifest_builds_every_matching_handout() {
     }
 }
 
+/// Opens a FIFO for writing without blocking: `Ok` only once a reader has it open.
+fn open_fifo_writer(fifo: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    // Linux's O_NONBLOCK: without a reader the open fails at once (ENXIO) instead of
+    // waiting, so the test can give up after its ceiling.
+    const O_NONBLOCK: i32 = 0o4000;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(O_NONBLOCK)
+        .open(fifo)
+}
+
 #[test]
 fn ctrl_c_stops_cleanly_and_a_rerun_finishes_the_rest() {
+    interrupted_batch_stops_cleanly_and_a_rerun_finishes_the_rest("INT");
+}
+
+#[test]
+fn sigterm_stops_cleanly_and_a_rerun_finishes_the_rest() {
+    interrupted_batch_stops_cleanly_and_a_rerun_finishes_the_rest("TERM");
+}
+
+/// A batch sent `signal` (`INT` as Ctrl-C sends, `TERM` as systemd or Kubernetes send).
+fn interrupted_batch_stops_cleanly_and_a_rerun_finishes_the_rest(signal: &str) {
     let dir = common::scratch("batch-interrupt");
     let rows = 300;
+    // The first job is the Chinese brief, which reads Noto Sans CJK when it first needs
+    // it, from HANDOUT_FONTS first: there the file is a FIFO, so the job waits in its open
+    // until this test lets it through (it then falls back to the installed font). The
+    // interrupt thus arrives while a job is under way and before any other has started,
+    // however fast or loaded the machine.
+    let fonts = dir.join("fonts");
+    std::fs::create_dir(&fonts).unwrap();
+    let fifo = fonts.join("NotoSansCJK-Regular.ttc");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
     let mut list = String::from("patient,handout,preset\n");
-    for i in 0..rows {
+    list.push_str("Zhang Wei,l3-l4-foraminal-narrowing-zh-hans,brief\n");
+    for i in 1..rows {
         list.push_str(&format!("Patient {i:04},l3-l4-foraminal-narrowing,brief\n"));
     }
     std::fs::write(dir.join("list.csv"), list).unwrap();
@@ -400,35 +433,56 @@ fn ctrl_c_stops_cleanly_and_a_rerun_finishes_the_rest() {
         "1",
         "--quiet",
     ];
-    let child = Command::new(env!("CARGO_BIN_EXE_handout"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_handout"))
         .current_dir(&dir)
         .args(args)
+        .env("HANDOUT_FONTS", &fonts)
+        .env_remove("SOURCE_DATE_EPOCH")
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Wait for the run to be under way, then interrupt it as Ctrl-C would.
+    // Wait for the Chinese job to be held in its open, then interrupt.
     let started = std::time::Instant::now();
-    while pdfs(&dir.join("out")).len() < 3 {
-        assert!(
-            started.elapsed().as_secs() < 60,
-            "the batch never started writing"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    let held = loop {
+        if let Ok(writer) = open_fifo_writer(&fifo) {
+            break writer;
+        }
+        if started.elapsed().as_secs() > 120 || child.try_wait().unwrap().is_some() {
+            let _ = child.kill();
+            panic!("the Chinese job never opened the font");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
     let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([&format!("-{signal}"), &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
+    // Let the job through: closing the write end gives it an empty file, which it
+    // passes over for the installed font. Any later open of the FIFO is let through too.
+    drop(held);
+    let finished = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let feeder = {
+        let (fifo, finished) = (fifo.clone(), finished.clone());
+        std::thread::spawn(move || {
+            while !finished.load(std::sync::atomic::Ordering::SeqCst) {
+                if open_fifo_writer(&fifo).is_err() {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+            }
+        })
+    };
     let out = child.wait_with_output().unwrap();
+    finished.store(true, std::sync::atomic::Ordering::SeqCst);
+    feeder.join().unwrap();
     let err = common::stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("interrupted"), "{err}");
     let done = pdfs(&dir.join("out"));
-    assert!(
-        done.len() < rows,
-        "the interrupt came too late to test anything"
-    );
+    // The job under way when the interrupt came was finished, not abandoned.
+    let chinese = dir.join("out/l3-l4-foraminal-narrowing-zh-hans-brief-zhang-wei.pdf");
+    assert!(done.contains(&chinese), "{done:?}\n{err}");
+    assert!(done.len() < rows, "nothing was left unstarted: {err}");
     assert!(
         leftovers(&dir.join("out")).is_empty(),
         "temp files left: {:?}",
@@ -450,4 +504,93 @@ fn ctrl_c_stops_cleanly_and_a_rerun_finishes_the_rest() {
         common::stderr(&out)
     );
     assert_eq!(pdfs(&dir.join("out")).len(), rows);
+}
+
+/// A valid PNG with one more chunk before its end: the same picture in other bytes.
+fn png_with_text(png: &[u8], text: &[u8]) -> Vec<u8> {
+    let end = png.len() - 12;
+    assert_eq!(&png[end + 4..end + 8], b"IEND", "the PNG ends with IEND");
+    let mut chunk = b"tEXt".to_vec();
+    chunk.extend_from_slice(text);
+    let mut crc = flate2::Crc::new();
+    crc.update(&chunk);
+    let mut out = png[..end].to_vec();
+    out.extend_from_slice(&(text.len() as u32).to_be_bytes());
+    out.extend_from_slice(&chunk);
+    out.extend_from_slice(&crc.sum().to_be_bytes());
+    out.extend_from_slice(&png[end..]);
+    out
+}
+
+#[test]
+fn a_change_to_the_handout_profile_logo_or_fonts_rebuilds_every_pdf_it_made() {
+    let dir = common::scratch("batch-inputs");
+    let root = common::root();
+    std::fs::create_dir(dir.join("handouts")).unwrap();
+    let handout = dir.join("handouts/l3-l4-foraminal-narrowing.toml");
+    std::fs::copy(root.join(common::BUNDLED), &handout).unwrap();
+    let profile = dir.join("riverside-spine.toml");
+    std::fs::copy(root.join("profiles/riverside-spine.toml"), &profile).unwrap();
+    let logo = dir.join("riverside-logo.png");
+    std::fs::copy(root.join("profiles/riverside-logo.png"), &logo).unwrap();
+    std::fs::create_dir(dir.join("fonts")).unwrap();
+    let list = "patient,handout,preset\nA One,l3-l4-foraminal-narrowing,brief\n\
+                B Two,l3-l4-foraminal-narrowing,brief\n";
+    std::fs::write(dir.join("list.csv"), list).unwrap();
+    let run = |fonts: &Path| {
+        let out = Command::new(env!("CARGO_BIN_EXE_handout"))
+            .current_dir(&dir)
+            .args([
+                "batch",
+                "--csv",
+                "list.csv",
+                "--handouts",
+                "handouts",
+                "--profile",
+                "riverside-spine.toml",
+                "--out-dir",
+                "out",
+                "--quiet",
+            ])
+            .env("HANDOUT_FONTS", fonts)
+            .env_remove("SOURCE_DATE_EPOCH")
+            .output()
+            .expect("run handout");
+        let err = common::stderr(&out);
+        assert!(out.status.success(), "{err}");
+        err
+    };
+    let no_fonts = dir.join("fonts");
+    let summary = |written: usize| {
+        format!(
+            "batch: {written} written, {} up to date, 0 failed",
+            2 - written
+        )
+    };
+    assert!(run(&no_fonts).contains(&summary(2)));
+    assert!(run(&no_fonts).contains(&summary(0)), "nothing changed");
+    let text = std::fs::read_to_string(&handout).unwrap();
+    let edited = text.replacen("Walk", "Stroll", 1);
+    assert_ne!(edited, text);
+    std::fs::write(&handout, edited).unwrap();
+    assert!(run(&no_fonts).contains(&summary(2)), "the handout changed");
+    let text = std::fs::read_to_string(&profile).unwrap();
+    let edited = text.replace("phone = \"555-0100\"", "phone = \"555-0199\"");
+    assert_ne!(edited, text);
+    std::fs::write(&profile, edited).unwrap();
+    assert!(run(&no_fonts).contains(&summary(2)), "the profile changed");
+    let png = std::fs::read(&logo).unwrap();
+    std::fs::write(&logo, png_with_text(&png, b"Comment\0redrawn")).unwrap();
+    assert!(run(&no_fonts).contains(&summary(2)), "the logo changed");
+    assert!(run(&no_fonts).contains(&summary(0)), "nothing changed");
+    // Another Noto Sans CJK found first (as after an upgrade of fonts-noto-cjk).
+    let other_fonts = dir.join("other-fonts");
+    std::fs::create_dir(&other_fonts).unwrap();
+    let installed = handout::fonts::system::candidates();
+    assert!(!installed.is_empty(), "fonts-noto-cjk is not installed");
+    for font in &installed {
+        std::os::unix::fs::symlink(font, other_fonts.join(font.file_name().unwrap())).unwrap();
+    }
+    assert!(run(&other_fonts).contains(&summary(2)), "the fonts changed");
+    assert!(run(&other_fonts).contains(&summary(0)), "nothing changed");
 }

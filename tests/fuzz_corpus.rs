@@ -36,7 +36,14 @@ fn inputs(kind: &str, target: &str) -> Vec<(PathBuf, Vec<u8>)> {
 fn replay(target: &str, run: fn(&[u8])) {
     let seeds = inputs("seeds", target);
     assert!(seeds.len() >= 2, "no seeds for {target}");
-    for (path, bytes) in seeds.iter().chain(&inputs("regressions", target)) {
+    // A missing or empty folder would make the replay of every past finding pass by
+    // running nothing.
+    let regressions = inputs("regressions", target);
+    assert!(
+        !regressions.is_empty(),
+        "no past findings in fuzz/regressions/{target}/"
+    );
+    for (path, bytes) in seeds.iter().chain(&regressions) {
         let outcome = std::panic::catch_unwind(|| run(bytes));
         assert!(outcome.is_ok(), "{} panicked", path.display());
     }

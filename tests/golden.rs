@@ -253,12 +253,87 @@ fn translated_brief(language: &str) {
     );
 }
 
+/// The installed version of a Debian package, for messages: `None` off Debian.
+fn package_version(package: &str) -> Option<String> {
+    let out = std::process::Command::new("dpkg-query")
+        .args(["-W", "-f=${Version}", package])
+        .output()
+        .ok()?;
+    let version = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    (out.status.success() && !version.is_empty()).then_some(version)
+}
+
+/// The CJK collections a build reads now, as the fingerprint file lists them: one
+/// `file bytes fingerprint` line each.
+fn cjk_fonts_now() -> Vec<String> {
+    handout::fonts::system::candidates()
+        .iter()
+        .map(|path| {
+            let bytes = std::fs::read(path)
+                .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+            format!(
+                "{} {} {}",
+                path.file_name().unwrap_or_default().to_string_lossy(),
+                bytes.len(),
+                handout::hash::hex(&handout::hash::fingerprint(&bytes))
+            )
+        })
+        .collect()
+}
+
+/// A golden set in fonts read at run time from an unpinned package holds only while
+/// those fonts are the ones it was made with: `NAME.fonts` records them, and a change
+/// fails here naming the package's versions, before any layout is compared.
+fn check_fonts_of(name: &str, package: &str) {
+    let path = golden_dir().join(format!("{name}.fonts"));
+    let now = cjk_fonts_now();
+    let version = package_version(package).unwrap_or_else(|| "(version unknown)".into());
+    if updating() {
+        let mut text = std::fs::read_to_string(&path)
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.starts_with('#'))
+            .map(|l| format!("{l}\n"))
+            .collect::<String>();
+        text.push_str(&format!("package {package} {version}\n"));
+        for line in &now {
+            text.push_str(&format!("{line}\n"));
+        }
+        std::fs::write(&path, text).expect("write the fonts' fingerprints");
+        return;
+    }
+    let recorded = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "missing {}; create it with UPDATE_GOLDEN=1 cargo test --test golden",
+            path.display()
+        )
+    });
+    let recorded_version = recorded
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("package {package} ")))
+        .unwrap_or("(not recorded)");
+    let recorded_fonts: Vec<&str> = recorded
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with("package ") && !l.is_empty())
+        .collect();
+    assert!(
+        recorded_fonts == now,
+        "the fonts changed, not the layout: the {name} golden was made with {package} \
+         {recorded_version}, and this machine has {package} {version} (or HANDOUT_FONTS \
+         names other files).\n\
+         recorded: {recorded_fonts:?}\nnow:      {now:?}\n\
+         Install {package} {recorded_version} to check the layout, or make the new fonts \
+         the reference: UPDATE_GOLDEN=1 cargo test --test golden chinese_brief"
+    );
+}
+
 #[test]
 fn chinese_brief() {
     if !handout::fonts::Fonts::bundled().is_available(handout::fonts::Face::SimplifiedRegular) {
         // scripts/test installs fonts-noto-cjk; without it the brief cannot be set.
         panic!("Noto Sans CJK is not installed: apt install fonts-noto-cjk");
     }
+    check_fonts_of("brief-zh-hans", "fonts-noto-cjk");
     translated_brief("zh-Hans");
 }
 

@@ -197,7 +197,11 @@ proptest! {
         prop_assert!(qpdf.status.success() && !report.to_lowercase().contains("warning"), "{}", report);
         let fonts = std::process::Command::new("pdffonts").arg(&file).output()
             .expect("pdffonts must be installed");
-        for row in String::from_utf8_lossy(&fonts.stdout).lines().skip(2) {
+        // A file pdffonts cannot read lists no fonts, which the loop below would pass.
+        prop_assert!(fonts.status.success(), "pdffonts failed: {}", String::from_utf8_lossy(&fonts.stderr));
+        let listing = String::from_utf8_lossy(&fonts.stdout);
+        prop_assert!(listing.lines().count() > 2, "pdffonts lists no font: {}", listing);
+        for row in listing.lines().skip(2) {
             let cols: Vec<&str> = row.split_whitespace().collect();
             prop_assert_eq!(&cols[cols.len() - 5..cols.len() - 2], &["yes", "yes", "yes"], "{}", row);
         }

@@ -3,208 +3,18 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::Write;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use common::server::{problem, Server};
 
 const ID: &str = "l3-l4-foraminal-narrowing";
 
-/// A running server, stopped (SIGTERM) when dropped.
-struct Server {
-    child: Child,
-    port: u16,
-    log: std::sync::mpsc::Receiver<String>,
-}
-
-impl Server {
-    fn start(extra: &[&str]) -> Server {
-        let root = common::root();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_handout"))
-            .current_dir(&root)
-            .args(["serve", "--bind", "127.0.0.1:0", "--profiles", "profiles"])
-            .args(extra)
-            .env_remove("SOURCE_DATE_EPOCH")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start handout serve");
-        let stderr = child.stderr.take().expect("stderr");
-        let (send, log) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if send.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let line = log
-            .recv_timeout(Duration::from_secs(20))
-            .expect("the server says where it listens");
-        let port = line
-            .split("http://127.0.0.1:")
-            .nth(1)
-            .and_then(|rest| rest.split('/').next())
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("no port in {line:?}"));
-        Server { child, port, log }
-    }
-
-    fn host(&self) -> String {
-        format!("127.0.0.1:{}", self.port)
-    }
-
-    /// Sends one request (with `Host` naming the server unless `headers` give one) and
-    /// reads the whole response.
-    fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
-        stream
-            .set_read_timeout(Some(Duration::from_secs(30)))
-            .unwrap();
-        let mut head = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
-        if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
-            head.push_str(&format!("Host: {}\r\n", self.host()));
-        }
-        for (k, v) in headers {
-            head.push_str(&format!("{k}: {v}\r\n"));
-        }
-        head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
-        stream.write_all(head.as_bytes()).unwrap();
-        stream.write_all(body).unwrap();
-        let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).expect("read the response");
-        Reply::parse(&raw)
-    }
-
-    fn get(&self, path: &str) -> Reply {
-        self.request("GET", path, &[], b"")
-    }
-
-    fn post_json(&self, path: &str, body: &serde_json::Value) -> Reply {
-        self.request(
-            "POST",
-            path,
-            &[("Content-Type", "application/json")],
-            body.to_string().as_bytes(),
-        )
-    }
-
-    /// Stops the server as systemd would and returns its exit status and log.
-    fn stop(mut self) -> (std::process::ExitStatus, Vec<String>) {
-        terminate(&self.child);
-        let status = self.child.wait().expect("wait");
-        // Every line the server wrote, up to the end of its stderr: the reader thread
-        // may still be forwarding the last ones when the process has exited.
-        let mut log = Vec::new();
-        while let Ok(line) = self.log.recv_timeout(Duration::from_secs(10)) {
-            log.push(line);
-        }
-        std::mem::forget(self);
-        (status, log)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn terminate(child: &Child) {
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(status.success());
-}
-
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn parse(raw: &[u8]) -> Reply {
-        let split = raw
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .expect("a complete response head");
-        let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-        let mut lines = head.split("\r\n");
-        let status = lines
-            .next()
-            .and_then(|l| l.split(' ').nth(1))
-            .and_then(|s| s.parse().ok())
-            .expect("a status line");
-        let headers: Vec<(String, String)> = lines
-            .filter_map(|l| l.split_once(": "))
-            .map(|(k, v)| (k.to_ascii_lowercase(), v.to_string()))
-            .collect();
-        let mut body = raw[split + 4..].to_vec();
-        let chunked = headers
-            .iter()
-            .any(|(k, v)| k == "transfer-encoding" && v.contains("chunked"));
-        if chunked {
-            body = dechunk(&body);
-        }
-        Reply {
-            status,
-            headers,
-            body,
-        }
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
-
-fn dechunk(mut body: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    loop {
-        let line_end = body.windows(2).position(|w| w == b"\r\n").unwrap();
-        let size =
-            usize::from_str_radix(std::str::from_utf8(&body[..line_end]).unwrap().trim(), 16)
-                .unwrap();
-        if size == 0 {
-            return out;
-        }
-        out.extend_from_slice(&body[line_end + 2..line_end + 2 + size]);
-        body = &body[line_end + 2 + size + 2..];
-    }
-}
-
-/// The problem a reply carries: its status matches the reply's, and its detail.
-fn problem(reply: &Reply, status: u16) -> serde_json::Value {
-    assert_eq!(reply.status, status, "{}", reply.text());
-    assert_eq!(
-        reply.header("content-type"),
-        Some("application/problem+json")
-    );
-    let problem = reply.json();
-    assert_eq!(problem["status"], status);
-    problem
-}
-
 /// What `handout build` writes with these arguments.
 fn cli_pdf(args: &[&str]) -> Vec<u8> {
-    let dir = common::scratch(&format!("serve-cli-{}", args.len()));
+    let dir = common::scratch("serve-cli");
     let out = dir.join("cli.pdf");
     let status = Command::new(env!("CARGO_BIN_EXE_handout"))
         .current_dir(common::root())
@@ -548,29 +358,6 @@ fn requests_that_do_not_name_the_server_or_come_from_other_sites_are_refused() {
 }
 
 #[test]
-fn a_client_that_sends_its_headers_slowly_is_cut_off() {
-    let server = Server::start(&[]);
-    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-    stream
-        .write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
-        .unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(40)))
-        .unwrap();
-    let started = Instant::now();
-    let mut rest = Vec::new();
-    let _ = stream.read_to_end(&mut rest);
-    let waited = started.elapsed();
-    assert!(
-        waited < Duration::from_secs(31),
-        "still open after {waited:?}"
-    );
-    assert!(!String::from_utf8_lossy(&rest).contains("200 OK"));
-    // And the server still serves others.
-    assert_eq!(server.get("/healthz").status, 200);
-}
-
-#[test]
 fn another_address_needs_a_token_and_the_token_guards_patient_details() {
     let out = Command::new(env!("CARGO_BIN_EXE_handout"))
         .current_dir(common::root())
@@ -862,8 +649,10 @@ fn with_watch_an_edit_is_served_and_a_broken_edit_keeps_the_last_good_version() 
         let started = Instant::now();
         while !what() {
             assert!(
-                started.elapsed() < Duration::from_secs(15),
-                "no reload within 15 s"
+                // A ceiling, not a wait: the reload is polled every 300 ms, but the
+                // machine may be loaded.
+                started.elapsed() < Duration::from_secs(120),
+                "no reload within 120 s"
             );
             std::thread::sleep(Duration::from_millis(100));
         }

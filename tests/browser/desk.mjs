@@ -29,6 +29,21 @@ const browser = await chromium.launch({
     "--disable-component-update", "--disable-sync", "--no-first-run"],
 });
 const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
+// Every wait is for an event (an element appearing), never a fixed sleep; the ceiling is
+// generous because the tests share two cores with the server and other test binaries.
+const CEILING = 60_000;
+context.setDefaultTimeout(CEILING);
+
+// Waits for what the clinician should come to see; a check that fails, with the reason,
+// when it does not appear within the ceiling.
+async function sees(name, locator) {
+  try {
+    await locator.waitFor({ timeout: CEILING });
+    check(name, true);
+  } catch (e) {
+    check(name, false, String(e).split("\n")[0]);
+  }
+}
 const page = await context.newPage();
 const errors = [];
 page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
@@ -43,11 +58,9 @@ const results = page.getByRole("list", { name: "Handouts found" }).getByRole("bu
 check("a code finds every language's handout", (await results.count()) === Number(translations), `${await results.count()} of ${translations}`);
 await results.filter({ hasText: "Narrowed Nerve Openings" }).first().click();
 await page.getByRole("button", { name: "Brief" }).click();
-await page.locator("#page-count", { hasText: /^1 page$/ }).waitFor({ timeout: 5000 });
-check("the preview shows the brief on one page", true);
+await sees("the preview shows the brief on one page", page.locator("#page-count", { hasText: /^1 page$/ }));
 await page.getByLabel("Patient's name").fill("Jane Doe");
-await page.locator("#pages svg text", { hasText: "Jane Doe" }).first().waitFor({ timeout: 5000 });
-check("the preview shows the patient's name", true);
+await sees("the preview shows the patient's name", page.locator("#pages svg text", { hasText: "Jane Doe" }).first());
 const count = await page.locator("#page-count").textContent();
 const [download] = await Promise.all([
   page.waitForEvent("download"),
@@ -99,8 +112,7 @@ const pressed = await keys.getByRole("button", { name: "Brief" }).getAttribute("
 check("Space chooses the brief", pressed === "true", pressed);
 await keys.getByLabel("Patient's name").focus();
 await keys.keyboard.type("Kim Lee");
-await keys.locator("#pages svg text", { hasText: "Kim Lee" }).first().waitFor({ timeout: 5000 });
-check("typed with the keyboard, the name is in the preview", true);
+await sees("typed with the keyboard, the name is in the preview", keys.locator("#pages svg text", { hasText: "Kim Lee" }).first());
 
 check("no errors in the browser console", errors.length === 0, errors.join("; "));
 writeFileSync(`${out}/axe.json`, JSON.stringify(axe, null, 1));

@@ -9,6 +9,8 @@ use handout::pipeline::{self, Options, Output};
 use handout::select::Selection;
 use handout::vocabulary::Paper;
 
+pub mod server;
+
 pub const BUNDLED: &str = "handouts/l3-l4-foraminal-narrowing.toml";
 pub const SPANISH: &str = "handouts/l3-l4-foraminal-narrowing.es.toml";
 
@@ -38,12 +40,45 @@ pub fn preset(name: &str) -> Selection {
     Selection::Preset(name.to_string())
 }
 
-/// A fresh directory for one test's files.
-pub fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("handout-test-{}-{name}", std::process::id()));
+/// A directory of one test's own, removed with everything in it when dropped (when the
+/// test ends, passing or panicking).
+pub struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for Scratch {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.0.as_os_str()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A fresh directory for one test's files. Tests run in parallel threads of one process
+/// and may ask for the same name (a helper called from several tests), so the name is
+/// made unique by a counter as well as the process id: no two calls share a directory.
+pub fn scratch(name: &str) -> Scratch {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("handout-test-{}-{n}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create scratch dir");
-    dir
+    Scratch(dir)
 }
 
 /// Collapses every run of whitespace to one space.
