@@ -267,6 +267,43 @@ fn a_profile_can_raise_the_floor() {
 }
 
 #[test]
+fn fitting_keeps_a_profiles_own_margins_and_the_half_inch() {
+    // A clinic that binds its sheets sets a wide left margin: fitting narrows only the
+    // margins nobody set, and never below half an inch.
+    let dir = common::scratch("fitting-margins");
+    std::fs::write(dir.join("bound.toml"), "[margins_mm]\nleft = 30\n").expect("write");
+    let profile = handout::profile::load(&dir.join("bound.toml")).expect("profile loads");
+    let person = details();
+    for file in [
+        "handouts/l3-l4-foraminal-narrowing.fr.toml",
+        common::SPANISH,
+    ] {
+        let options = Options {
+            selection: Some(Selection::Preset("brief".into())),
+            personal: Some(&person),
+            profile: Some(&profile),
+            ..Options::default()
+        };
+        let built = common::build_with(file, &options);
+        let doc = &built.layout;
+        assert!(
+            (doc.body_left - 30.0 * 72.0 / 25.4).abs() < 0.01,
+            "{file}: {}",
+            doc.body_left
+        );
+        assert!(
+            doc.width - doc.body_right >= 36.0 - 0.01,
+            "{file}: {}",
+            doc.body_right
+        );
+        assert!(
+            doc.width - doc.body_right < 54.0,
+            "{file}: the right margin was tightened"
+        );
+    }
+}
+
+#[test]
 fn a_handout_without_a_page_target_fits_with_pages_1_on_the_command_line() {
     let dir = common::scratch("fitting-cli");
     // A handout as a newcomer writes it: the starter, with its brief's target removed.

@@ -15,6 +15,10 @@ pub struct Theme {
     pub margin_bottom: f32,
     pub margin_left: f32,
     pub margin_right: f32,
+    /// Side margins a clinic's profile set (for binding or punched holes, say): fitting
+    /// leaves them as they are.
+    pub left_margin_set: bool,
+    pub right_margin_set: bool,
 
     pub body_size: f32,
     pub body_leading: f32,
@@ -79,6 +83,8 @@ impl Theme {
             margin_bottom: 28.0,
             margin_left: 54.0,
             margin_right: 54.0,
+            left_margin_set: false,
+            right_margin_set: false,
             body_size,
             body_leading: body_size * 1.3,
             title_size: 20.0 * s,
@@ -170,9 +176,11 @@ impl Theme {
         }
         if let Some(v) = left {
             self.margin_left = mm_to_pt(v);
+            self.left_margin_set = true;
         }
         if let Some(v) = right {
             self.margin_right = mm_to_pt(v);
+            self.right_margin_set = true;
         }
         self
     }
@@ -180,20 +188,20 @@ impl Theme {
     /// The same look with `slack` (0 to 1) of its spare room taken out, for a page
     /// target: gaps between blocks, items and headings, callout padding, the fixed gaps
     /// of the title block and the header band, the title's size and side margins down
-    /// to the half inch a printer needs. Type size and line spacing stay; large print
+    /// to the half inch a printer needs (unless a profile set them). Type size and line spacing stay; large print
     /// keeps its title size too, as it may tighten only space.
     pub fn tightened(&self, slack: f32) -> Theme {
         let toward = |value: f32, share: f32| value * (1.0 - (1.0 - share) * slack);
-        let margin = |m: f32| {
-            if m > MIN_FITTED_MARGIN {
+        let margin = |m: f32, set: bool| {
+            if m > MIN_FITTED_MARGIN && !set {
                 m - (m - MIN_FITTED_MARGIN) * slack
             } else {
                 m
             }
         };
         let mut tight = Theme {
-            margin_left: margin(self.margin_left),
-            margin_right: margin(self.margin_right),
+            margin_left: margin(self.margin_left, self.left_margin_set),
+            margin_right: margin(self.margin_right, self.right_margin_set),
             block_gap: toward(self.block_gap, 0.5),
             item_gap: toward(self.item_gap, 0.25),
             heading_gap: toward(self.heading_gap, 0.45),
