@@ -218,8 +218,8 @@ impl Builder<'_> {
                 continue;
             }
             let band = fill.map(|fill| Frame {
-                x: inner.x - pad / 2.0,
-                w: inner.width + pad,
+                x: inner.x - t.box_inset / 2.0,
+                w: inner.width + t.box_inset,
                 fill: Some(fill),
                 stroke: None,
             });

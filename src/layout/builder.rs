@@ -81,7 +81,7 @@ impl<'a> Builder<'a> {
         outline: super::Rgb,
         width: f32,
     ) -> Column {
-        let pad = self.theme.box_padding;
+        let inset = self.theme.box_inset;
         self.flow.open_frame(
             Frame {
                 x: col.x,
@@ -92,11 +92,11 @@ impl<'a> Builder<'a> {
                     width,
                 }),
             },
-            pad,
+            self.theme.box_padding,
         );
         Column {
-            x: col.x + pad,
-            width: col.width - 2.0 * pad,
+            x: col.x + inset,
+            width: col.width - 2.0 * inset,
         }
     }
 

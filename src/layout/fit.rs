@@ -154,6 +154,17 @@ pub(super) fn fitted(
 ) -> Result<(Attempt, Fit), LayoutError> {
     let target = request.fit;
     let settings = Settings::new(&request.theme, target.map(|t| t.min_body_size));
+    // With a target, tries may follow, which wrap most paragraphs at the same size and
+    // width as the first (the first slack steps change only vertical space): they keep
+    // what they wrap.
+    let remembering = fonts.remembering();
+    let fonts = if target.is_some() {
+        &remembering
+    } else {
+        fonts
+    };
+    // A patient's details are wrapped once for all the tries, and forgotten after.
+    let _private = target.is_some().then(super::wrapped::OneDocument::begin);
     let first = attempt(request, fonts, settings.theme(0))?;
     let chosen = match target {
         Some(target) if first.pages() > target.pages => {
@@ -196,10 +207,17 @@ fn loosest(
 ) -> Result<Attempt, LayoutError> {
     let tightest = settings.tightest();
     // Bisection: `lo` does not fit, `hi` is the loosest known to fit (or the tightest).
+    // The first probe is the last setting that moves no margin: below it every try
+    // rewraps nothing (the paragraphs are remembered), past it each one rewraps.
     let (mut lo, mut hi) = (0, tightest);
     let mut fitting: Option<Attempt> = None;
+    let mut probe = Some(SLACK_STEPS - 1);
     while hi - lo > 1 {
-        let mid = lo + (hi - lo) / 2;
+        let mid = probe
+            .take()
+            .filter(|&p| lo < p && p < hi)
+            // Rounded up: the loosest fit is most often just below the tightest known.
+            .unwrap_or(lo + (hi - lo).div_ceil(2));
         let tried = attempt(request, fonts, settings.theme(mid))?;
         if tried.pages() <= wanted {
             hi = mid;
@@ -234,4 +252,69 @@ fn loosest(
         }
     }
     Ok(best)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vocabulary::Paper;
+
+    /// Every spacing and size a setting may change, to compare two settings by.
+    fn measures(t: &Theme) -> Vec<f32> {
+        vec![
+            t.body_size,
+            t.body_leading,
+            t.title_size,
+            t.heading_size,
+            t.block_gap,
+            t.item_gap,
+            t.heading_gap,
+            t.box_padding,
+            t.box_inset,
+            t.spacing,
+            t.margin_left,
+            t.margin_right,
+            t.footer_size,
+        ]
+    }
+
+    #[test]
+    fn settings_only_tighten_from_the_first_to_the_floor() {
+        let base = Theme::standard(Paper::Letter, 12.0);
+        let settings = Settings::new(&base, Some(11.0));
+        assert_eq!(settings.theme(0), base);
+        assert_eq!(settings.tightest(), SLACK_STEPS + 4);
+        for level in 1..=settings.tightest() {
+            let (looser, tighter) = (settings.theme(level - 1), settings.theme(level));
+            for (a, b) in measures(&looser).into_iter().zip(measures(&tighter)) {
+                assert!(b <= a, "level {level}: {b} after {a}");
+            }
+            assert_ne!(looser, tighter, "level {level} changes something");
+            assert!(tighter.margin_left >= 36.0 && tighter.margin_right >= 36.0);
+        }
+        let tightest = settings.theme(settings.tightest());
+        assert_eq!(tightest.body_size, 11.0);
+        // Until the last slack step, widths stay, so tries reuse their wrapped lines.
+        for level in 1..SLACK_STEPS {
+            let t = settings.theme(level);
+            assert_eq!((t.margin_left, t.box_inset, t.body_size), (54.0, 7.0, 12.0));
+        }
+    }
+
+    #[test]
+    fn large_print_and_a_raised_floor_keep_the_type() {
+        let large = Theme::large_print(Paper::A4, 18.0);
+        let settings = Settings::new(&large, Some(11.0));
+        assert_eq!(settings.tightest(), SLACK_STEPS);
+        for level in 0..=settings.tightest() {
+            let t = settings.theme(level);
+            assert_eq!((t.body_size, t.title_size), (18.0, large.title_size));
+        }
+        let base = Theme::standard(Paper::Letter, 12.0);
+        assert_eq!(Settings::new(&base, Some(12.0)).tightest(), SLACK_STEPS);
+        let profile_margins = base.clone().with_margins_mm(None, None, Some(30.0), None);
+        let tight = Settings::new(&profile_margins, Some(11.0)).theme(SLACK_STEPS);
+        assert_eq!(tight.margin_left, profile_margins.margin_left);
+        assert!(tight.margin_right < base.margin_right);
+    }
 }

@@ -39,6 +39,19 @@ impl<'f> Setting<'f> {
         setting
     }
 
+    /// The same setting, keeping the paragraphs it wraps (see `wrapped`): for the
+    /// further layouts of one document that fitting tries, which wrap most paragraphs
+    /// at the same size and width again.
+    pub fn remembering(&self) -> Setting<'f> {
+        Setting {
+            fonts: self.fonts,
+            cjk: self.cjk,
+            rtl: self.rtl,
+            language: self.language.clone(),
+            remember: true,
+        }
+    }
+
     /// The face chain for a style in this document.
     pub fn chain(&self, style: Style) -> [Face; 6] {
         Face::chain(style, self.cjk)

@@ -38,8 +38,10 @@ pub struct Theme {
     pub subheading_gap: f32,
     /// Hanging indent of list text after its marker.
     pub list_indent: f32,
-    /// Padding inside boxed callouts.
+    /// Padding above and below the contents of boxed callouts.
     pub box_padding: f32,
+    /// Padding beside the contents of boxed callouts.
+    pub box_inset: f32,
     /// How much of their usual room the fixed gaps get: around the title block, the
     /// patient's details and the link, and between header, footer and body. Below 1
     /// only when a page target tightens the layout.
@@ -101,6 +103,7 @@ impl Theme {
             subheading_gap: 9.0 * s,
             list_indent: 18.0 * s,
             box_padding: 7.0 * s,
+            box_inset: 7.0 * s,
             spacing: 1.0,
             text: Rgb(0x1A, 0x1A, 0x1A),
             muted: Rgb(0x4A, 0x4A, 0x4A),
@@ -150,6 +153,7 @@ impl Theme {
             subheading_gap: 12.0 * s,
             list_indent: 30.0 * s,
             box_padding: 10.0 * s,
+            box_inset: 10.0 * s,
             large_print: true,
             italics: false,
             numbered_lists: true,
@@ -187,14 +191,19 @@ impl Theme {
 
     /// The same look with `slack` (0 to 1) of its spare room taken out, for a page
     /// target: gaps between blocks, items and headings, callout padding, the fixed gaps
-    /// of the title block and the header band, the title's size and side margins down
-    /// to the half inch a printer needs (unless a profile set them). Type size and line spacing stay; large print
+    /// of the title block and the header band, the title's size, line spacing, and (in
+    /// the last quarter) side margins down to the half inch a printer needs, unless a
+    /// profile set them. Type size and line spacing stay; large print
     /// keeps its title size too, as it may tighten only space.
     pub fn tightened(&self, slack: f32) -> Theme {
         let toward = |value: f32, share: f32| value * (1.0 - (1.0 - share) * slack);
+        // The margins and boxes' side padding move only in the last quarter of the
+        // slack: until then every paragraph keeps its width, and fitting's tries reuse
+        // its lines.
+        let margin_slack = ((slack - 0.75) * 4.0).clamp(0.0, 1.0);
         let margin = |m: f32, set: bool| {
             if m > MIN_FITTED_MARGIN && !set {
-                m - (m - MIN_FITTED_MARGIN) * slack
+                m - (m - MIN_FITTED_MARGIN) * margin_slack
             } else {
                 m
             }
@@ -202,6 +211,7 @@ impl Theme {
         let mut tight = Theme {
             margin_left: margin(self.margin_left, self.left_margin_set),
             margin_right: margin(self.margin_right, self.right_margin_set),
+            box_inset: self.box_inset * (1.0 - 0.4 * margin_slack),
             block_gap: toward(self.block_gap, 0.5),
             item_gap: toward(self.item_gap, 0.25),
             heading_gap: toward(self.heading_gap, 0.45),
@@ -241,6 +251,7 @@ impl Theme {
             subheading_gap: self.subheading_gap * k,
             list_indent: self.list_indent * k,
             box_padding: self.box_padding * k,
+            box_inset: self.box_inset * k,
             ..self.clone()
         }
     }

@@ -146,7 +146,7 @@ pub fn wrap(
     width: f32,
 ) -> Result<Vec<Line>, MissingGlyph> {
     if !setting.remember {
-        return wrap_private(setting, spans, size, width);
+        return wrap_fresh(setting, spans, size, width);
     }
     let key = hash(spans, size, width);
     let hit = PARAGRAPHS.with(|p| {
@@ -164,7 +164,7 @@ pub fn wrap(
     if let Some(lines) = hit {
         return Ok(lines);
     }
-    let lines = wrap_private(setting, spans, size, width)?;
+    let lines = wrap_fresh(setting, spans, size, width)?;
     PARAGRAPHS.with(|p| {
         p.borrow_mut()
             .remember(key, Key::new(spans, size, width, setting), &lines);
@@ -172,9 +172,35 @@ pub fn wrap(
     Ok(lines)
 }
 
-/// [`wrap`] without remembering: for a patient's details, which are not kept once
-/// their document is built.
+/// [`wrap`] for a patient's details, which are not kept once their document is built:
+/// only while one document is laid out several times over (see [`OneDocument`]).
 pub fn wrap_private(
+    setting: &Setting<'_>,
+    spans: &[Span<'_>],
+    size: f32,
+    width: f32,
+) -> Result<Vec<Line>, MissingGlyph> {
+    let found = PRIVATE.with(|p| {
+        p.borrow().as_ref().and_then(|kept| {
+            kept.iter()
+                .find(|(key, _)| key.matches(spans, size, width, setting))
+                .map(|(_, lines)| lines.clone())
+        })
+    });
+    if let Some(lines) = found {
+        return Ok(lines);
+    }
+    let lines = wrap_fresh(setting, spans, size, width)?;
+    PRIVATE.with(|p| {
+        if let Some(kept) = p.borrow_mut().as_mut() {
+            kept.push((Key::new(spans, size, width, setting), lines.clone()));
+        }
+    });
+    Ok(lines)
+}
+
+/// Wraps without looking anything up or keeping anything.
+fn wrap_fresh(
     setting: &Setting<'_>,
     spans: &[Span<'_>],
     size: f32,
@@ -182,4 +208,65 @@ pub fn wrap_private(
 ) -> Result<Vec<Line>, MissingGlyph> {
     let words = text::words(spans, size, setting)?;
     Ok(lines::wrap(words, width, size, setting))
+}
+
+/// A patient's paragraphs with their lines, kept while one document is laid out at
+/// several settings; `None` the rest of the time.
+type KeptPrivately = Option<Vec<(Key, Vec<Line>)>>;
+
+thread_local! {
+    static PRIVATE: std::cell::RefCell<KeptPrivately> = const { std::cell::RefCell::new(None) };
+}
+
+/// While this lives, a patient's paragraphs wrapped on this thread are kept for the
+/// next layout of the same document; when it is dropped (the document laid out, or
+/// given up with an error) they are forgotten.
+pub struct OneDocument(());
+
+impl OneDocument {
+    pub fn begin() -> OneDocument {
+        PRIVATE.with(|p| *p.borrow_mut() = Some(Vec::new()));
+        OneDocument(())
+    }
+}
+
+impl Drop for OneDocument {
+    fn drop(&mut self) {
+        PRIVATE.with(|p| *p.borrow_mut() = None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fonts::Fonts;
+
+    fn kept() -> Option<usize> {
+        PRIVATE.with(|p| p.borrow().as_ref().map(Vec::len))
+    }
+
+    #[test]
+    fn a_patients_paragraphs_are_kept_only_while_their_document_is_laid_out() {
+        let setting = Setting::new(Fonts::bundled(), "en");
+        let spans = [Span::new(
+            "Walk for 20 minutes every day.",
+            Style::REGULAR,
+            Rgb(0, 0, 0),
+        )];
+        let alone = wrap_private(&setting, &spans, 12.0, 120.0).unwrap();
+        assert_eq!(kept(), None, "nothing is kept outside a document's layout");
+        {
+            let _document = OneDocument::begin();
+            let first = wrap_private(&setting, &spans, 12.0, 120.0).unwrap();
+            assert_eq!(kept(), Some(1));
+            let again = wrap_private(&setting, &spans, 12.0, 120.0).unwrap();
+            assert_eq!(kept(), Some(1), "found, not wrapped and kept again");
+            let narrower = wrap_private(&setting, &spans, 12.0, 60.0).unwrap();
+            assert_eq!(kept(), Some(2), "another width is another paragraph");
+            assert_eq!(first, alone);
+            assert_eq!(again, alone);
+            assert!(narrower.len() > alone.len());
+        }
+        assert_eq!(kept(), None, "forgotten once the document is laid out");
+    }
 }
