@@ -174,13 +174,14 @@ pub fn missed_target(
         Selection::Sections(_) => "the sections chosen".to_string(),
     };
     Some(format!(
-        "{}: {asked} should fit on {target} page{}, but even with body text at {} pt it \
-         takes {}: about {lines} line{} ({:.0} pt) do not fit; leave out a section \
-         (--sections) or choose a shorter preset",
+        "{}: {asked} should fit on {target} page{}, but does not even with body text at {} \
+         pt: it is printed on {} pages at {} pt, with about {lines} line{} ({:.0} pt) past \
+         page {target}; leave out a section (--sections) or choose a shorter preset",
         path.display(),
         if target == 1 { "" } else { "s" },
-        fit.body_size,
+        fit.floor,
         layout.pages.len(),
+        fit.body_size,
         if lines == 1.0 { "" } else { "s" },
         fit.overflow,
     ))

@@ -3,28 +3,9 @@
 
 mod common;
 
-use std::process::Command;
-
 use common::server::{problem, Server};
 
 const SPANISH_ID: &str = "l3-l4-foraminal-narrowing-es";
-
-/// What `handout build` writes with these arguments.
-fn cli_pdf(args: &[&str]) -> Vec<u8> {
-    let dir = common::scratch("fit-cli");
-    let out = dir.join("cli.pdf");
-    let run = Command::new(env!("CARGO_BIN_EXE_handout"))
-        .current_dir(common::root())
-        .arg("build")
-        .args(args)
-        .arg("-o")
-        .arg(&out)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .expect("handout build");
-    assert!(run.status.success(), "{}", common::stderr(&run));
-    std::fs::read(&out).expect("the CLI wrote its PDF")
-}
 
 #[test]
 fn the_api_fits_a_page_target_and_says_how_in_a_header_and_the_preview() {
@@ -48,7 +29,7 @@ fn the_api_fits_a_page_target_and_says_how_in_a_header_and_the_preview() {
         "{fit}"
     );
     // The CLI's bytes for the same options.
-    let cli = cli_pdf(&[
+    let cli = common::cli_pdf(&[
         common::SPANISH,
         "--preset",
         "brief",
@@ -175,7 +156,7 @@ fn a_batch_fits_each_row_to_its_pages_column_and_reports_how() {
     assert!(job("row 2")["fit"]["pages"].as_u64().is_some_and(|p| p > 1));
     assert!(job("row 2")["warning"]
         .as_str()
-        .is_some_and(|w| w.contains("do not fit")));
+        .is_some_and(|w| w.contains("past page 1")));
     assert_eq!(job("row 3")["status"], "failed");
     // The fitted Spanish brief, as poppler counts it.
     let written: Vec<_> = std::fs::read_dir(dir.join("out"))

@@ -266,6 +266,21 @@ fn any_handout() -> impl Strategy<Value = String> {
     )
 }
 
+/// A generated handout, whole, laid out on Letter or A4, in standard or large print.
+fn lay_out_generated(source: &str, a4: bool, large_print: bool) -> (model::Handout, Document) {
+    let path = Path::new("economy.toml");
+    let handout = model::parse(path, source).expect("generated handouts are valid");
+    let options = Options {
+        selection: Some(Selection::Preset("full".into())),
+        paper: Some(if a4 { Paper::A4 } else { Paper::Letter }),
+        large_print,
+        ..Options::default()
+    };
+    let labels = options.labels(&handout).unwrap();
+    let doc = pipeline::lay_out(&handout, path, &options, &labels).expect("lays out");
+    (handout, doc)
+}
+
 /// How often each letter occurs in `text`.
 fn letter_counts(text: &str) -> std::collections::BTreeMap<char, usize> {
     let mut counts = std::collections::BTreeMap::new();
@@ -284,16 +299,7 @@ proptest! {
         a4 in any::<bool>(),
         large_print in any::<bool>(),
     ) {
-        let path = Path::new("economy.toml");
-        let handout = model::parse(path, &source).expect("generated handouts are valid");
-        let options = Options {
-            selection: Some(Selection::Preset("full".into())),
-            paper: Some(if a4 { Paper::A4 } else { Paper::Letter }),
-            large_print,
-            ..Options::default()
-        };
-        let labels = options.labels(&handout).unwrap();
-        let doc = pipeline::lay_out(&handout, path, &options, &labels).expect("lays out");
+        let (handout, doc) = lay_out_generated(&source, a4, large_print);
         // A page more than 15 % empty is one the hard keep rules force: the next page
         // opens with a callout, or with a unit they hold together (a heading with two
         // lines, a table's header and first row, a medicine's name with its dose's
@@ -349,17 +355,7 @@ fn count_the_gappy_pages_of_generated_handouts() {
                 .new_tree(&mut runner)
                 .expect("a handout")
                 .current();
-            let a4 = handouts % 2 == 1;
-            let path = Path::new("economy.toml");
-            let handout = model::parse(path, &source).expect("valid");
-            let options = Options {
-                selection: Some(Selection::Preset("full".into())),
-                paper: Some(if a4 { Paper::A4 } else { Paper::Letter }),
-                large_print,
-                ..Options::default()
-            };
-            let labels = options.labels(&handout).unwrap();
-            let doc = pipeline::lay_out(&handout, path, &options, &labels).expect("lays out");
+            let (_, doc) = lay_out_generated(&source, handouts % 2 == 1, large_print);
             handouts += 1;
             let gaps: Vec<_> = foot_gaps(&doc)
                 .into_iter()

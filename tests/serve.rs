@@ -12,23 +12,6 @@ use common::server::{problem, Server};
 
 const ID: &str = "l3-l4-foraminal-narrowing";
 
-/// What `handout build` writes with these arguments.
-fn cli_pdf(args: &[&str]) -> Vec<u8> {
-    let dir = common::scratch("serve-cli");
-    let out = dir.join("cli.pdf");
-    let status = Command::new(env!("CARGO_BIN_EXE_handout"))
-        .current_dir(common::root())
-        .arg("build")
-        .args(args)
-        .arg("-o")
-        .arg(&out)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .expect("handout build");
-    assert!(status.status.success(), "{}", common::stderr(&status));
-    std::fs::read(out).unwrap()
-}
-
 /// How many handouts the bundled directory holds: the English one and its translations.
 fn handout_files() -> usize {
     std::fs::read_dir(common::root().join("handouts"))
@@ -70,7 +53,7 @@ fn the_api_lists_handouts_and_builds_the_clis_pdf_byte_for_byte() {
     assert_eq!(reply.header("cache-control"), Some("no-store"));
     let disposition = reply.header("content-disposition").unwrap();
     assert_eq!(disposition, format!("inline; filename=\"{ID}-brief.pdf\""));
-    let cli = cli_pdf(&[
+    let cli = common::cli_pdf(&[
         common::BUNDLED,
         "--preset",
         "brief",
@@ -93,7 +76,7 @@ fn the_api_lists_handouts_and_builds_the_clis_pdf_byte_for_byte() {
     // A link, as an infobutton opens it: no patient details, the CLI's brief.
     let linked = server.get(&format!("/handouts/{ID}.pdf?preset=brief"));
     assert_eq!(linked.status, 200, "{}", linked.text());
-    assert!(linked.body == cli_pdf(&[common::BUNDLED, "--preset", "brief"]));
+    assert!(linked.body == common::cli_pdf(&[common::BUNDLED, "--preset", "brief"]));
     problem(&server.get("/handouts/no-such.pdf"), 404);
 
     let (status, log) = server.stop();
@@ -587,7 +570,7 @@ fn the_infobutton_answers_in_the_language_asked_for_as_an_atom_client_reads_it()
     );
     let brief = server.get(path);
     assert_eq!(brief.status, 200);
-    assert!(brief.body == cli_pdf(&[common::SPANISH, "--preset", "brief"]));
+    assert!(brief.body == common::cli_pdf(&[common::SPANISH, "--preset", "brief"]));
     // The request's criteria are echoed; the patient's age and gender are not.
     let categories = feed["categories"].to_string();
     assert!(categories.contains("M48.061") && categories.contains("informationRecipient"));

@@ -42,6 +42,8 @@ pub struct Fit {
     pub overflow: f32,
     /// The body's line height, to say the overflow in lines.
     pub body_leading: f32,
+    /// The smallest body size fitting could try.
+    pub floor: f32,
 }
 
 impl Fit {
@@ -173,8 +175,8 @@ pub(super) fn fitted(
         None if ends_with_few_lines(&first) => {
             let wanted = first.pages() - 1;
             let slack_only = Settings {
+                base: settings.base.clone(),
                 size_steps: 0,
-                ..settings
             };
             loosest(request, fonts, &slack_only, first, wanted)?
         }
@@ -185,6 +187,7 @@ pub(super) fn fitted(
         body_size: chosen.theme.body_size,
         overflow: target.map_or(0.0, |t| chosen.height_from(t.pages)),
         body_leading: chosen.theme.body_leading,
+        floor: settings.theme(settings.tightest()).body_size,
     };
     Ok((chosen, fit))
 }

@@ -381,6 +381,7 @@ mod tests {
                 body_size: 12.0,
                 overflow: 0.0,
                 body_leading: 15.6,
+                floor: 11.0,
             },
         }
     }

@@ -252,3 +252,20 @@ pub fn drawn_width(t: &handout::layout::Text) -> f32 {
     }
     glyphs.iter().map(|g| g.advance).sum()
 }
+
+/// What `handout build` writes with these arguments, run from the repository.
+pub fn cli_pdf(args: &[&str]) -> Vec<u8> {
+    let dir = scratch("cli-pdf");
+    let out = dir.join("cli.pdf");
+    let run = Command::new(env!("CARGO_BIN_EXE_handout"))
+        .current_dir(root())
+        .arg("build")
+        .args(args)
+        .arg("-o")
+        .arg(&out)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("handout build");
+    assert!(run.status.success(), "{}", stderr(&run));
+    std::fs::read(&out).expect("the CLI wrote its PDF")
+}
