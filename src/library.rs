@@ -18,10 +18,12 @@ pub struct Entry {
     pub hash: [u8; 16],
 }
 
-/// Handouts by id.
+/// Handouts by id: a handout and its translations may share an id, one per language
+/// (the language tells them apart), or a translation may carry the id plus its language
+/// (`l3-l4-foraminal-narrowing-es`).
 #[derive(Debug, Default)]
 pub struct Library {
-    by_id: BTreeMap<String, Arc<Entry>>,
+    by_id: BTreeMap<String, Vec<Arc<Entry>>>,
 }
 
 impl Library {
@@ -35,7 +37,8 @@ impl Library {
         Ok(library)
     }
 
-    /// Adds one handout file; two files with the same id are an error.
+    /// Adds one handout file; two files with the same id in the same language are an
+    /// error, naming both.
     pub fn add(&mut self, path: &Path) -> Result<Arc<Entry>, Error> {
         let (handout, text) = model::load(path)?;
         let entry = Arc::new(Entry {
@@ -43,25 +46,50 @@ impl Library {
             hash: crate::hash::of(text.as_bytes()),
             handout,
         });
-        let id = entry.handout.meta.id.clone();
-        if let Some(other) = self.by_id.get(&id) {
-            return Err(Error::Usage(format!(
-                "two handouts have the id {id:?}: {} and {}",
-                other.path.display(),
-                path.display()
-            )));
+        let meta = &entry.handout.meta;
+        let same = self.by_id.entry(meta.id.clone()).or_default();
+        if let Some(other) = same
+            .iter()
+            .find(|e| e.handout.meta.language.eq_ignore_ascii_case(&meta.language))
+        {
+            return Err(Error::DuplicateHandout {
+                id: meta.id.clone(),
+                language: meta.language.clone(),
+                first: other.path.clone(),
+                second: path.to_path_buf(),
+            });
         }
-        self.by_id.insert(id, Arc::clone(&entry));
+        same.push(Arc::clone(&entry));
         Ok(entry)
     }
 
-    /// Every handout, by id.
+    /// Every handout, by id, each id's languages in the order they were added.
     pub fn entries(&self) -> impl Iterator<Item = &Arc<Entry>> {
-        self.by_id.values()
+        self.by_id.values().flatten()
     }
 
+    /// The ids, each once.
     pub fn ids(&self) -> Vec<&str> {
         self.by_id.keys().map(String::as_str).collect()
+    }
+
+    /// How many handouts, translations counted.
+    pub fn len(&self) -> usize {
+        self.by_id.values().map(Vec::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+
+    /// The handout `id` stands for when no language is asked: the one of its file
+    /// named after the id alone (`ID.toml`), else the first added.
+    fn own(&self, id: &str) -> Option<&Arc<Entry>> {
+        let same = self.by_id.get(id)?;
+        let plain = format!("{id}.toml");
+        same.iter()
+            .find(|e| e.path.file_name().is_some_and(|n| n == plain.as_str()))
+            .or_else(|| same.first())
     }
 
     /// The handout `id` in `language`, or else in its own language, with a warning that
@@ -71,7 +99,7 @@ impl Library {
         id: &str,
         language: Option<&str>,
     ) -> Result<(Arc<Entry>, Option<String>), String> {
-        match (self.find(id, language), self.by_id.get(id)) {
+        match (self.find(id, language), self.own(id)) {
             (Ok(entry), _) => Ok((entry, None)),
             (Err(_), Some(own)) => Ok((
                 Arc::clone(own),
@@ -82,26 +110,25 @@ impl Library {
     }
 
     /// The handout `id` in `language` (a BCP 47 tag, matched as [`is_in_language`] does):
-    /// the handout with that id if its language fits, else a translation whose id is
-    /// `id` plus a suffix (`l3-l4-foraminal-narrowing-es`).
+    /// a handout with that id whose language fits, else a translation whose id is `id`
+    /// plus a suffix (`l3-l4-foraminal-narrowing-es`).
     pub fn find(&self, id: &str, language: Option<&str>) -> Result<Arc<Entry>, String> {
-        let exact = self.by_id.get(id);
         let Some(language) = language.map(str::trim).filter(|l| !l.is_empty()) else {
-            return exact.cloned().ok_or_else(|| self.unknown(id));
+            return self.own(id).cloned().ok_or_else(|| self.unknown(id));
         };
         let fits = |e: &&Arc<Entry>| is_in_language(&e.handout, language);
-        if let Some(entry) = exact.filter(fits) {
+        if let Some(entry) = self.by_id.get(id).into_iter().flatten().find(fits) {
             return Ok(Arc::clone(entry));
         }
         let prefix = format!("{id}-");
         self.by_id
             .iter()
             .filter(|(other, _)| other.starts_with(&prefix))
-            .map(|(_, e)| e)
+            .flat_map(|(_, same)| same)
             .find(fits)
             .cloned()
             .ok_or_else(|| {
-                if exact.is_some() {
+                if self.by_id.contains_key(id) {
                     format!("handout {id:?} has no version in language {language:?}")
                 } else {
                     self.unknown(id)
@@ -184,7 +211,7 @@ pub fn find_in(
     });
     for name in names {
         let path = dir.join(&name);
-        if path.is_file() && !by_name.by_id.values().any(|e| e.path == path) {
+        if path.is_file() && !by_name.entries().any(|e| e.path == path) {
             by_name.add(&path)?;
         }
     }
@@ -380,5 +407,85 @@ mod tests {
             assert_eq!(entry.handout.meta.language, "tl", "{asked}");
             assert_eq!(warning, None, "{asked}");
         }
+    }
+}
+
+#[cfg(test)]
+mod shared_ids {
+    use super::*;
+
+    /// A library folder holding the English handout and its Spanish translation under
+    /// the same id, as a newcomer writes them; removed when dropped.
+    struct SharedIds(PathBuf);
+
+    impl Drop for SharedIds {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn shared_ids(name: &str) -> SharedIds {
+        let dir =
+            std::env::temp_dir().join(format!("handout-shared-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("handouts");
+        std::fs::copy(
+            bundled.join(format!("{ID}.toml")),
+            dir.join(format!("{ID}.toml")),
+        )
+        .unwrap();
+        let es = std::fs::read_to_string(bundled.join(format!("{ID}.es.toml"))).unwrap();
+        let same_id = es.replacen(&format!("id = \"{ID}-es\""), &format!("id = \"{ID}\""), 1);
+        assert_ne!(same_id, es);
+        std::fs::write(dir.join(format!("{ID}.es.toml")), same_id).unwrap();
+        SharedIds(dir)
+    }
+
+    const ID: &str = "l3-l4-foraminal-narrowing";
+
+    #[test]
+    fn a_translation_may_share_its_sources_id() {
+        let dir = shared_ids("find");
+        let library = Library::load_dir(&dir.0).unwrap();
+        assert_eq!((library.len(), library.ids()), (2, vec![ID]));
+        assert_eq!(
+            library.find(ID, None).unwrap().handout.meta.language,
+            "en-US"
+        );
+        assert_eq!(
+            library
+                .find(ID, Some("es-MX"))
+                .unwrap()
+                .handout
+                .meta
+                .language,
+            "es"
+        );
+        let (entry, warning) = find_in(&dir.0, ID, Some("es")).unwrap();
+        assert_eq!(
+            (entry.handout.meta.language.as_str(), warning),
+            ("es", None)
+        );
+        let (entry, warning) = find_in(&dir.0, ID, None).unwrap();
+        assert_eq!(
+            (entry.handout.meta.language.as_str(), warning),
+            ("en-US", None)
+        );
+    }
+
+    #[test]
+    fn two_files_of_one_id_and_language_are_refused_naming_both() {
+        let dir = shared_ids("twice");
+        let english = dir.0.join(format!("{ID}.toml"));
+        std::fs::copy(&english, dir.0.join("copy.toml")).unwrap();
+        let err = Library::load_dir(&dir.0).unwrap_err();
+        assert_eq!(err.exit_code(), 1, "a data error, not a usage error");
+        let said = err.to_string();
+        assert!(
+            said.contains("copy.toml") && said.contains(&format!("{ID}.toml")),
+            "{said}"
+        );
+        assert!(said.contains("meta.language"), "says how to fix it: {said}");
     }
 }

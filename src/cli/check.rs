@@ -48,14 +48,23 @@ pub(super) fn run(args: &CheckArgs) -> Result<(), Error> {
     )
 }
 
-fn check(files: &[PathBuf], readability: Option<ReadabilityCheck>) -> Result<(), Error> {
+fn check(args: &[PathBuf], readability: Option<ReadabilityCheck>) -> Result<(), Error> {
+    let files = with_directories_expanded(args)?;
+    let files = &files;
     let mut failed = 0;
     let mut reports = Vec::new();
+    // Each handout's id and language, to find two files that claim the same.
+    let mut claims: Vec<(String, String, PathBuf)> = Vec::new();
     for file in files {
         match model::load(file)
             .and_then(|(handout, _)| pipeline::check(&handout, file).map(|()| handout))
         {
             Ok(handout) => {
+                claims.push((
+                    handout.meta.id.clone(),
+                    handout.meta.language.to_ascii_lowercase(),
+                    file.clone(),
+                ));
                 let json = readability.is_some_and(|r| r.json);
                 let line = format!(
                     "ok: {} ({}, {} sections)",
@@ -96,12 +105,49 @@ fn check(files: &[PathBuf], readability: Option<ReadabilityCheck>) -> Result<(),
             }
         }
     }
+    failed += report_duplicates(&mut claims);
     if readability.is_some_and(|r| r.json) {
         let text = serde_json::to_string_pretty(&reports)
             .map_err(|e| Error::Usage(format!("cannot write JSON: {e}")))?;
         println!("{text}");
     }
     summary(failed, files.len())
+}
+
+/// The files to check: each argument, a directory standing for its `.toml` files.
+fn with_directories_expanded(args: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    let mut files = Vec::new();
+    for arg in args {
+        if arg.is_dir() {
+            files.extend(model::toml_files(arg)?);
+        } else {
+            files.push(arg.clone());
+        }
+    }
+    Ok(files)
+}
+
+/// Reports each pair of files that claim the same id in the same language, as a
+/// library would refuse them; returns how many files are at fault.
+fn report_duplicates(claims: &mut [(String, String, PathBuf)]) -> usize {
+    claims.sort();
+    let mut at_fault = 0;
+    for pair in claims.windows(2) {
+        let [(id, language, first), (other_id, other_language, second)] = pair else {
+            continue;
+        };
+        if id == other_id && language == other_language {
+            let err = Error::DuplicateHandout {
+                id: id.clone(),
+                language: language.clone(),
+                first: first.clone(),
+                second: second.clone(),
+            };
+            eprintln!("error: {err}");
+            at_fault += 1;
+        }
+    }
+    at_fault
 }
 
 /// Counts the sections above `max_grade` and warns about them on stderr.

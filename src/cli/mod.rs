@@ -29,13 +29,15 @@ Examples:
   handout build l3-l4-foraminal-narrowing --preset brief -o - | lp
   handout build l3-l4-foraminal-narrowing --preset brief --language es
   handout list handouts/ --code M48.06
-  handout check handouts/*.toml
+  handout check handouts/
   handout new low-back-pain --title \"Low back pain\"
 
 Exit codes:
   0  success
-  1  bad input (a handout with mistakes, an unknown section) or a failed build
-  2  usage error (an unknown option, a missing argument)";
+  1  bad input (a handout or profile with mistakes, two handouts of one id and
+     language, an unknown handout, section or preset) or a failed build, or what
+     --strict refuses (an overdue review, a missed page target)
+  2  usage error (an unknown option, a missing argument, options that conflict)";
 
 #[derive(Debug, Parser)]
 #[command(

@@ -115,6 +115,20 @@ pub enum Error {
     #[error("{0} (--strict refuses a build that misses its page target)")]
     MissedPageTarget(String),
 
+    #[error(
+        "{} and {} are both handout {id:?} in language {language:?}; a translation \
+         keeps its source's id and has its own meta.language, so change one file's \
+         meta.language (or give it an id of its own)",
+        first.display(),
+        second.display()
+    )]
+    DuplicateHandout {
+        id: String,
+        language: String,
+        first: PathBuf,
+        second: PathBuf,
+    },
+
     #[error("the batch is incomplete: {failed} failed, {not_started} not started (see above)")]
     BatchIncomplete { failed: usize, not_started: usize },
 

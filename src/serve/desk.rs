@@ -72,7 +72,7 @@ impl Desk {
                 Err(err) => errors.push(err),
             }
         }
-        if library.ids().is_empty() && errors.is_empty() {
+        if library.is_empty() && errors.is_empty() {
             errors.push(Error::Usage(format!(
                 "{} has no handouts (.toml files) to serve",
                 handouts.display()
@@ -89,9 +89,10 @@ impl Desk {
         }
     }
 
-    pub fn handout(&self, id: &str) -> Result<Arc<Entry>, Error> {
+    /// The handout `id`, in `language` when a translation shares its id.
+    pub fn handout(&self, id: &str, language: Option<&str>) -> Result<Arc<Entry>, Error> {
         self.library
-            .find(id, None)
+            .find(id, language)
             .map_err(|message| Error::UnknownHandout {
                 dir: PathBuf::from("the server's handouts"),
                 message,
@@ -157,7 +158,7 @@ impl Desk {
         request: &BuildRequest,
         f: impl FnOnce(&Entry, &Options<'_>) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        let entry = self.handout(&request.handout)?;
+        let entry = self.handout(&request.handout, request.language.as_deref())?;
         let personal = request.personal()?;
         let profile = request
             .profile
@@ -216,6 +217,9 @@ pub struct Preview {
 #[serde(deny_unknown_fields)]
 pub struct BuildRequest {
     pub handout: String,
+    /// The handout's language, for a translation that shares its source's id.
+    #[serde(default)]
+    pub language: Option<String>,
     #[serde(default)]
     pub preset: Option<String>,
     #[serde(default)]

@@ -154,7 +154,7 @@ pub fn run(settings: Settings) -> Result<(), Error> {
         };
         eprintln!(
             "handout serve: {} handouts, {} profiles; open {start}",
-            app.desk().library.ids().len(),
+            app.desk().library.len(),
             app.desk().profiles.len()
         );
         if let Some(seen) = watched_from {

@@ -211,7 +211,7 @@ async fn profiles(State(app): State<Arc<App>>) -> Response {
 async fn status(State(app): State<Arc<App>>) -> Response {
     let desk = app.desk();
     json(&serde_json::json!({
-        "handouts": desk.library.ids().len(),
+        "handouts": desk.library.len(),
         "profiles": desk.profiles.len(),
         "mistakes": app.mistakes(),
     }))
@@ -339,6 +339,8 @@ async fn infobutton(
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LinkQuery {
+    /// For a translation that shares its source's id.
+    language: Option<String>,
     preset: Option<String>,
     sections: Option<String>,
     paper: Option<Paper>,
@@ -361,12 +363,13 @@ async fn linked_pdf(
     let Ok(Query(query)) = query else {
         return Problem::new(
             StatusCode::BAD_REQUEST,
-            "a handout link takes preset or sections, paper, large_print and profile",
+            "a handout link takes language, preset or sections, paper, large_print and profile",
         )
         .into_response();
     };
     let request = BuildRequest {
         handout: id.to_string(),
+        language: query.language,
         preset: query.preset,
         sections: query
             .sections

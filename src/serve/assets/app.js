@@ -118,7 +118,8 @@ async function pickPreset(name) {
 }
 
 function options() {
-  const body = { handout: chosen.id };
+  // A translation may share its source's id: the language tells them apart.
+  const body = { handout: chosen.id, language: chosen.language };
   if (preset) {
     body.preset = preset;
   } else {
