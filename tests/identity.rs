@@ -81,9 +81,15 @@ fn a_translation_that_keeps_its_sources_id_is_found_from_the_file_and_by_id() {
     let text =
         common::page_texts(&std::fs::read(dir.join("en.pdf")).unwrap(), "identity-en").join(" ");
     assert!(text.contains("When to get help"), "{text}");
-    // Both check clean, as a library.
+    // Both check clean, as a library, and `list` tells them apart by language.
     let out = common::run(&dir, &["check", "."]);
     assert!(out.status.success(), "{}", common::stderr(&out));
+    let out = common::run(&dir, &["list", "."]);
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        listed.contains("language: en-US") && listed.contains("language: es"),
+        "{listed}"
+    );
 }
 
 #[test]

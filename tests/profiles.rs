@@ -383,7 +383,7 @@ fn overdue_review_warns_and_strict_refuses() {
     assert!(!dir.join("out.pdf").exists());
     let out = common::run(&dir, &["list", "old.toml"]);
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("review:  OVERDUE by"),
+        String::from_utf8_lossy(&out.stdout).contains("review:   OVERDUE by"),
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );

@@ -81,13 +81,15 @@ fn review_text(handout: &Handout, today: i64) -> String {
 fn describe(handout: &Handout, file: &Path, today: i64) -> String {
     let meta = &handout.meta;
     let mut s = format!("{}  {}\n", meta.id, meta.title);
-    s.push_str(&format!("  file:    {}\n", file.display()));
-    s.push_str(&format!("  review:  {}\n", review_text(handout, today)));
+    s.push_str(&format!("  file:     {}\n", file.display()));
+    // A translation may share its source's id: the language tells them apart.
+    s.push_str(&format!("  language: {}\n", meta.language));
+    s.push_str(&format!("  review:   {}\n", review_text(handout, today)));
     if !meta.codes.is_empty() {
-        s.push_str(&format!("  codes:   {}\n", meta.codes.join(", ")));
+        s.push_str(&format!("  codes:    {}\n", meta.codes.join(", ")));
     }
     s.push_str(&format!(
-        "  presets: {}\n",
+        "  presets:  {}\n",
         preset_names(handout).join(", ")
     ));
     s.push_str("  sections:\n");
