@@ -1,12 +1,71 @@
-//! Reading level of patient text: Flesch–Kincaid grade, SMOG grade, words per sentence
-//! and the share of long words, per section and overall, with the longest sentences.
-//! Patient materials should read at grade 8 or below (AMA, NIH and CDC guidance).
+//! Reading level of patient text, per section and overall, with the longest sentences,
+//! by formulas made for the handout's language (`meta.language`):
+//!
+//! - English: Flesch–Kincaid grade and SMOG grade, words per sentence and the share of
+//!   long words. Patient materials should read at grade 8 or below (AMA, NIH and CDC
+//!   guidance).
+//! - Spanish: Szigriszt-Pazos on the INFLESZ scale, with its band, and Fernández-Huerta
+//!   ([`spanish`]). INFLESZ asks at least 55 ("normal") of text for patients.
+//! - Any other language: not scored. A formula fitted to English readers says nothing
+//!   true about French or Vietnamese, so none is applied.
 
 pub mod english;
+pub mod spanish;
 
+use crate::language::Tag;
 use crate::model::Handout;
 
 pub use english::syllables;
+
+/// Which formulas score a handout, by its language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scoring {
+    /// Flesch–Kincaid and SMOG grades.
+    English,
+    /// Szigriszt-Pazos (INFLESZ) and Fernández-Huerta.
+    Spanish,
+    /// No validated formula for the language: figures would mislead.
+    NotScored {
+        /// Why, in words for the report.
+        reason: String,
+    },
+}
+
+impl Scoring {
+    /// The formulas for a BCP 47 tag: `en`, `en-US`... are English; `es`, `es-MX`,
+    /// `es-419`... Spanish; anything else is not scored.
+    pub fn for_language(tag: &str) -> Scoring {
+        match Tag::parse(tag).as_ref().map(|t| t.language.as_str()) {
+            Some("en") => Scoring::English,
+            Some("es") => Scoring::Spanish,
+            _ => Scoring::NotScored {
+                reason: format!(
+                    "no readability formula validated for language {tag:?} \
+                     (handout scores English and Spanish only)"
+                ),
+            },
+        }
+    }
+
+    /// The syllable counter for the language's words.
+    fn syllables(&self) -> fn(&str) -> usize {
+        match self {
+            Scoring::Spanish => spanish::syllables,
+            // Not scored: syllables are counted by no one's rules, and shown nowhere.
+            Scoring::English | Scoring::NotScored { .. } => english::syllables,
+        }
+    }
+
+    /// Whether `counts` read harder than patient text should: above `max_grade` on
+    /// Flesch–Kincaid in English, below INFLESZ 55 in Spanish; never when not scored.
+    pub fn above_limit(&self, counts: &Counts, max_grade: f64) -> bool {
+        match self {
+            Scoring::English => counts.flesch_kincaid() > max_grade,
+            Scoring::Spanish => spanish::szigriszt_pazos(counts) < spanish::PLAIN_LANGUAGE_FLOOR,
+            Scoring::NotScored { .. } => false,
+        }
+    }
+}
 
 /// Counts of one stretch of text.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -125,17 +184,22 @@ fn words(sentence: &str) -> impl Iterator<Item = &str> {
 /// short items would pull the grade down as if it were easy prose.
 const MIN_SENTENCE_WORDS: usize = 3;
 
-/// Counts for one piece of text.
+/// Counts for one piece of English text.
 pub fn count(text: &str) -> Counts {
+    count_in(text, english::syllables)
+}
+
+/// Counts for one piece of text, its syllables by `syllables`.
+pub fn count_in(text: &str, syllables: fn(&str) -> usize) -> Counts {
     let mut counts = Counts::default();
     for sentence in sentences(text) {
-        counts.add(count_sentence(&sentence));
+        counts.add(count_sentence(&sentence, syllables));
     }
     counts
 }
 
 /// Counts for one sentence (a fragment counts its words but not as a sentence).
-fn count_sentence(sentence: &str) -> Counts {
+fn count_sentence(sentence: &str, syllables: fn(&str) -> usize) -> Counts {
     let mut counts = Counts::default();
     for word in words(sentence) {
         let s = syllables(word);
@@ -171,6 +235,8 @@ pub struct LongSentence {
 
 #[derive(Debug, Clone)]
 pub struct Report {
+    /// The formulas the figures are for, by the handout's language.
+    pub scoring: Scoring,
     pub sections: Vec<SectionReport>,
     pub overall: Counts,
     /// The longest sentences, longest first.
@@ -183,6 +249,8 @@ pub fn report(handout: &Handout, longest: usize) -> Report {
     let mut sections = Vec::new();
     let mut overall = Counts::default();
     let mut long = Vec::new();
+    let scoring = Scoring::for_language(&handout.meta.language);
+    let syllables = scoring.syllables();
     for section in &handout.sections {
         let mut counts = Counts::default();
         let mut prose = Vec::new();
@@ -194,7 +262,7 @@ pub fn report(handout: &Handout, longest: usize) -> Report {
             }
             let location = at();
             for sentence in sentences(text) {
-                let sentence_counts = count_sentence(&sentence);
+                let sentence_counts = count_sentence(&sentence, syllables);
                 counts.add(sentence_counts);
                 prose.push(if sentence.ends_with(['.', '!', '?']) {
                     sentence.clone()
@@ -220,6 +288,7 @@ pub fn report(handout: &Handout, longest: usize) -> Report {
     long.sort_by_key(|s| std::cmp::Reverse(s.words));
     long.truncate(longest);
     Report {
+        scoring,
         sections,
         overall,
         longest: long,
@@ -246,6 +315,34 @@ mod tests {
             sentences("Take 2.5 mg (e.g. at night)."),
             ["Take 2.5 mg (e.g. at night)."]
         );
+    }
+
+    #[test]
+    fn formulas_are_picked_by_the_language_of_the_tag() {
+        for tag in ["en", "en-US", "EN-gb"] {
+            assert_eq!(Scoring::for_language(tag), Scoring::English, "{tag}");
+        }
+        for tag in ["es", "es-MX", "es-419", "es_ES"] {
+            assert_eq!(Scoring::for_language(tag), Scoring::Spanish, "{tag}");
+        }
+        // Portuguese and Catalan look close to Spanish; neither is scored as Spanish.
+        for tag in ["vi", "fr", "pt-BR", "ca", "zh-Hant", "x"] {
+            assert!(
+                matches!(Scoring::for_language(tag), Scoring::NotScored { .. }),
+                "{tag}"
+            );
+        }
+        // Not scored means never above the limit, whatever the counts.
+        let hard = Counts {
+            sentences: 1,
+            words: 40,
+            syllables: 200,
+            polysyllables: 40,
+        };
+        let none = Scoring::for_language("vi");
+        assert!(!none.above_limit(&hard, 8.0));
+        assert!(Scoring::English.above_limit(&hard, 8.0));
+        assert!(Scoring::Spanish.above_limit(&hard, 8.0));
     }
 
     #[test]
