@@ -261,3 +261,80 @@ fn every_section_of_the_spanish_handout_reads_normal_or_easier() {
         assert_eq!(section["below_plain_language"], false);
     }
 }
+
+/// A Spanish section below INFLESZ 55 is the warning (es-MX is Spanish too), an error
+/// with --strict, whatever --max-grade says; the plain one beside it is not flagged.
+#[test]
+fn a_hard_spanish_section_is_flagged_below_inflesz_55() {
+    let dir = common::scratch("hard-spanish");
+    let file = dir.join("dificil.toml");
+    std::fs::write(
+        &file,
+        r#"disclaimer = "Esta hoja es solo información general."
+
+[meta]
+id = "dificil"
+title = "Prueba"
+language = "es-MX"
+codes = []
+reviewed_by = "Equipo"
+last_updated = 2025-05-20
+review_due = 2027-05-20
+version = "1.0"
+
+[[sections]]
+id = "facil"
+title = "Fácil"
+
+[[sections.blocks]]
+type = "paragraph"
+text = "Camine un poco cada día. Descanse si le duele la espalda. Use hielo o calor."
+
+[[sections]]
+id = "dificil"
+title = "Difícil"
+
+[[sections.blocks]]
+type = "paragraph"
+text = "La estenosis foraminal degenerativa bilateral condiciona habitualmente radiculopatía lumbar intermitente caracterizada por parestesias, disestesias y claudicación neurógena progresivamente incapacitante."
+"#,
+    )
+    .expect("write handout");
+    let file = file.to_str().expect("utf-8 path");
+    let report = check_json_of(file);
+    let sections = report[0]["sections"].as_array().expect("sections");
+    let flags: Vec<(&str, bool, &str)> = sections
+        .iter()
+        .map(|s| {
+            (
+                s["id"].as_str().expect("id"),
+                s["below_plain_language"].as_bool().expect("flag"),
+                s["band"].as_str().expect("band"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        flags,
+        [
+            ("facil", false, "very easy"),
+            ("dificil", true, "very difficult")
+        ]
+    );
+    let out = common::run(
+        &common::root(),
+        &[
+            "check",
+            "--readability",
+            "--strict",
+            "--max-grade",
+            "30",
+            file,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    assert!(
+        common::stderr(&out).contains("1 section(s) read below INFLESZ 55"),
+        "{}",
+        common::stderr(&out)
+    );
+}
