@@ -239,7 +239,7 @@ fn readability_json(
 fn print_readability(handout: &Handout, report: &readability::Report, max_grade: f64) -> usize {
     match &report.scoring {
         readability::Scoring::English => print_english(handout, report, max_grade),
-        readability::Scoring::Spanish => print_spanish(handout, report),
+        readability::Scoring::Spanish => print_spanish(handout, report, max_grade),
         readability::Scoring::NotScored { reason } => {
             println!("  readability: not scored: {reason}");
             0
@@ -269,7 +269,7 @@ fn section_width(report: &readability::Report) -> usize {
 
 /// The Spanish table: Szigriszt-Pazos on the INFLESZ scale and its band, then
 /// Fernández-Huerta.
-fn print_spanish(handout: &Handout, report: &readability::Report) -> usize {
+fn print_spanish(handout: &Handout, report: &readability::Report, max_grade: f64) -> usize {
     use readability::spanish;
     let width = section_width(report);
     println!(
@@ -291,7 +291,7 @@ fn print_spanish(handout: &Handout, report: &readability::Report) -> usize {
         )
     };
     for section in &report.sections {
-        let flag = if report.scoring.above_limit(&section.counts, 0.0) {
+        let flag = if report.scoring.above_limit(&section.counts, max_grade) {
             "  <- below normal"
         } else {
             ""
@@ -300,7 +300,7 @@ fn print_spanish(handout: &Handout, report: &readability::Report) -> usize {
     }
     println!("{}", row("overall", &report.overall));
     print_longest(report);
-    sections_over(handout, report, 0.0)
+    sections_over(handout, report, max_grade)
 }
 
 fn print_english(handout: &Handout, report: &readability::Report, max_grade: f64) -> usize {

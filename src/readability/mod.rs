@@ -51,7 +51,8 @@ impl Scoring {
     fn syllables(&self) -> fn(&str) -> usize {
         match self {
             Scoring::Spanish => spanish::syllables,
-            // Not scored: syllables are counted by no one's rules, and shown nowhere.
+            // Not scored: only words and sentences mean anything; the syllables this
+            // counts are shown nowhere and decide nothing.
             Scoring::English | Scoring::NotScored { .. } => english::syllables,
         }
     }

@@ -118,9 +118,10 @@ pub fn syllables(word: &str) -> usize {
     count.max(1)
 }
 
-/// Fernández-Huerta's reading ease (1959), in Law's correction (2011), the form
-/// textstat computes: 206.84 − 60 × syllables per word − 1.02 × words per sentence.
-/// 0 (hardest) to 100 (easiest), as Flesch's scale.
+/// Fernández-Huerta's reading ease (1959) in its corrected form, the one textstat
+/// computes: 206.84 − 60 × syllables per word − 1.02 × words per sentence (the form
+/// often cited, with sentences per 100 words in the last term, is a misprint). About 0
+/// (hardest) to 100 (easiest), as Flesch's scale; not clamped, as textstat's is not.
 pub fn fernandez_huerta(c: &Counts) -> f64 {
     if c.words == 0 {
         return 0.0;
