@@ -109,18 +109,8 @@ fn check(files: &[PathBuf], readability: Option<ReadabilityCheck>) -> Result<(),
     summary(failed, files.len())
 }
 
-/// What reading "above the limit" means for the language, after "N section(s)".
-fn limit_words(scoring: &readability::Scoring, max_grade: f64) -> String {
-    match scoring {
-        readability::Scoring::Spanish => format!(
-            "read below INFLESZ {} (somewhat difficult or harder)",
-            readability::spanish::PLAIN_LANGUAGE_FLOOR
-        ),
-        _ => format!("read above grade {max_grade}"),
-    }
-}
-
-/// Counts the sections above the language's limit and warns about them on stderr.
+/// Counts the sections above `max_grade` and warns about them on stderr.
+/// Above it in English; in Spanish, below INFLESZ 55 ([`readability::Scoring::above_limit`]).
 fn sections_over(handout: &Handout, report: &readability::Report, max_grade: f64) -> usize {
     let over = report
         .sections
@@ -135,6 +125,17 @@ fn sections_over(handout: &Handout, report: &readability::Report, max_grade: f64
         );
     }
     over
+}
+
+/// What reading "above the limit" means for the language, after "N section(s)".
+fn limit_words(scoring: &readability::Scoring, max_grade: f64) -> String {
+    match scoring {
+        readability::Scoring::Spanish => format!(
+            "read below INFLESZ {} (somewhat difficult or harder)",
+            readability::spanish::PLAIN_LANGUAGE_FLOOR
+        ),
+        _ => format!("read above grade {max_grade}"),
+    }
 }
 
 /// A Spanish stretch's figures: the counts, Szigriszt-Pazos as the score with its
