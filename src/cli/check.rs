@@ -13,14 +13,18 @@ use crate::readability;
 pub(super) struct CheckArgs {
     #[arg(required = true)]
     files: Vec<PathBuf>,
-    /// Also report the reading level of every section (Flesch–Kincaid, SMOG, words
-    /// per sentence, long words) and the longest sentences
+    /// Also report the reading level of every section and the longest sentences, by the
+    /// handout's language: English by Flesch–Kincaid and SMOG grades; Spanish by
+    /// Szigriszt-Pazos on the INFLESZ scale (with its band) and Fernández-Huerta; other
+    /// languages are reported as not scored
     #[arg(long)]
     readability: bool,
-    /// The highest Flesch–Kincaid grade accepted without a warning
+    /// The highest Flesch–Kincaid grade accepted without a warning (English only;
+    /// Spanish is held to INFLESZ 55, the start of its "normal" band)
     #[arg(long, default_value_t = 8.0, requires = "readability")]
     max_grade: f64,
-    /// Fail (exit 1) when a section reads above --max-grade
+    /// Fail (exit 1) when a section reads above --max-grade (English) or below
+    /// INFLESZ 55 (Spanish)
     #[arg(long, requires = "readability")]
     strict: bool,
     /// Print the reading-level figures as JSON (one entry per file), with the text
@@ -92,8 +96,9 @@ fn check(args: &[PathBuf], readability: Option<ReadabilityCheck>) -> Result<(), 
                     };
                     if over > 0 && strict {
                         eprintln!(
-                            "error: {}: {over} section(s) read above grade {max_grade}",
-                            file.display()
+                            "error: {}: {over} section(s) {}",
+                            file.display(),
+                            limit_words(&report.scoring, max_grade)
                         );
                         failed += 1;
                     }
@@ -151,19 +156,51 @@ fn report_duplicates(claims: &mut [(String, String, PathBuf)]) -> usize {
 }
 
 /// Counts the sections above `max_grade` and warns about them on stderr.
+/// Above it in English; in Spanish, below INFLESZ 55 ([`readability::Scoring::above_limit`]).
 fn sections_over(handout: &Handout, report: &readability::Report, max_grade: f64) -> usize {
     let over = report
         .sections
         .iter()
-        .filter(|s| s.counts.flesch_kincaid() > max_grade)
+        .filter(|s| report.scoring.above_limit(&s.counts, max_grade))
         .count();
     if over > 0 {
         eprintln!(
-            "warning: {over} section(s) of {} read above grade {max_grade}",
-            handout.meta.id
+            "warning: {over} section(s) of {} {}",
+            handout.meta.id,
+            limit_words(&report.scoring, max_grade)
         );
     }
     over
+}
+
+/// What reading "above the limit" means for the language, after "N section(s)".
+fn limit_words(scoring: &readability::Scoring, max_grade: f64) -> String {
+    match scoring {
+        readability::Scoring::Spanish => format!(
+            "read below INFLESZ {} (somewhat difficult or harder)",
+            readability::spanish::PLAIN_LANGUAGE_FLOOR
+        ),
+        _ => format!("read above grade {max_grade}"),
+    }
+}
+
+/// A Spanish stretch's figures: the counts, Szigriszt-Pazos as the score with its
+/// INFLESZ band, and Fernández-Huerta.
+fn spanish_json(c: &readability::Counts) -> serde_json::Value {
+    use readability::spanish;
+    let score = spanish::szigriszt_pazos(c);
+    serde_json::json!({
+        "formula": "szigriszt-pazos",
+        "score": round2(score),
+        "band": spanish::Band::of(score).name(),
+        "fernandez_huerta": round2(spanish::fernandez_huerta(c)),
+        "words_per_sentence": round2(c.words_per_sentence()),
+        "long_word_share": round2(c.long_word_share()),
+        "sentences": c.sentences,
+        "words": c.words,
+        "syllables": c.syllables,
+        "polysyllables": c.polysyllables,
+    })
 }
 
 fn counts_json(c: &readability::Counts) -> serde_json::Value {
@@ -190,14 +227,25 @@ fn readability_json(
     report: &readability::Report,
     max_grade: f64,
 ) -> serde_json::Value {
+    use readability::Scoring;
+    let figures = |c: &readability::Counts| match &report.scoring {
+        Scoring::English => counts_json(c),
+        Scoring::Spanish => spanish_json(c),
+        Scoring::NotScored { .. } => serde_json::json!({}),
+    };
     let sections: Vec<serde_json::Value> = report
         .sections
         .iter()
         .map(|s| {
-            let mut v = counts_json(&s.counts);
+            let mut v = figures(&s.counts);
             v["id"] = s.id.clone().into();
             v["title"] = s.title.clone().into();
-            v["above_max_grade"] = (s.counts.flesch_kincaid() > max_grade).into();
+            let above = report.scoring.above_limit(&s.counts, max_grade);
+            match &report.scoring {
+                Scoring::English => v["above_max_grade"] = above.into(),
+                Scoring::Spanish => v["below_plain_language"] = above.into(),
+                Scoring::NotScored { .. } => {}
+            }
             v["text"] = s.text.clone().into();
             v
         })
@@ -211,25 +259,99 @@ fn readability_json(
             })
         })
         .collect();
-    serde_json::json!({
+    let mut v = serde_json::json!({
         "file": file.display().to_string(),
         "id": handout.meta.id,
-        "max_grade": max_grade,
-        "overall": counts_json(&report.overall),
+        "language": handout.meta.language,
+        "scored": !matches!(report.scoring, Scoring::NotScored { .. }),
         "sections": sections,
-        "longest_sentences": longest,
-    })
+    });
+    match &report.scoring {
+        Scoring::English => v["max_grade"] = max_grade.into(),
+        Scoring::Spanish => {
+            v["min_score"] = readability::spanish::PLAIN_LANGUAGE_FLOOR.into();
+        }
+        Scoring::NotScored { reason } => v["reason"] = reason.clone().into(),
+    }
+    // Not scored: no figures, and no longest sentences either, as words are counted
+    // between spaces, which means little in Chinese or Vietnamese.
+    if !matches!(report.scoring, Scoring::NotScored { .. }) {
+        v["overall"] = figures(&report.overall);
+        v["longest_sentences"] = longest.into();
+    }
+    v
 }
 
-/// Prints the reading-level report; returns how many sections read above `max_grade`.
+/// Prints the reading-level report; returns how many sections read above the limit.
 fn print_readability(handout: &Handout, report: &readability::Report, max_grade: f64) -> usize {
-    let width = report
+    match &report.scoring {
+        readability::Scoring::English => print_english(handout, report, max_grade),
+        readability::Scoring::Spanish => print_spanish(handout, report, max_grade),
+        readability::Scoring::NotScored { reason } => {
+            println!("  readability: not scored: {reason}");
+            0
+        }
+    }
+}
+
+fn print_longest(report: &readability::Report) {
+    println!("  longest sentences:");
+    for s in &report.longest {
+        println!(
+            "    {} words, {} / {}: {}",
+            s.words, s.section, s.at, s.text
+        );
+    }
+}
+
+fn section_width(report: &readability::Report) -> usize {
+    report
         .sections
         .iter()
         .map(|s| s.id.len())
         .max()
         .unwrap_or(7)
-        .max(7);
+        .max(7)
+}
+
+/// The Spanish table: Szigriszt-Pazos on the INFLESZ scale and its band, then
+/// Fernández-Huerta.
+fn print_spanish(handout: &Handout, report: &readability::Report, max_grade: f64) -> usize {
+    use readability::spanish;
+    let width = section_width(report);
+    println!(
+        "  {:<width$}  {:>7}  {:<18}  {:>5}  {:>6}  {:>6}",
+        "section", "INFLESZ", "band", "F-H", "words/", "long"
+    );
+    println!(
+        "  {:<width$}  {:>7}  {:<18}  {:>5}  {:>6}  {:>6}",
+        "", "(S-P)", "", "", "sent.", "words"
+    );
+    let row = |name: &str, c: &readability::Counts| {
+        let score = spanish::szigriszt_pazos(c);
+        format!(
+            "  {name:<width$}  {score:>7.1}  {:<18}  {:>5.1}  {:>6.1}  {:>5.0}%",
+            spanish::Band::of(score).name(),
+            spanish::fernandez_huerta(c),
+            c.words_per_sentence(),
+            c.long_word_share() * 100.0
+        )
+    };
+    for section in &report.sections {
+        let flag = if report.scoring.above_limit(&section.counts, max_grade) {
+            "  <- below normal"
+        } else {
+            ""
+        };
+        println!("{}{flag}", row(&section.id, &section.counts));
+    }
+    println!("{}", row("overall", &report.overall));
+    print_longest(report);
+    sections_over(handout, report, max_grade)
+}
+
+fn print_english(handout: &Handout, report: &readability::Report, max_grade: f64) -> usize {
+    let width = section_width(report);
     println!(
         "  {:<width$}  {:>5}  {:>5}  {:>6}  {:>6}",
         "section", "grade", "SMOG", "words/", "long"
@@ -256,12 +378,6 @@ fn print_readability(handout: &Handout, report: &readability::Report, max_grade:
         println!("{}{flag}", row(&section.id, &section.counts));
     }
     println!("{}", row("overall", &report.overall));
-    println!("  longest sentences:");
-    for s in &report.longest {
-        println!(
-            "    {} words, {} / {}: {}",
-            s.words, s.section, s.at, s.text
-        );
-    }
+    print_longest(report);
     sections_over(handout, report, max_grade)
 }

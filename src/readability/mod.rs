@@ -1,8 +1,72 @@
-//! Reading level of patient text: Flesch–Kincaid grade, SMOG grade, words per sentence
-//! and the share of long words, per section and overall, with the longest sentences.
-//! Patient materials should read at grade 8 or below (AMA, NIH and CDC guidance).
+//! Reading level of patient text, per section and overall, with the longest sentences,
+//! by formulas made for the handout's language (`meta.language`):
+//!
+//! - English: Flesch–Kincaid grade and SMOG grade, words per sentence and the share of
+//!   long words. Patient materials should read at grade 8 or below (AMA, NIH and CDC
+//!   guidance).
+//! - Spanish: Szigriszt-Pazos on the INFLESZ scale, with its band, and Fernández-Huerta
+//!   ([`spanish`]). INFLESZ asks at least 55 ("normal") of text for patients.
+//! - Any other language: not scored. A formula fitted to English readers says nothing
+//!   true about French or Vietnamese, so none is applied.
 
+pub mod english;
+pub mod spanish;
+
+use crate::language::Tag;
 use crate::model::Handout;
+
+pub use english::syllables;
+
+/// Which formulas score a handout, by its language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scoring {
+    /// Flesch–Kincaid and SMOG grades.
+    English,
+    /// Szigriszt-Pazos (INFLESZ) and Fernández-Huerta.
+    Spanish,
+    /// No validated formula for the language: figures would mislead.
+    NotScored {
+        /// Why, in words for the report.
+        reason: String,
+    },
+}
+
+impl Scoring {
+    /// The formulas for a BCP 47 tag: `en`, `en-US`... are English; `es`, `es-MX`,
+    /// `es-419`... Spanish; anything else is not scored.
+    pub fn for_language(tag: &str) -> Scoring {
+        match Tag::parse(tag).as_ref().map(|t| t.language.as_str()) {
+            Some("en") => Scoring::English,
+            Some("es") => Scoring::Spanish,
+            _ => Scoring::NotScored {
+                reason: format!(
+                    "no readability formula validated for language {tag:?} \
+                     (handout scores English and Spanish only)"
+                ),
+            },
+        }
+    }
+
+    /// The syllable counter for the language's words.
+    fn syllables(&self) -> fn(&str) -> usize {
+        match self {
+            Scoring::Spanish => spanish::syllables,
+            // Not scored: only words and sentences mean anything; the syllables this
+            // counts are shown nowhere and decide nothing.
+            Scoring::English | Scoring::NotScored { .. } => english::syllables,
+        }
+    }
+
+    /// Whether `counts` read harder than patient text should: above `max_grade` on
+    /// Flesch–Kincaid in English, below INFLESZ 55 in Spanish; never when not scored.
+    pub fn above_limit(&self, counts: &Counts, max_grade: f64) -> bool {
+        match self {
+            Scoring::English => counts.flesch_kincaid() > max_grade,
+            Scoring::Spanish => spanish::szigriszt_pazos(counts) < spanish::PLAIN_LANGUAGE_FLOOR,
+            Scoring::NotScored { .. } => false,
+        }
+    }
+}
 
 /// Counts of one stretch of text.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -63,110 +127,6 @@ impl Counts {
     }
 }
 
-/// Syllables in an English word, by vowel groups with the usual corrections: a silent
-/// final e, "-ed" and "-es" endings that add no syllable, "-le" after a consonant, and
-/// suffixes ("-ment", "-ly"...) that keep the silent e of the word they extend. The
-/// parts of a hyphenated word are counted apart; a number counts as one syllable, as
-/// readability tools do.
-pub fn syllables(word: &str) -> usize {
-    if !word.chars().any(char::is_alphabetic) {
-        // "6–8", "200", "5/325": a number, however written.
-        return usize::from(word.chars().any(char::is_numeric));
-    }
-    // A number tagged onto a word ("omega-3", "COX-2") is read as part of its name.
-    let parts: Vec<&str> = word
-        .split(['-', '‐', '–', '—', '/'])
-        .filter(|p| p.chars().any(char::is_alphabetic))
-        .collect();
-    if parts.len() > 1 {
-        return parts.iter().map(|p| syllables(p)).sum();
-    }
-    let w: Vec<char> = word
-        .chars()
-        .filter(|c| c.is_alphabetic())
-        .flat_map(char::to_lowercase)
-        .collect();
-    if w.is_empty() {
-        return usize::from(word.chars().any(|c| c.is_numeric()));
-    }
-    for suffix in ["ments", "ment", "ness", "less", "ful", "ly"] {
-        let stem = w.len().saturating_sub(suffix.len());
-        let ends_so = w[stem..].iter().copied().eq(suffix.chars());
-        // "safe-ly", "replace-ment": a stem ending in e keeps it silent.
-        if ends_so && stem >= 3 && w[stem - 1] == 'e' {
-            return stem_syllables(&w[..stem]) + 1;
-        }
-    }
-    stem_syllables(&w)
-}
-
-fn is_vowel(c: char) -> bool {
-    matches!(
-        c,
-        'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'é' | 'á' | 'í' | 'ó' | 'ú'
-    )
-}
-
-/// Syllables of a lower-case word without a suffix split off.
-fn stem_syllables(w: &[char]) -> usize {
-    let n = w.len();
-    let ends = |s: &str| n >= s.len() && w[n - s.len()..].iter().copied().eq(s.chars());
-    let consonant_at = |i: usize| !is_vowel(w[i]);
-    let mut end = n;
-    if n > 3 && ends("ed") {
-        // "-ted" and "-ded" keep their syllable ("tested"); "placed", "pinched" do not.
-        if !matches!(w[n - 3], 't' | 'd') {
-            end -= 2;
-        }
-    } else if n > 3 && ends("es") {
-        // "-ses", "-zes", "-xes", "-ces", "-ges", "-shes", "-ches" keep their syllable,
-        // and so does "-les" after a consonant ("muscles"); "minutes" does not.
-        let before = w[n - 3];
-        let keeps = matches!(before, 's' | 'z' | 'x' | 'c' | 'g')
-            || (before == 'h' && n > 4 && matches!(w[n - 4], 's' | 'c'))
-            || (before == 'l' && n > 4 && consonant_at(n - 4));
-        if !keeps {
-            end -= 2;
-        }
-    } else if n > 2 && ends("e") && !(ends("le") && consonant_at(n - 3)) {
-        // A silent final e; but "-le" after a consonant ("table") is a syllable.
-        end -= 1;
-    }
-    let mut count = 0;
-    let mut previous_vowel = false;
-    for (i, &c) in w[..end].iter().enumerate() {
-        let vowel = is_vowel(c);
-        if vowel && (!previous_vowel || splits_vowels(w, i)) {
-            count += 1;
-        }
-        previous_vowel = vowel;
-    }
-    // "spasm", "mechanism": a final m after s is a syllable of its own.
-    if ends("sm") || ends("sms") {
-        count += 1;
-    }
-    count.max(1)
-}
-
-/// Whether the vowel at `i` starts a new syllable though a vowel comes before it: the
-/// a, o or u after an i in "material", "insomnia", "calcium", "cardiovascular", but
-/// not in "-tion", "-cial", "-sion", "-gion", "-cious" (one syllable each).
-fn splits_vowels(w: &[char], i: usize) -> bool {
-    let after_i = i >= 2
-        && w[i - 1] == 'i'
-        && matches!(w[i], 'a' | 'o' | 'u')
-        && !(matches!(w[i], 'a' | 'o') && matches!(w[i - 2], 'c' | 't' | 's' | 'g' | 'x'));
-    // A final "ea" after a vowel and a consonant: "area", "idea", "nausea" (not "sea",
-    // "flea").
-    let final_ea = i + 1 == w.len()
-        && i >= 3
-        && w[i] == 'a'
-        && w[i - 1] == 'e'
-        && !is_vowel(w[i - 2])
-        && is_vowel(w[i - 3]);
-    after_i || final_ea
-}
-
 /// Splits text into sentences: at `.`, `!` or `?` followed by a space or the end. A piece
 /// of text that does not end in one (a list item, a term) is a sentence of its own.
 pub fn sentences(text: &str) -> Vec<String> {
@@ -225,17 +185,22 @@ fn words(sentence: &str) -> impl Iterator<Item = &str> {
 /// short items would pull the grade down as if it were easy prose.
 const MIN_SENTENCE_WORDS: usize = 3;
 
-/// Counts for one piece of text.
+/// Counts for one piece of English text.
 pub fn count(text: &str) -> Counts {
+    count_in(text, english::syllables)
+}
+
+/// Counts for one piece of text, its syllables by `syllables`.
+pub fn count_in(text: &str, syllables: fn(&str) -> usize) -> Counts {
     let mut counts = Counts::default();
     for sentence in sentences(text) {
-        counts.add(count_sentence(&sentence));
+        counts.add(count_sentence(&sentence, syllables));
     }
     counts
 }
 
 /// Counts for one sentence (a fragment counts its words but not as a sentence).
-fn count_sentence(sentence: &str) -> Counts {
+fn count_sentence(sentence: &str, syllables: fn(&str) -> usize) -> Counts {
     let mut counts = Counts::default();
     for word in words(sentence) {
         let s = syllables(word);
@@ -271,6 +236,8 @@ pub struct LongSentence {
 
 #[derive(Debug, Clone)]
 pub struct Report {
+    /// The formulas the figures are for, by the handout's language.
+    pub scoring: Scoring,
     pub sections: Vec<SectionReport>,
     pub overall: Counts,
     /// The longest sentences, longest first.
@@ -283,6 +250,8 @@ pub fn report(handout: &Handout, longest: usize) -> Report {
     let mut sections = Vec::new();
     let mut overall = Counts::default();
     let mut long = Vec::new();
+    let scoring = Scoring::for_language(&handout.meta.language);
+    let syllables = scoring.syllables();
     for section in &handout.sections {
         let mut counts = Counts::default();
         let mut prose = Vec::new();
@@ -294,7 +263,7 @@ pub fn report(handout: &Handout, longest: usize) -> Report {
             }
             let location = at();
             for sentence in sentences(text) {
-                let sentence_counts = count_sentence(&sentence);
+                let sentence_counts = count_sentence(&sentence, syllables);
                 counts.add(sentence_counts);
                 prose.push(if sentence.ends_with(['.', '!', '?']) {
                     sentence.clone()
@@ -320,6 +289,7 @@ pub fn report(handout: &Handout, longest: usize) -> Report {
     long.sort_by_key(|s| std::cmp::Reverse(s.words));
     long.truncate(longest);
     Report {
+        scoring,
         sections,
         overall,
         longest: long,
@@ -329,57 +299,6 @@ pub fn report(handout: &Handout, longest: usize) -> Report {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn syllable_counts_of_common_and_medical_words() {
-        for (word, expected) in [
-            ("cat", 1),
-            ("spine", 1),
-            ("nerve", 1),
-            ("table", 2),
-            ("doctor", 2),
-            ("walking", 2),
-            ("pinched", 1),
-            ("treated", 2),
-            ("tested", 2),
-            ("bending", 2),
-            ("narrowing", 3),
-            ("exercise", 3),
-            ("vertebrae", 3),
-            ("medicine", 3),
-            ("inflammation", 4),
-            ("radiculopathy", 6),
-            ("any", 2),
-            ("placed", 1),
-            ("raised", 1),
-            ("minutes", 2),
-            ("muscles", 2),
-            ("places", 2),
-            ("wishes", 2),
-            ("replacement", 3),
-            ("safely", 2),
-            ("well-designed", 3),
-            ("omega-3", 3),
-            ("low-back", 2),
-            ("200–400", 1),
-            ("5/325", 1),
-            ("spasms", 2),
-            ("material", 4),
-            ("calcium", 3),
-            ("cardiovascular", 6),
-            ("nation", 2),
-            ("special", 2),
-            ("religion", 3),
-            ("area", 3),
-            ("nausea", 3),
-            ("sea", 1),
-            ("flea", 1),
-            ("foraminotomy", 6),
-            ("the", 1),
-        ] {
-            assert_eq!(syllables(word), expected, "{word}");
-        }
-    }
 
     #[test]
     fn sentences_split_at_stops_and_at_the_end_of_a_piece() {
@@ -397,6 +316,34 @@ mod tests {
             sentences("Take 2.5 mg (e.g. at night)."),
             ["Take 2.5 mg (e.g. at night)."]
         );
+    }
+
+    #[test]
+    fn formulas_are_picked_by_the_language_of_the_tag() {
+        for tag in ["en", "en-US", "EN-gb"] {
+            assert_eq!(Scoring::for_language(tag), Scoring::English, "{tag}");
+        }
+        for tag in ["es", "es-MX", "es-419", "es_ES"] {
+            assert_eq!(Scoring::for_language(tag), Scoring::Spanish, "{tag}");
+        }
+        // Portuguese and Catalan look close to Spanish; neither is scored as Spanish.
+        for tag in ["vi", "fr", "pt-BR", "ca", "zh-Hant", "x"] {
+            assert!(
+                matches!(Scoring::for_language(tag), Scoring::NotScored { .. }),
+                "{tag}"
+            );
+        }
+        // Not scored means never above the limit, whatever the counts.
+        let hard = Counts {
+            sentences: 1,
+            words: 40,
+            syllables: 200,
+            polysyllables: 40,
+        };
+        let none = Scoring::for_language("vi");
+        assert!(!none.above_limit(&hard, 8.0));
+        assert!(Scoring::English.above_limit(&hard, 8.0));
+        assert!(Scoring::Spanish.above_limit(&hard, 8.0));
     }
 
     #[test]
