@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::summary;
+use super::{placeholders, summary};
 use crate::error::Error;
 use crate::model::{self, Handout};
 use crate::pipeline;
@@ -20,8 +20,9 @@ pub(super) struct CheckArgs {
     /// The highest Flesch–Kincaid grade accepted without a warning
     #[arg(long, default_value_t = 8.0, requires = "readability")]
     max_grade: f64,
-    /// Fail (exit 1) when a section reads above --max-grade
-    #[arg(long, requires = "readability")]
+    /// Fail (exit 1) on text left as `handout new` wrote it, and with --readability
+    /// when a section reads above --max-grade
+    #[arg(long)]
     strict: bool,
     /// Print the reading-level figures as JSON (one entry per file), with the text
     /// measured, so other tools can check or chart them
@@ -40,6 +41,7 @@ struct ReadabilityCheck {
 pub(super) fn run(args: &CheckArgs) -> Result<(), Error> {
     check(
         &args.files,
+        args.strict,
         args.readability.then_some(ReadabilityCheck {
             max_grade: args.max_grade,
             strict: args.strict,
@@ -48,14 +50,28 @@ pub(super) fn run(args: &CheckArgs) -> Result<(), Error> {
     )
 }
 
-fn check(files: &[PathBuf], readability: Option<ReadabilityCheck>) -> Result<(), Error> {
+fn check(
+    files: &[PathBuf],
+    strict: bool,
+    readability: Option<ReadabilityCheck>,
+) -> Result<(), Error> {
     let mut failed = 0;
     let mut reports = Vec::new();
     for file in files {
         match model::load(file)
-            .and_then(|(handout, _)| pipeline::check(&handout, file).map(|()| handout))
+            .and_then(|(handout, text)| pipeline::check(&handout, file).map(|()| (handout, text)))
         {
-            Ok(handout) => {
+            Ok((handout, text)) => {
+                let left = placeholders::warn(file, &text);
+                // A file is counted once however many ways --strict refuses it.
+                let mut refused = left > 0 && strict;
+                if refused {
+                    eprintln!(
+                        "error: {}: {left} text(s) still as `handout new` wrote them \
+                         (--strict refuses them)",
+                        file.display()
+                    );
+                }
                 let json = readability.is_some_and(|r| r.json);
                 let line = format!(
                     "ok: {} ({}, {} sections)",
@@ -86,9 +102,10 @@ fn check(files: &[PathBuf], readability: Option<ReadabilityCheck>) -> Result<(),
                             "error: {}: {over} section(s) read above grade {max_grade}",
                             file.display()
                         );
-                        failed += 1;
+                        refused = true;
                     }
                 }
+                failed += usize::from(refused);
             }
             Err(err) => {
                 eprintln!("error: {err}");

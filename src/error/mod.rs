@@ -115,6 +115,14 @@ pub enum Error {
     #[error("{0} (--strict refuses a build that misses its page target)")]
     MissedPageTarget(String),
 
+    #[error(
+        "{} still has text as `handout new` wrote it; replace it with your own words, or \
+         build without --strict:\n{}",
+        path.display(),
+        bullet_list(places)
+    )]
+    StarterTextLeft { path: PathBuf, places: Vec<String> },
+
     #[error("the batch is incomplete: {failed} failed, {not_started} not started (see above)")]
     BatchIncomplete { failed: usize, not_started: usize },
 
