@@ -148,6 +148,18 @@ fn cases() -> Vec<Case> {
         ),
         words(
             handout(
+                "an empty list, at its block's header",
+                s.replace(
+                    "items = [\"Walk every day.\", \"Rest when it hurts.\"]",
+                    "items = []",
+                ),
+                "h.toml:18:1",
+                "[[sections.blocks]]",
+            ),
+            &["section \"one\": block 1 (bullets): it is empty"],
+        ),
+        words(
+            handout(
                 "a language that is no tag",
                 s.replace("\"en-US\"", "\"english\""),
                 "h.toml:7:12",

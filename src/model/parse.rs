@@ -208,7 +208,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Handout, Error> {
             problems: problems
                 .into_iter()
                 .map(|p| {
-                    let span = p.span.or_else(|| p.place.and_then(|at| spans.find(&at)));
+                    let span = p.place.and_then(|at| spans.find(&at)).or(p.span);
                     match span {
                         Some(span) => {
                             SourceError::at(path, text, span.start, p.message).to_string()

@@ -10,7 +10,8 @@ pub struct Problem {
     pub message: String,
     /// Byte range in the source, where the parser kept one.
     pub span: Option<Range<usize>>,
-    /// Where the value at fault is, to be found in the source when it has no span.
+    /// Where the value at fault is, to be found in the source; when it is not found,
+    /// `span` is used.
     pub place: Option<Place>,
 }
 
@@ -140,7 +141,7 @@ pub fn validate(handout: &Handout) -> Result<(), Vec<Problem>> {
         ));
     }
     let mut seen = BTreeSet::new();
-    for section in &handout.sections {
+    for (n, section) in handout.sections.iter().enumerate() {
         let id = section.id();
         let span = Some(section.id.span());
         if !is_kebab_id(id) {
@@ -165,23 +166,29 @@ pub fn validate(handout: &Handout) -> Result<(), Vec<Problem>> {
                 place: None,
             });
         }
+        // A problem inside a section is shown at its block's table header when it is
+        // about one block, else at the section's id, which names it.
         let mut section_problems = Vec::new();
         if section.blocks.is_empty() {
-            section_problems.push("it has no blocks".to_string());
+            section_problems.push(("it has no blocks".to_string(), None));
         }
         section.texts(|at, text| {
             if let Some(why) = text_problem(text) {
-                section_problems.push(format!("{}: {why}", at()));
+                section_problems.push((format!("{}: {why}", at()), None));
             }
         });
         for (i, block) in section.blocks.iter().enumerate() {
+            let place = Place::of("sections").index(n).key("blocks").index(i);
             check_block(block, false, &mut |why| {
-                section_problems.push(format!("block {} ({}): {why}", i + 1, block.type_name()))
+                section_problems.push((
+                    format!("block {} ({}): {why}", i + 1, block.type_name()),
+                    Some(place.clone()),
+                ))
             });
         }
-        // A problem inside a section is shown at the section's id, which names it.
-        problems.extend(section_problems.into_iter().map(|why| Problem {
+        problems.extend(section_problems.into_iter().map(|(why, place)| Problem {
             span: span.clone(),
+            place,
             ..Problem::new(format!("section {id:?}: {why}"))
         }));
     }
