@@ -236,7 +236,9 @@ fn json_reports_what_was_built() {
     let overdue = dir.join("overdue.toml");
     std::fs::write(
         &overdue,
-        text.replacen("review_due = 2027-05-20", "review_due = 2020-01-01", 1),
+        text.replacen("review_due = 2027-05-20", "review_due = 2020-01-01", 1)
+            // A review falls due after the last change, which is checked.
+            .replacen("last_updated = 2025-05-20", "last_updated = 2019-01-01", 1),
     )
     .unwrap();
     let out = common::run(

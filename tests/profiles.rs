@@ -354,7 +354,9 @@ fn overdue_review_warns_and_strict_refuses() {
     let text = std::fs::read_to_string(common::bundled_arg()).unwrap();
     std::fs::write(
         dir.join("old.toml"),
-        text.replace("review_due = 2027-05-20", "review_due = 2020-01-01"),
+        text.replace("review_due = 2027-05-20", "review_due = 2020-01-01")
+            // A review falls due after the last change, which is checked.
+            .replacen("last_updated = 2025-05-20", "last_updated = 2019-01-01", 1),
     )
     .unwrap();
     let out = common::run(

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use clap::ValueEnum;
 
-use super::review_due;
+use super::{placeholders, review_due};
 use crate::dates::{self, Review};
 use crate::error::Error;
 use crate::layout::dump;
@@ -67,8 +67,8 @@ pub(super) struct BuildArgs {
     /// Large print: 18 pt body, 1.5 line spacing, no italics, numbered lists
     #[arg(long)]
     large_print: bool,
-    /// Refuse to build a handout whose review date has passed, or that does not fit its
-    /// page target
+    /// Refuse to build a handout whose review date has passed, that still has text as
+    /// `handout new` wrote it, or that does not fit its page target
     #[arg(long)]
     strict: bool,
     /// The patient's name, printed on page 1 and in the header of later pages
@@ -146,6 +146,7 @@ pub(super) fn run(args: BuildArgs) -> Result<(), Error> {
     let profile = args.profile.as_deref().map(profile::load).transpose()?;
     let personal = personal_details(&args)?;
     warnings.extend(review_gate(handout, path, args.strict)?);
+    warnings.extend(starter_gate(&found, args.strict)?);
     for warning in &warnings {
         eprintln!("warning: {warning}");
     }
@@ -233,19 +234,20 @@ pub(super) fn run(args: BuildArgs) -> Result<(), Error> {
 fn find_handout(args: &BuildArgs, warnings: &mut Vec<String>) -> Result<Chosen, Error> {
     let language = args.language.as_deref();
     let named = Path::new(&args.handout);
-    let (path, handout) = if args.handout == STDIO {
+    let (path, handout, text) = if args.handout == STDIO {
         let label = PathBuf::from(STDIN_LABEL);
-        let (handout, _) = model::load_from(&label, std::io::stdin().lock())?;
-        (label, handout)
+        let (handout, text) = model::load_from(&label, std::io::stdin().lock())?;
+        (label, handout, text)
     } else if named.is_file() || !model::is_kebab_id(&args.handout) {
-        (named.to_path_buf(), model::load(named)?.0)
+        let (handout, text) = model::load(named)?;
+        (named.to_path_buf(), handout, text)
     } else {
         let (entry, warning) = library::find_in(&args.handouts, &args.handout, language)?;
         warnings.extend(warning);
         return Ok(Chosen::FromLibrary(entry));
     };
     let Some(language) = language.filter(|l| !library::is_in_language(&handout, l)) else {
-        return Ok(Chosen::Named(path, Box::new(handout)));
+        return Ok(Chosen::Named(path, Box::new(handout), text));
     };
     let id = &handout.meta.id;
     // A file's translations sit beside it; standard input's, in --handouts.
@@ -261,7 +263,7 @@ fn find_handout(args: &BuildArgs, warnings: &mut Vec<String>) -> Result<Chosen, 
         Ok((translation, None)) => Ok(Chosen::FromLibrary(translation)),
         _ => {
             warnings.push(library::no_translation(&handout, language));
-            Ok(Chosen::Named(path, Box::new(handout)))
+            Ok(Chosen::Named(path, Box::new(handout), text))
         }
     }
 }
@@ -269,24 +271,47 @@ fn find_handout(args: &BuildArgs, warnings: &mut Vec<String>) -> Result<Chosen, 
 /// The handout to build: read from where the command line named it, or found in a
 /// library (shared with it, so not moved out).
 enum Chosen {
-    Named(PathBuf, Box<Handout>),
+    /// With the text read, for finding places in it.
+    Named(PathBuf, Box<Handout>, String),
     FromLibrary(Arc<Entry>),
 }
 
 impl Chosen {
     fn path(&self) -> &Path {
         match self {
-            Chosen::Named(path, _) => path,
+            Chosen::Named(path, ..) => path,
             Chosen::FromLibrary(entry) => &entry.path,
         }
     }
 
     fn handout(&self) -> &Handout {
         match self {
-            Chosen::Named(_, handout) => handout,
+            Chosen::Named(_, handout, _) => handout,
             Chosen::FromLibrary(entry) => &entry.handout,
         }
     }
+}
+
+/// A warning for each text left as `handout new` wrote it; with `--strict`, an error
+/// naming them all instead.
+fn starter_gate(found: &Chosen, strict: bool) -> Result<Vec<String>, Error> {
+    let path = found.path();
+    let left = match found {
+        Chosen::Named(_, _, text) => placeholders::find(path, text),
+        // A library keeps the parsed handout, not its text: read it again (a file that
+        // cannot be read now was read a moment ago, so nothing is lost by skipping it).
+        Chosen::FromLibrary(entry) => std::fs::read_to_string(&entry.path)
+            .map(|text| placeholders::find(path, &text))
+            .unwrap_or_default(),
+    };
+    let places: Vec<String> = left.iter().map(|l| l.message(path)).collect();
+    if strict && !places.is_empty() {
+        return Err(Error::StarterTextLeft {
+            path: path.to_path_buf(),
+            places,
+        });
+    }
+    Ok(places)
 }
 
 /// The personal details from `--personal FILE` and the flags, flags winning.

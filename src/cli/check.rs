@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::summary;
+use super::{placeholders, summary};
 use crate::error::Error;
 use crate::model::{self, Handout};
 use crate::pipeline;
@@ -23,9 +23,9 @@ pub(super) struct CheckArgs {
     /// Spanish is held to INFLESZ 55, the start of its "normal" band)
     #[arg(long, default_value_t = 8.0, requires = "readability")]
     max_grade: f64,
-    /// Fail (exit 1) when a section reads above --max-grade (English) or below
-    /// INFLESZ 55 (Spanish)
-    #[arg(long, requires = "readability")]
+    /// Fail (exit 1) on text left as `handout new` wrote it, and with --readability
+    /// when a section reads above --max-grade (English) or below INFLESZ 55 (Spanish)
+    #[arg(long)]
     strict: bool,
     /// Print the reading-level figures as JSON (one entry per file), with the text
     /// measured, so other tools can check or chart them
@@ -44,6 +44,7 @@ struct ReadabilityCheck {
 pub(super) fn run(args: &CheckArgs) -> Result<(), Error> {
     check(
         &args.files,
+        args.strict,
         args.readability.then_some(ReadabilityCheck {
             max_grade: args.max_grade,
             strict: args.strict,
@@ -52,7 +53,11 @@ pub(super) fn run(args: &CheckArgs) -> Result<(), Error> {
     )
 }
 
-fn check(args: &[PathBuf], readability: Option<ReadabilityCheck>) -> Result<(), Error> {
+fn check(
+    args: &[PathBuf],
+    strict: bool,
+    readability: Option<ReadabilityCheck>,
+) -> Result<(), Error> {
     let files = with_directories_expanded(args)?;
     let files = &files;
     let mut failed = 0;
@@ -61,14 +66,24 @@ fn check(args: &[PathBuf], readability: Option<ReadabilityCheck>) -> Result<(), 
     let mut claims: Vec<(String, String, PathBuf)> = Vec::new();
     for file in files {
         match model::load(file)
-            .and_then(|(handout, _)| pipeline::check(&handout, file).map(|()| handout))
+            .and_then(|(handout, text)| pipeline::check(&handout, file).map(|()| (handout, text)))
         {
-            Ok(handout) => {
+            Ok((handout, text)) => {
                 claims.push((
                     handout.meta.id.clone(),
                     handout.meta.language.to_ascii_lowercase(),
                     file.clone(),
                 ));
+                let left = placeholders::warn(file, &text);
+                // A file is counted once however many ways --strict refuses it.
+                let mut refused = left > 0 && strict;
+                if refused {
+                    eprintln!(
+                        "error: {}: {left} text(s) still as `handout new` wrote them \
+                         (--strict refuses them)",
+                        file.display()
+                    );
+                }
                 let json = readability.is_some_and(|r| r.json);
                 let line = format!(
                     "ok: {} ({}, {} sections)",
@@ -100,9 +115,10 @@ fn check(args: &[PathBuf], readability: Option<ReadabilityCheck>) -> Result<(), 
                             file.display(),
                             limit_words(&report.scoring, max_grade)
                         );
-                        failed += 1;
+                        refused = true;
                     }
                 }
+                failed += usize::from(refused);
             }
             Err(err) => {
                 eprintln!("error: {err}");

@@ -8,6 +8,7 @@ mod completions;
 mod list;
 mod man;
 mod new;
+mod placeholders;
 mod serve;
 
 use std::io::Write;

@@ -81,7 +81,7 @@ fn title_from_id(id: &str) -> String {
 
 /// The starter filled in for this handout; `today` is days since 1970. It is due for
 /// review a year from today.
-fn starter(id: &str, title: &str, language: &str, today: i64) -> String {
+pub(super) fn starter(id: &str, title: &str, language: &str, today: i64) -> String {
     let (year, month, day) = dates::civil_from_days(today);
     // 29 February has no date a year on: the 28th is the last day that is.
     let due_day = if (month, day) == (2, 29) { 28 } else { day };

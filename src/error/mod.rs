@@ -129,6 +129,14 @@ pub enum Error {
         second: PathBuf,
     },
 
+    #[error(
+        "{} still has text as `handout new` wrote it; replace it with your own words, or \
+         build without --strict:\n{}",
+        path.display(),
+        bullet_list(places)
+    )]
+    StarterTextLeft { path: PathBuf, places: Vec<String> },
+
     #[error("the batch is incomplete: {failed} failed, {not_started} not started (see above)")]
     BatchIncomplete { failed: usize, not_started: usize },
 

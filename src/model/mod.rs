@@ -3,11 +3,15 @@
 
 mod block_de;
 mod parse;
+mod place;
 mod preset;
 mod selection;
 mod validate;
 
-pub use parse::{load, load_from, parse, read_toml, toml_files, MAX_INPUT_BYTES};
+pub use parse::{
+    load, load_from, parse, read_toml, read_toml_with_text, toml_files, MAX_INPUT_BYTES,
+};
+pub use place::{Place, Spans};
 pub use preset::{Preset, MAX_PAGE_TARGET};
 pub use selection::Selection;
 pub use validate::{

@@ -1,6 +1,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use super::place::Spans;
 use super::Handout;
 use crate::error::{Error, SourceError};
 
@@ -98,6 +99,14 @@ fn read_capped(path: &Path) -> Result<Vec<u8>, Error> {
 /// Reads a TOML file into `T` (a profile, a personalization file, a manifest), with
 /// the same `file:line:col` errors as handouts.
 pub fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Error> {
+    read_toml_with_text(path).map(|(value, _)| value)
+}
+
+/// [`read_toml`], also giving the text read, so that later checks of the values can
+/// show where each one is.
+pub fn read_toml_with_text<T: serde::de::DeserializeOwned>(
+    path: &Path,
+) -> Result<(T, String), Error> {
     let text = String::from_utf8(read_capped(path)?).map_err(|err| {
         let valid = err.utf8_error().valid_up_to();
         let prefix = String::from_utf8_lossy(&err.as_bytes()[..valid]).into_owned();
@@ -108,11 +117,12 @@ pub fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Error
             "the file is not valid UTF-8 text (save it as UTF-8)",
         )))
     })?;
-    toml::from_str(&text).map_err(|err| {
+    let value = toml::from_str(&text).map_err(|err| {
         let offset = err.span().map_or(0, |s| s.start);
         let message = err.message().trim().replace('\n', " ");
         Error::Source(Box::new(SourceError::at(path, &text, offset, message)))
-    })
+    })?;
+    Ok((value, text))
 }
 
 /// The `.toml` files directly in `dir`, sorted by name.
@@ -190,16 +200,24 @@ pub fn parse(path: &Path, text: &str) -> Result<Handout, Error> {
             .map_or(0, |span| refine_offset(text, span, &message));
         Error::Source(Box::new(SourceError::at(path, text, offset, message)))
     })?;
-    super::validate(&handout).map_err(|problems| Error::Invalid {
-        path: path.to_path_buf(),
-        what: "handout",
-        problems: problems
-            .into_iter()
-            .map(|p| match p.span {
-                Some(span) => SourceError::at(path, text, span.start, p.message).to_string(),
-                None => format!("{}: {}", path.display(), p.message),
-            })
-            .collect(),
+    super::validate(&handout).map_err(|problems| {
+        let spans = Spans::new(text);
+        Error::Invalid {
+            path: path.to_path_buf(),
+            what: "handout",
+            problems: problems
+                .into_iter()
+                .map(|p| {
+                    let span = p.place.and_then(|at| spans.find(&at)).or(p.span);
+                    match span {
+                        Some(span) => {
+                            SourceError::at(path, text, span.start, p.message).to_string()
+                        }
+                        None => format!("{}: {}", path.display(), p.message),
+                    }
+                })
+                .collect(),
+        }
     })?;
     Ok(handout)
 }

@@ -1,6 +1,7 @@
 use std::collections::BTreeSet;
 use std::ops::Range;
 
+use super::place::Place;
 use super::{Block, Handout};
 
 /// One thing wrong with a handout that parsed as TOML but does not make sense.
@@ -9,6 +10,9 @@ pub struct Problem {
     pub message: String,
     /// Byte range in the source, where the parser kept one.
     pub span: Option<Range<usize>>,
+    /// Where the value at fault is, to be found in the source; when it is not found,
+    /// `span` is used.
+    pub place: Option<Place>,
 }
 
 impl Problem {
@@ -16,9 +20,21 @@ impl Problem {
         Problem {
             message: message.into(),
             span: None,
+            place: None,
+        }
+    }
+
+    fn at(message: impl Into<String>, place: Place) -> Self {
+        Problem {
+            place: Some(place),
+            ..Problem::new(message)
         }
     }
 }
+
+/// What an ICD-10-CM code looks like, for the message about one that does not.
+const ICD10CM_SHAPE: &str = "a capital letter, a digit and a digit or capital letter, then \
+     optionally a dot and 1 to 4 digits or capital letters, such as \"M54\" or \"M48.061\"";
 
 /// The preset every handout has: all sections in file order.
 pub const FULL_PRESET: &str = "full";
@@ -29,50 +45,93 @@ pub fn validate(handout: &Handout) -> Result<(), Vec<Problem>> {
     let mut problems = Vec::new();
     let meta = &handout.meta;
     if !is_kebab_id(&meta.id) {
-        problems.push(Problem::new(format!(
+        problems.push(Problem::at(format!(
             "meta.id {:?} must be kebab-case: lowercase letters, digits and single dashes, like \"low-back-pain\"",
             meta.id
-        )));
+        ), Place::of("meta.id")));
     }
-    check_text(&mut problems, "meta.title", &meta.title);
-    if let Some(subtitle) = &meta.subtitle {
-        check_text(&mut problems, "meta.subtitle", subtitle);
+    for (key, text) in [
+        ("meta.title", Some(&meta.title)),
+        ("meta.subtitle", meta.subtitle.as_ref()),
+        ("meta.reviewed_by", Some(&meta.reviewed_by)),
+        ("disclaimer", Some(&handout.disclaimer)),
+    ] {
+        if let Some(text) = text {
+            check_text(&mut problems, key, text, Place::of(key));
+        }
     }
-    check_text(&mut problems, "meta.reviewed_by", &meta.reviewed_by);
-    check_text(&mut problems, "disclaimer", &handout.disclaimer);
     if !is_language_tag(&meta.language) {
-        problems.push(Problem::new(format!(
-            "meta.language {:?} is not a BCP 47 language tag such as \"en-US\" or \"es\"",
-            meta.language
-        )));
+        problems.push(Problem::at(
+            format!(
+                "meta.language {:?} is not a BCP 47 language tag such as \"en-US\" or \"es\"",
+                meta.language
+            ),
+            Place::of("meta.language"),
+        ));
     }
-    for code in &meta.codes {
+    for (i, code) in meta.codes.iter().enumerate() {
         if !is_icd10cm_code(code) {
-            problems.push(Problem::new(format!(
-                "meta.codes: {code:?} is not an ICD-10-CM code such as \"M48.061\""
-            )));
+            problems.push(Problem::at(
+                format!("meta.codes: {code:?} is not an ICD-10-CM code: {ICD10CM_SHAPE}"),
+                Place::of("meta.codes").index(i),
+            ));
         }
     }
     for (i, source) in meta.sources.iter().enumerate() {
+        let at = || Place::of("meta.sources").index(i);
         check_text(
             &mut problems,
             &format!("meta.sources[{}].name", i + 1),
             &source.name,
+            at().key("name"),
         );
         if let Some(url) = &source.url {
-            check_text(&mut problems, &format!("meta.sources[{}].url", i + 1), url);
+            check_text(
+                &mut problems,
+                &format!("meta.sources[{}].url", i + 1),
+                url,
+                at().key("url"),
+            );
         }
     }
     if let Some(url) = &meta.url {
         if let Err(why) = check_url(url) {
-            problems.push(Problem::new(format!("meta.url: {why}")));
+            problems.push(Problem::at(
+                format!("meta.url: {why}"),
+                Place::of("meta.url"),
+            ));
         }
     }
-    for date in std::iter::once(&meta.last_updated).chain(meta.review_due.as_ref()) {
+    let dates = [
+        ("last_updated", Some(&meta.last_updated)),
+        ("review_due", meta.review_due.as_ref()),
+    ];
+    for (key, date) in dates {
+        let Some(date) = date else { continue };
         if date.date.is_none() || date.time.is_some() {
-            problems.push(Problem::new(format!(
-                "meta dates must be plain dates such as 2025-05-20, not {date}"
-            )));
+            problems.push(Problem::at(
+                format!("meta.{key} must be a plain date such as 2025-05-20, not {date}"),
+                Place::of("meta").key(key),
+            ));
+        }
+    }
+    if let (Some(updated), Some(due)) = (
+        meta.last_updated.date,
+        meta.review_due.as_ref().and_then(|d| d.date),
+    ) {
+        let day = |d: toml::value::Date| (d.year, d.month, d.day);
+        if day(due) < day(updated) {
+            problems.push(Problem::at(
+                format!(
+                    "meta.review_due {} is before meta.last_updated {}; a review falls due \
+                     after the last change",
+                    meta.review_due
+                        .as_ref()
+                        .map_or(String::new(), ToString::to_string),
+                    meta.last_updated
+                ),
+                Place::of("meta.review_due"),
+            ));
         }
     }
 
@@ -82,7 +141,7 @@ pub fn validate(handout: &Handout) -> Result<(), Vec<Problem>> {
         ));
     }
     let mut seen = BTreeSet::new();
-    for section in &handout.sections {
+    for (n, section) in handout.sections.iter().enumerate() {
         let id = section.id();
         let span = Some(section.id.span());
         if !is_kebab_id(id) {
@@ -91,75 +150,95 @@ pub fn validate(handout: &Handout) -> Result<(), Vec<Problem>> {
                     "section id {id:?} must be kebab-case: lowercase letters, digits and single dashes"
                 ),
                 span: span.clone(),
+                place: None,
             });
         } else if id == FULL_PRESET {
             problems.push(Problem {
                 message: format!("section id {id:?} is reserved for the preset of every section"),
                 span: span.clone(),
+                place: None,
             });
         }
         if !seen.insert(id) {
             problems.push(Problem {
                 message: format!("section id {id:?} is used twice; section ids must be unique"),
-                span,
+                span: span.clone(),
+                place: None,
             });
         }
+        // A problem inside a section is shown at its block's table header when it is
+        // about one block, else at the section's id, which names it.
         let mut section_problems = Vec::new();
         if section.blocks.is_empty() {
-            section_problems.push("it has no blocks".to_string());
+            section_problems.push(("it has no blocks".to_string(), None));
         }
         section.texts(|at, text| {
             if let Some(why) = text_problem(text) {
-                section_problems.push(format!("{}: {why}", at()));
+                section_problems.push((format!("{}: {why}", at()), None));
             }
         });
         for (i, block) in section.blocks.iter().enumerate() {
+            let place = Place::of("sections").index(n).key("blocks").index(i);
             check_block(block, false, &mut |why| {
-                section_problems.push(format!("block {} ({}): {why}", i + 1, block.type_name()))
+                section_problems.push((
+                    format!("block {} ({}): {why}", i + 1, block.type_name()),
+                    Some(place.clone()),
+                ))
             });
         }
-        problems.extend(
-            section_problems
-                .into_iter()
-                .map(|why| Problem::new(format!("section {id:?}: {why}"))),
-        );
+        problems.extend(section_problems.into_iter().map(|(why, place)| Problem {
+            span: span.clone(),
+            place,
+            ..Problem::new(format!("section {id:?}: {why}"))
+        }));
     }
 
     for (name, preset) in &handout.presets {
         let ids = &preset.sections;
+        let at = || Place::of("presets").key(name);
         if let Some(pages) = preset.pages {
             if !(1..=super::MAX_PAGE_TARGET).contains(&pages) {
-                problems.push(Problem::new(format!(
-                    "presets.{name}.pages is {pages}; a page target is 1 to {}",
-                    super::MAX_PAGE_TARGET
-                )));
+                problems.push(Problem::at(
+                    format!(
+                        "presets.{name}.pages is {pages}; a page target is 1 to {}",
+                        super::MAX_PAGE_TARGET
+                    ),
+                    at().key("pages"),
+                ));
             }
         }
         if name == FULL_PRESET {
-            problems.push(Problem::new(
+            problems.push(Problem::at(
                 "presets.full is built in (every section in order) and cannot be redefined",
+                at().name(),
             ));
         }
         if !is_kebab_id(name) {
-            problems.push(Problem::new(format!(
-                "preset name {name:?} must be kebab-case"
-            )));
+            problems.push(Problem::at(
+                format!("preset name {name:?} must be kebab-case"),
+                at().name(),
+            ));
         }
         if ids.is_empty() {
-            problems.push(Problem::new(format!("presets.{name} lists no sections")));
+            problems.push(Problem::at(
+                format!("presets.{name} lists no sections"),
+                at(),
+            ));
         }
         let mut listed = BTreeSet::new();
-        for id in ids {
+        for (i, id) in ids.iter().enumerate() {
+            let item = || at().table_key("sections").index(i);
             if !seen.contains(id.as_str()) {
-                problems.push(Problem::new(format!(
+                problems.push(Problem::at(format!(
                     "presets.{name} names section {id:?}, which this handout does not have; sections: {}",
                     seen.iter().copied().collect::<Vec<_>>().join(", ")
-                )));
+                ), item()));
             }
             if !listed.insert(id) {
-                problems.push(Problem::new(format!(
-                    "presets.{name} lists section {id:?} twice"
-                )));
+                problems.push(Problem::at(
+                    format!("presets.{name} lists section {id:?} twice"),
+                    item(),
+                ));
             }
         }
     }
@@ -171,9 +250,9 @@ pub fn validate(handout: &Handout) -> Result<(), Vec<Problem>> {
     }
 }
 
-fn check_text(problems: &mut Vec<Problem>, what: &str, text: &str) {
+fn check_text(problems: &mut Vec<Problem>, what: &str, text: &str, place: Place) {
     if let Some(why) = text_problem(text) {
-        problems.push(Problem::new(format!("{what}: {why}")));
+        problems.push(Problem::at(format!("{what}: {why}"), place));
     }
 }
 

@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::error::Error;
+use crate::error::{Error, SourceError};
 use crate::labels::LabelValue;
-use crate::model::{check_url, Selection};
+use crate::model::{check_url, Place, Selection, Spans};
 use crate::vocabulary::{contrast_on_white, parse_hex, Paper, Rgb, MIN_CONTRAST};
 
 /// The profile file as written.
@@ -127,26 +127,40 @@ impl Clinic {
 
 /// Reads and checks a profile. The logo path is relative to the profile's directory.
 pub fn load(path: &Path) -> Result<Profile, Error> {
-    let file: ProfileFile = crate::model::read_toml(path)?;
-    let invalid = |problem: String| Error::Invalid {
-        path: path.to_path_buf(),
-        what: "clinic profile",
-        problems: vec![problem],
+    let (file, text): (ProfileFile, String) = crate::model::read_toml_with_text(path)?;
+    let spans = Spans::new(&text);
+    // A problem is shown at the value it is about, as a handout's are.
+    let invalid = |problem: String, place: Place| {
+        let problem = match spans.find(&place) {
+            Some(span) => SourceError::at(path, &text, span.start, problem).to_string(),
+            None => problem,
+        };
+        Error::Invalid {
+            path: path.to_path_buf(),
+            what: "clinic profile",
+            problems: vec![problem],
+        }
     };
 
     let accent = match &file.accent {
         None => None,
         Some(hex) => {
             let color = parse_hex(hex).ok_or_else(|| {
-                invalid(format!("accent {hex:?} is not a colour like \"#1F4E79\""))
+                invalid(
+                    format!("accent {hex:?} is not a colour like \"#1F4E79\""),
+                    Place::of("accent"),
+                )
             })?;
             let ratio = contrast_on_white(color);
             if ratio < MIN_CONTRAST {
-                return Err(invalid(format!(
-                    "accent {hex} has a contrast of only {ratio:.2}:1 against white paper; \
+                return Err(invalid(
+                    format!(
+                        "accent {hex} has a contrast of only {ratio:.2}:1 against white paper; \
                      headings in it need at least {MIN_CONTRAST}:1 to be readable (WCAG AA). \
                      Choose a darker shade"
-                )));
+                    ),
+                    Place::of("accent"),
+                ));
             }
             Some(color)
         }
@@ -156,16 +170,19 @@ pub fn load(path: &Path) -> Result<Profile, Error> {
             return Err(invalid(format!(
                 "font_size {size} is outside {}–{} pt; body text below 12 pt is too small for patients",
                 FONT_SIZE_RANGE.0, FONT_SIZE_RANGE.1
-            )));
+            ), Place::of("font_size")));
         }
     }
     if let Some(size) = file.min_font_size {
         if !(MIN_FITTED_FONT_SIZE..=FONT_SIZE_RANGE.1).contains(&size) {
-            return Err(invalid(format!(
-                "min_font_size {size} is outside {MIN_FITTED_FONT_SIZE}–{} pt; fitting a page \
+            return Err(invalid(
+                format!(
+                    "min_font_size {size} is outside {MIN_FITTED_FONT_SIZE}–{} pt; fitting a page \
                  target never sets body text below {MIN_FITTED_FONT_SIZE} pt",
-                FONT_SIZE_RANGE.1
-            )));
+                    FONT_SIZE_RANGE.1
+                ),
+                Place::of("min_font_size"),
+            ));
         }
     }
     let margins = file.margins_mm.unwrap_or_default();
@@ -177,10 +194,13 @@ pub fn load(path: &Path) -> Result<Profile, Error> {
     ] {
         if let Some(mm) = value {
             if !(MARGIN_RANGE_MM.0..=MARGIN_RANGE_MM.1).contains(&mm) {
-                return Err(invalid(format!(
-                    "margins_mm.{side} = {mm} is outside {}–{} mm",
-                    MARGIN_RANGE_MM.0, MARGIN_RANGE_MM.1
-                )));
+                return Err(invalid(
+                    format!(
+                        "margins_mm.{side} = {mm} is outside {}–{} mm",
+                        MARGIN_RANGE_MM.0, MARGIN_RANGE_MM.1
+                    ),
+                    Place::of("margins_mm").key(side),
+                ));
             }
         }
     }
@@ -188,6 +208,7 @@ pub fn load(path: &Path) -> Result<Profile, Error> {
         (Some(_), Some(_)) => {
             return Err(invalid(
                 "give either `preset` or `sections`, not both".to_string(),
+                Place::of("sections").name(),
             ))
         }
         (Some(preset), None) => Some(Selection::Preset(preset)),
@@ -195,7 +216,7 @@ pub fn load(path: &Path) -> Result<Profile, Error> {
         (None, None) => None,
     };
     if let Some(url) = &file.url {
-        check_url(url).map_err(|why| invalid(format!("url: {why}")))?;
+        check_url(url).map_err(|why| invalid(format!("url: {why}"), Place::of("url")))?;
     }
     let logo = match &file.logo {
         None => None,
@@ -203,16 +224,28 @@ pub fn load(path: &Path) -> Result<Profile, Error> {
             if spec.alt.trim().is_empty() {
                 return Err(invalid(
                     "logo.alt is empty; describe the logo in a few words for screen readers".into(),
+                    Place::of("logo.alt"),
                 ));
             }
             let base = path.parent().unwrap_or(Path::new("."));
-            Some(logo::load(&base.join(&spec.file), &spec.alt).map_err(invalid)?)
+            Some(
+                logo::load(&base.join(&spec.file), &spec.alt)
+                    .map_err(|why| invalid(why, Place::of("logo.file")))?,
+            )
         }
     };
-    // Check the labels now, so a typo in one is reported against the profile.
+    // Check the labels now, so a typo in one is reported against the profile. Each is
+    // checked alone first (alone, a label is checked as it is in the whole set), to show
+    // the one at fault.
+    for (name, value) in &file.labels {
+        let one = BTreeMap::from([(name.clone(), value.clone())]);
+        crate::labels::Labels::english()
+            .apply(&one)
+            .map_err(|why| invalid(why, Place::of("labels").key(name)))?;
+    }
     crate::labels::Labels::english()
         .apply(&file.labels)
-        .map_err(invalid)?;
+        .map_err(|why| invalid(why, Place::of("labels")))?;
 
     Ok(Profile {
         path: path.to_path_buf(),

@@ -1,0 +1,144 @@
+//! Where a value sits in a TOML file, found after the fact.
+//!
+//! Validation works on the parsed data, which has kept no positions. Rather than carry a
+//! span on every field, a problem names the value's path (`meta.codes[1]`,
+//! `presets.brief`, `margins_mm.top`) and the source is parsed once more with spans to
+//! find it, so the problem can be shown at `file:line:col` like a syntax error.
+
+use std::ops::Range;
+
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+/// One step down a TOML document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Step {
+    Key(String),
+    Index(usize),
+    /// A key that a value's short form leaves out: a preset written `brief = [...]` is
+    /// `brief.sections` written short, so this key is skipped when the value is a list.
+    TableKey(String),
+}
+
+/// The path to a value (or to its key) in a TOML document.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Place {
+    steps: Vec<Step>,
+    /// Point at the key rather than its value: what is wrong is the name.
+    at_key: bool,
+}
+
+impl Place {
+    /// A path of dotted keys, such as `meta.review_due` (keys only; add indexes with
+    /// [`Place::index`]).
+    pub fn of(path: &str) -> Place {
+        Place {
+            steps: path.split('.').map(|k| Step::Key(k.to_string())).collect(),
+            at_key: false,
+        }
+    }
+
+    pub fn key(mut self, key: &str) -> Place {
+        self.steps.push(Step::Key(key.to_string()));
+        self
+    }
+
+    pub fn index(mut self, index: usize) -> Place {
+        self.steps.push(Step::Index(index));
+        self
+    }
+
+    /// `key` in the table form of a value that may also be written as a bare list.
+    pub fn table_key(mut self, key: &str) -> Place {
+        self.steps.push(Step::TableKey(key.to_string()));
+        self
+    }
+
+    /// Points at the last key's name instead of its value.
+    pub fn name(mut self) -> Place {
+        self.at_key = true;
+        self
+    }
+}
+
+/// A TOML document parsed with the position of every key and value.
+pub struct Spans<'i> {
+    root: Option<Spanned<DeTable<'i>>>,
+}
+
+impl<'i> Spans<'i> {
+    /// A document that does not parse locates nothing (it was parsed once already, so
+    /// this does not happen in practice).
+    pub fn new(text: &'i str) -> Spans<'i> {
+        Spans {
+            root: DeTable::parse(text).ok(),
+        }
+    }
+
+    /// The byte range of the value (or key) at `place`, if the document has it.
+    pub fn find(&self, place: &Place) -> Option<Range<usize>> {
+        let root = self.root.as_ref()?;
+        let mut table: Option<&DeTable<'i>> = Some(root.get_ref());
+        let mut value: Option<&Spanned<DeValue<'i>>> = None;
+        let mut key_span = None;
+        for step in &place.steps {
+            match step {
+                Step::Key(key) | Step::TableKey(key) => {
+                    if let (Step::TableKey(_), Some(v)) = (step, value) {
+                        if v.get_ref().is_array() {
+                            continue;
+                        }
+                    }
+                    let (k, v) = table?.iter().find(|(k, _)| k.get_ref() == key)?;
+                    key_span = Some(k.span());
+                    value = Some(v);
+                }
+                Step::Index(i) => {
+                    value = Some(value?.get_ref().as_array()?.get(*i)?);
+                    key_span = None;
+                }
+            }
+            table = value.and_then(|v| v.get_ref().as_table());
+        }
+        if place.at_key {
+            key_span
+        } else {
+            value.map(Spanned::span)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found<'a>(text: &'a str, place: &Place) -> &'a str {
+        let span = Spans::new(text).find(place).expect("found");
+        &text[span]
+    }
+
+    #[test]
+    fn finds_values_keys_and_list_items() {
+        let text = "[meta]\ncodes = [\"M54\", \"m5\"]\nreview_due = 2020-01-01\n\
+                    [presets]\nbrief = [\"a\", \"b\"]\nlong = { sections = [\"c\"], pages = 30 }\n\
+                    [[sections]]\nid = \"x\"\n[[sections]]\nid = \"y\"\n";
+        assert_eq!(found(text, &Place::of("meta.codes").index(1)), "\"m5\"");
+        assert_eq!(found(text, &Place::of("meta.review_due")), "2020-01-01");
+        assert_eq!(found(text, &Place::of("presets.brief").name()), "brief");
+        let item = |name: &str, i| {
+            Place::of("presets")
+                .key(name)
+                .table_key("sections")
+                .index(i)
+        };
+        assert_eq!(found(text, &item("brief", 1)), "\"b\"");
+        assert_eq!(found(text, &item("long", 0)), "\"c\"");
+        assert_eq!(found(text, &Place::of("presets.long.pages")), "30");
+        assert_eq!(
+            found(text, &Place::of("sections").index(1).key("id")),
+            "\"y\""
+        );
+        assert_eq!(Spans::new(text).find(&Place::of("meta.nothing")), None);
+        assert_eq!(Spans::new("= broken").find(&Place::of("meta")), None);
+    }
+}
