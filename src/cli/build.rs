@@ -296,6 +296,9 @@ impl Chosen {
 /// naming them all instead.
 fn starter_gate(found: &Chosen, strict: bool) -> Result<Vec<String>, Error> {
     let path = found.path();
+    if !placeholders::any_in(found.handout()) {
+        return Ok(Vec::new());
+    }
     let left = match found {
         Chosen::Named(_, _, text) => placeholders::find(path, text),
         // A library keeps the parsed handout, not its text: read it again (a file that

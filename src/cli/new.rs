@@ -9,7 +9,7 @@ use crate::model;
 use crate::output::{write_new, write_stdout};
 
 /// The starter, with `@ID@`, `@TITLE@`, `@LANGUAGE@`, `@TODAY@` and `@REVIEW_DUE@` to fill.
-const STARTER: &str = include_str!("new-handout.toml");
+pub(super) const STARTER: &str = include_str!("new-handout.toml");
 
 #[derive(Debug, clap::Args)]
 pub(super) struct NewArgs {

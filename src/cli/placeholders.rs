@@ -13,6 +13,7 @@ use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use crate::error::SourceError;
+use crate::model::Handout;
 
 /// Keys whose starter text is not an example to replace: what `new` fills in from its
 /// arguments (`id`, `title`, `language`), names and kinds (`type`, `urgency`), and wording
@@ -29,21 +30,40 @@ const KEPT: [&str; 8] = [
     "version",
 ];
 
-/// Every example text of the starter, from the file `new` writes.
-static EXAMPLES: LazyLock<BTreeSet<String>> = LazyLock::new(|| {
-    let text = super::new::starter("starter", "Starter", "en-US", 0);
+/// Every example text of the starter, from the file `new` writes. Read by a plain scan of
+/// its `key = "text"` and `key = ["text", ...]` lines (the starter is ours, one value a
+/// line): parsing it as TOML took every build half a million instructions. A test holds
+/// the scan to what a TOML parser reads.
+static EXAMPLES: LazyLock<BTreeSet<String>> = LazyLock::new(|| scan(super::new::STARTER));
+
+/// The quoted texts of `starter` under keys not [`KEPT`], outside `[presets]`.
+fn scan(starter: &str) -> BTreeSet<String> {
     let mut examples = BTreeSet::new();
-    if let Ok(table) = DeTable::parse(&text) {
-        for (key, value) in table.get_ref().iter() {
-            // Presets name sections: ids, not text.
-            if key.get_ref() != "presets" {
-                collect(key.get_ref(), value.get_ref(), &mut examples);
-            }
+    let mut in_presets = false;
+    for line in starter.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_presets = line == "[presets]";
+            continue;
+        }
+        let Some((key, value)) = line.split_once(" = ") else {
+            continue;
+        };
+        if in_presets || line.starts_with('#') || KEPT.contains(&key.trim()) {
+            continue;
+        }
+        // Every "…" on the line: the starter's texts hold no quotes or escapes.
+        let mut rest = value;
+        while let Some(open) = rest.find('"') {
+            let after = &rest[open + 1..];
+            let Some(close) = after.find('"') else { break };
+            examples.insert(after[..close].to_string());
+            rest = &after[close + 1..];
         }
     }
     examples
-});
+}
 
+#[cfg(test)]
 fn collect(key: &str, value: &DeValue<'_>, into: &mut BTreeSet<String>) {
     match value {
         DeValue::String(text) if !KEPT.contains(&key) => {
@@ -61,6 +81,44 @@ fn collect(key: &str, value: &DeValue<'_>, into: &mut BTreeSet<String>) {
         }
         _ => {}
     }
+}
+
+/// Whether any text of `handout` is one of the starter's examples: a look through the
+/// parsed handout, so that the handouts with none (nearly every build) are not parsed a
+/// second time to place them. It visits every string [`find`] can report.
+pub(super) fn any_in(handout: &Handout) -> bool {
+    let meta = &handout.meta;
+    let mut texts: Vec<&str> = vec![
+        &meta.id,
+        &meta.title,
+        &meta.language,
+        &meta.reviewed_by,
+        &handout.disclaimer,
+    ];
+    texts.extend(meta.subtitle.as_deref());
+    texts.extend(meta.version.as_deref());
+    texts.extend(meta.url.as_deref());
+    texts.extend(meta.codes.iter().map(String::as_str));
+    for source in &meta.sources {
+        texts.push(&source.name);
+        texts.extend(source.url.as_deref());
+    }
+    // Most texts are told apart by their length alone, before any comparison.
+    let longest = EXAMPLES.iter().map(String::len).max().unwrap_or(0);
+    let mut lengths = vec![false; longest + 1];
+    for example in EXAMPLES.iter() {
+        lengths[example.len()] = true;
+    }
+    let is_example = |text: &str| lengths.get(text.len()) == Some(&true) && EXAMPLES.contains(text);
+    if texts.into_iter().any(is_example) {
+        return true;
+    }
+    let mut found = false;
+    for section in &handout.sections {
+        found |= is_example(section.id());
+        section.texts(|_, text| found |= is_example(text));
+    }
+    found
 }
 
 /// One starter example left in a handout.
@@ -195,5 +253,24 @@ mod tests {
             "h.toml:3:12: meta.subtitle is still the starter's \"The medical name of the \
              condition\"; replace it with your own words"
         );
+    }
+}
+
+#[cfg(test)]
+mod scan_tests {
+    use super::*;
+
+    #[test]
+    fn the_scan_reads_the_starters_examples_as_a_toml_parser_does() {
+        let text = super::super::new::starter("starter", "Starter", "en-US", 0);
+        let table = DeTable::parse(&text).expect("the starter is TOML");
+        let mut parsed = BTreeSet::new();
+        for (key, value) in table.get_ref().iter() {
+            if key.get_ref() != "presets" {
+                collect(key.get_ref(), value.get_ref(), &mut parsed);
+            }
+        }
+        assert!(parsed.len() > 20, "{parsed:?}");
+        assert_eq!(*EXAMPLES, parsed);
     }
 }
