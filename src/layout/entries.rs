@@ -98,10 +98,7 @@ impl<'a> Builder<'a> {
         // so it stays whole unless parting it saves a page or a gappy page.
         if height <= self.body_height / 8.0 {
             for element in &mut elements[first..end - 1] {
-                if !element.keep_with_next {
-                    element.keep_with_next = true;
-                    element.soft_keep = true;
-                }
+                element.keep_softly();
             }
             return Ok(());
         }
