@@ -6,26 +6,11 @@
 /// parts of a hyphenated word are counted apart; a number counts as one syllable, as
 /// readability tools do.
 pub fn syllables(word: &str) -> usize {
-    if !word.chars().any(char::is_alphabetic) {
-        // "6–8", "200", "5/325": a number, however written.
-        return usize::from(word.chars().any(char::is_numeric));
-    }
-    // A number tagged onto a word ("omega-3", "COX-2") is read as part of its name.
-    let parts: Vec<&str> = word
-        .split(['-', '‐', '–', '—', '/'])
-        .filter(|p| p.chars().any(char::is_alphabetic))
-        .collect();
-    if parts.len() > 1 {
-        return parts.iter().map(|p| syllables(p)).sum();
-    }
-    let w: Vec<char> = word
-        .chars()
-        .filter(|c| c.is_alphabetic())
-        .flat_map(char::to_lowercase)
-        .collect();
-    if w.is_empty() {
-        return usize::from(word.chars().any(|c| c.is_numeric()));
-    }
+    super::by_parts(word, letters)
+}
+
+/// Syllables of one part's lower-case letters.
+fn letters(w: &[char]) -> usize {
     for suffix in ["ments", "ment", "ness", "less", "ful", "ly"] {
         let stem = w.len().saturating_sub(suffix.len());
         let ends_so = w[stem..].iter().copied().eq(suffix.chars());
@@ -34,7 +19,7 @@ pub fn syllables(word: &str) -> usize {
             return stem_syllables(&w[..stem]) + 1;
         }
     }
-    stem_syllables(&w)
+    stem_syllables(w)
 }
 
 fn is_vowel(c: char) -> bool {

@@ -17,6 +17,29 @@ use crate::model::Handout;
 
 pub use english::syllables;
 
+/// A word's syllables in either language: `letters` counts each part of a word joined
+/// by dashes or slashes, from its lower-case letters; a number, however written ("6–8",
+/// "5/325"), is one syllable, and one tagged onto a word ("omega-3") is read as part of
+/// its name.
+fn by_parts(word: &str, letters: fn(&[char]) -> usize) -> usize {
+    if !word.chars().any(char::is_alphabetic) {
+        return usize::from(word.chars().any(char::is_numeric));
+    }
+    let parts: Vec<&str> = word
+        .split(['-', '‐', '–', '—', '/'])
+        .filter(|p| p.chars().any(char::is_alphabetic))
+        .collect();
+    if parts.len() > 1 {
+        return parts.iter().map(|p| by_parts(p, letters)).sum();
+    }
+    let w: Vec<char> = word
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
+    letters(&w)
+}
+
 /// Which formulas score a handout, by its language.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scoring {

@@ -84,25 +84,15 @@ fn hiatus(before: Vowel, after: Vowel) -> bool {
 /// Not a hyphenation dictionary: hyphenation keeps a lone vowel off the end of a line
 /// ("aé-reo", "día" unbroken) although it is a syllable of its own.
 pub fn syllables(word: &str) -> usize {
-    if !word.chars().any(char::is_alphabetic) {
-        return usize::from(word.chars().any(char::is_numeric));
-    }
-    let parts: Vec<&str> = word
-        .split(['-', '‐', '–', '—', '/'])
-        .filter(|p| p.chars().any(char::is_alphabetic))
-        .collect();
-    if parts.len() > 1 {
-        return parts.iter().map(|p| syllables(p)).sum();
-    }
-    let w: Vec<char> = word
-        .chars()
-        .filter(|c| c.is_alphabetic())
-        .flat_map(char::to_lowercase)
-        .collect();
+    super::by_parts(word, letters)
+}
+
+/// Syllables of one part's lower-case letters.
+fn letters(w: &[char]) -> usize {
     let mut count = 0;
     let mut previous: Option<Vowel> = None;
     for i in 0..w.len() {
-        match vowel_at(&w, i) {
+        match vowel_at(w, i) {
             Some(v) => {
                 if previous.is_none_or(|p| hiatus(p, v)) {
                     count += 1;
