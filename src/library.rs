@@ -83,13 +83,33 @@ impl Library {
     }
 
     /// The handout `id` stands for when no language is asked: the one of its file
-    /// named after the id alone (`ID.toml`), else the first added.
+    /// named after the id alone (`ID.toml`), else the first added. An id with a language
+    /// after it (`l3-l4-foraminal-narrowing-es`) that no handout carries stands for that
+    /// translation of the id before it, so links and patient lists written when
+    /// translations had ids of their own keep working.
     fn own(&self, id: &str) -> Option<&Arc<Entry>> {
-        let same = self.by_id.get(id)?;
+        let Some(same) = self.by_id.get(id) else {
+            let (base, language) = self.with_language_suffix(id)?;
+            return self
+                .by_id
+                .get(base)?
+                .iter()
+                .find(|e| is_in_language(&e.handout, language));
+        };
         let plain = format!("{id}.toml");
         same.iter()
             .find(|e| e.path.file_name().is_some_and(|n| n == plain.as_str()))
             .or_else(|| same.first())
+    }
+
+    /// `id` read as a known id and a language it has a version in (`x-es` as `x`, `es`;
+    /// `x-zh-hant` as `x`, `zh-hant`), for an id no handout carries.
+    fn with_language_suffix<'i>(&self, id: &'i str) -> Option<(&'i str, &'i str)> {
+        language_suffixes(id).find(|(base, language)| {
+            self.by_id
+                .get(*base)
+                .is_some_and(|same| same.iter().any(|e| is_in_language(&e.handout, language)))
+        })
     }
 
     /// The handout `id` in `language`, or else in its own language, with a warning that
@@ -120,6 +140,13 @@ impl Library {
         if let Some(entry) = self.by_id.get(id).into_iter().flatten().find(fits) {
             return Ok(Arc::clone(entry));
         }
+        if !self.by_id.contains_key(id) {
+            if let Some((base, _)) = self.with_language_suffix(id) {
+                if let Some(entry) = self.by_id.get(base).into_iter().flatten().find(fits) {
+                    return Ok(Arc::clone(entry));
+                }
+            }
+        }
         let prefix = format!("{id}-");
         self.by_id
             .iter()
@@ -145,6 +172,16 @@ impl Library {
             self.ids().join(", ")
         )
     }
+}
+
+/// The ways to read `id` as an id and a language tag after it, the shortest tag first:
+/// `a-b-es` gives (`a-b`, `es`), then (`a`, `b-es`) when `b-es` is a tag.
+fn language_suffixes(id: &str) -> impl Iterator<Item = (&str, &str)> {
+    id.char_indices()
+        .rev()
+        .filter(|&(_, c)| c == '-')
+        .map(move |(at, _)| (&id[..at], &id[at + 1..]))
+        .filter(|(base, tag)| !base.is_empty() && language::Tag::parse(tag).is_some())
 }
 
 /// Whether the handout serves a reader of `language` (a BCP 47 tag): the same language,
@@ -201,6 +238,12 @@ pub fn find_in(
         }
     }
     names.push(format!("{id}.toml"));
+    // An id with a language after it may be a translation sharing the id before it.
+    for (base, suffix) in language_suffixes(id) {
+        if let Some(tag) = language::Tag::parse(suffix) {
+            names.extend(tag.file_forms().iter().map(|f| format!("{base}.{f}.toml")));
+        }
+    }
     // Names that differ only in case are tried once: on a file system that ignores case
     // they are one file, which would otherwise be read twice and clash with itself.
     let mut tried: Vec<String> = Vec::new();
@@ -284,15 +327,18 @@ mod tests {
         let _ = std::fs::remove_dir_all(&root);
         let dir = root.join("handouts");
         std::fs::create_dir_all(&dir).unwrap();
-        for file in [
-            "l3-l4-foraminal-narrowing.toml",
-            "l3-l4-foraminal-narrowing.es.toml",
-        ] {
-            let from = Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("handouts")
-                .join(file);
-            std::fs::copy(from, dir.join(file)).unwrap();
-        }
+        let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("handouts");
+        std::fs::copy(
+            bundled.join(format!("{ID}.toml")),
+            dir.join(format!("{ID}.toml")),
+        )
+        .unwrap();
+        // The Spanish translation under an id of its own, the form translations had
+        // before they could share their source's id.
+        let es = std::fs::read_to_string(bundled.join(format!("{ID}.es.toml"))).unwrap();
+        let own_id = es.replacen(&format!("id = \"{ID}\""), &format!("id = \"{ID}-es\""), 1);
+        assert_ne!(own_id, es);
+        std::fs::write(dir.join(format!("{ID}.es.toml")), own_id).unwrap();
         // With this directory, "l3-l4-foraminal-narrowing./../../outside.toml" names a
         // file outside the library.
         std::fs::create_dir_all(dir.join("l3-l4-foraminal-narrowing.")).unwrap();
@@ -435,10 +481,10 @@ mod shared_ids {
             dir.join(format!("{ID}.toml")),
         )
         .unwrap();
+        // The bundled translations share their source's id, the documented form.
         let es = std::fs::read_to_string(bundled.join(format!("{ID}.es.toml"))).unwrap();
-        let same_id = es.replacen(&format!("id = \"{ID}-es\""), &format!("id = \"{ID}\""), 1);
-        assert_ne!(same_id, es);
-        std::fs::write(dir.join(format!("{ID}.es.toml")), same_id).unwrap();
+        assert!(es.contains(&format!("\nid = \"{ID}\"\n")));
+        std::fs::write(dir.join(format!("{ID}.es.toml")), es).unwrap();
         SharedIds(dir)
     }
 
@@ -471,6 +517,36 @@ mod shared_ids {
         assert_eq!(
             (entry.handout.meta.language.as_str(), warning),
             ("en-US", None)
+        );
+    }
+
+    #[test]
+    fn an_id_with_a_language_after_it_still_finds_that_translation() {
+        let dir = shared_ids("legacy");
+        let library = Library::load_dir(&dir.0).unwrap();
+        let language = |id: &str| {
+            library
+                .find(id, None)
+                .map(|e| e.handout.meta.language.clone())
+        };
+        assert_eq!(language(&format!("{ID}-es")).as_deref(), Ok("es"));
+        assert_eq!(language(&format!("{ID}-ES")).as_deref(), Ok("es"));
+        let err = language(&format!("{ID}-vi")).unwrap_err();
+        assert!(err.contains(&format!("known ids: {ID}")), "{err}");
+        assert!(language("foraminal-narrowing-es").is_err());
+        // The language asked for wins over the one in the id.
+        assert_eq!(
+            library
+                .find(&format!("{ID}-es"), Some("en"))
+                .map(|e| e.handout.meta.language.clone())
+                .as_deref(),
+            Ok("en-US")
+        );
+        // By file name first, as `handout build ID` looks.
+        let (entry, warning) = find_in(&dir.0, &format!("{ID}-es"), None).unwrap();
+        assert_eq!(
+            (entry.path.clone(), warning),
+            (dir.0.join(format!("{ID}.es.toml")), None)
         );
     }
 

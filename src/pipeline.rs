@@ -107,10 +107,13 @@ impl Options<'_> {
         })
     }
 
-    /// The file a build is named when no name is given: `<handout id>-<preset>.pdf`, or
-    /// `-sections.pdf` for a list of sections. It carries no patient details.
+    /// The file a build is named when no name is given: `<handout id>-<preset>.pdf`
+    /// (with the language after the id when it is not English: see
+    /// [`crate::model::Meta::file_stem`]), or `-sections.pdf` for a list of sections. It
+    /// carries no patient details.
     pub fn file_name(&self, handout: &Handout) -> String {
-        format!("{}-{}.pdf", handout.meta.id, self.selection().file_label())
+        let stem = handout.meta.file_stem();
+        format!("{stem}-{}.pdf", self.selection().file_label())
     }
 
     /// The web address for page 1: the profile's, else the handout's.

@@ -360,14 +360,21 @@ fn a_manifest_builds_every_matching_handout() {
         .iter()
         .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
-    // The first job: every handout, each named after its id; the second: one more.
+    // The first job: every handout, each named after its id and, for a translation
+    // (which shares the id), its language, as its file is (`ID.zh-Hans.toml` makes
+    // `ID-zh-hans-…`); the second: one more.
     let mut expected: Vec<String> = std::fs::read_dir(handouts_dir())
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .map(|p| {
+            let stem = p.file_stem().unwrap().to_string_lossy();
             let (handout, _) = handout::model::load(&p).unwrap();
-            format!("{}-brief-riverside-spine.pdf", handout.meta.id)
+            assert_eq!(handout.meta.id, stem.split('.').next().unwrap());
+            format!(
+                "{}-brief-riverside-spine.pdf",
+                stem.replace('.', "-").to_lowercase()
+            )
         })
         .chain(["l3-l4-foraminal-narrowing-brief-large-print-a4.pdf".to_string()])
         .collect();

@@ -5,13 +5,14 @@ mod common;
 
 use common::server::{problem, Server};
 
-const SPANISH_ID: &str = "l3-l4-foraminal-narrowing-es";
+// The Spanish translation shares the English id; the request names the language.
+const ID: &str = "l3-l4-foraminal-narrowing";
 
 #[test]
 fn the_api_fits_a_page_target_and_says_how_in_a_header_and_the_preview() {
     let server = Server::start(&[]);
     let person = serde_json::json!({
-        "handout": SPANISH_ID, "preset": "brief", "patient": "Jane Doe",
+        "handout": ID, "language": "es", "preset": "brief", "patient": "Jane Doe",
         "date": "2026-11-25", "clinician": "Dr. Maria Lee", "follow_up": "En 2 semanas",
         "notes": ["Camine 20 minutos al día.", "Use calor antes de los ejercicios."]
     });
@@ -53,7 +54,7 @@ fn the_api_fits_a_page_target_and_says_how_in_a_header_and_the_preview() {
 
     // `pages` asks for a target on a selection without one, as `--pages` does.
     let sections = serde_json::json!({
-        "handout": SPANISH_ID, "sections": ["warning-signs", "do-and-avoid", "prevention"],
+        "handout": ID, "language": "es", "sections": ["warning-signs", "do-and-avoid", "prevention"],
         "pages": 1, "patient": "Jane Doe", "notes": ["Camine 20 minutos al día."]
     });
     let reply = server.post_json("/api/v1/pdf", &sections);
@@ -71,7 +72,7 @@ fn the_api_fits_a_page_target_and_says_how_in_a_header_and_the_preview() {
     assert_eq!(preview["pages"], 1, "{preview}");
     assert_eq!(preview["fit"]["target"], 1);
     assert_eq!(preview["warning"], serde_json::Value::Null);
-    let large = serde_json::json!({"handout": SPANISH_ID, "preset": "brief", "large_print": true});
+    let large = serde_json::json!({"handout": ID, "language": "es", "preset": "brief", "large_print": true});
     let preview = server.post_json("/api/v1/preview", &large).json();
     assert_eq!(preview["fit"]["body_pt"], 18.0, "{preview}");
     assert!(
@@ -85,7 +86,8 @@ fn the_api_fits_a_page_target_and_says_how_in_a_header_and_the_preview() {
 
     // A target out of range is the client's mistake, in the CLI's terms.
     for pages in [0, 21] {
-        let body = serde_json::json!({"handout": SPANISH_ID, "preset": "brief", "pages": pages});
+        let body =
+            serde_json::json!({"handout": ID, "language": "es", "preset": "brief", "pages": pages});
         let detail = problem(&server.post_json("/api/v1/pdf", &body), 422);
         assert!(
             detail["detail"]

@@ -347,7 +347,7 @@ fn row_job(
         .unwrap_or_default();
     let label = selection_label(&selection);
     let output = out_dir.join(pdf_name(&[
-        &entry.handout.meta.id,
+        &entry.handout.meta.file_stem(),
         &label,
         patient,
         &date_text,
@@ -532,7 +532,7 @@ pub fn manifest_jobs(
                 _ => "",
             };
             let output = out_dir.join(pdf_name(&[
-                &entry.handout.meta.id,
+                &entry.handout.meta.file_stem(),
                 &selection_label(&selection),
                 &profile_stem,
                 size,

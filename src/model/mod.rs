@@ -54,6 +54,26 @@ pub struct Meta {
     pub url: Option<String>,
 }
 
+impl Meta {
+    /// What names this handout's files: its id, and after it the language for a handout
+    /// not in English, so a translation that shares its source's id
+    /// (`l3-l4-foraminal-narrowing` in `es`) is not written over its source's file. An id
+    /// that already ends with its language (`l3-l4-foraminal-narrowing-es`) is not given
+    /// it twice.
+    pub fn file_stem(&self) -> String {
+        let language = self.language.trim();
+        let english = crate::language::Tag::parse(language).is_some_and(|t| t.language == "en");
+        let suffix = format!("-{language}");
+        let has_it = self.id.len() > suffix.len()
+            && self.id[self.id.len() - suffix.len()..].eq_ignore_ascii_case(&suffix);
+        if english || has_it || language.is_empty() {
+            self.id.clone()
+        } else {
+            format!("{}{}", self.id, suffix.to_ascii_lowercase())
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Source {

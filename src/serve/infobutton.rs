@@ -191,15 +191,24 @@ impl Format {
     }
 }
 
-/// An entry's links: the PDF (the brief when the handout has one) and the desk.
+/// An entry's links: the PDF (the brief when the handout has one) and the desk, each
+/// naming the language, since a translation may share its source's id. (A loaded
+/// handout's language is a well-formed tag: letters, digits and dashes only.)
 fn links(entry: &Entry) -> (String, String) {
-    let id = &entry.handout.meta.id;
+    let meta = &entry.handout.meta;
+    let (id, language) = (&meta.id, &meta.language);
     let pdf = if entry.handout.presets.contains_key("brief") {
-        format!("handouts/{id}.pdf?preset=brief")
+        format!("handouts/{id}.pdf?preset=brief&language={language}")
     } else {
-        format!("handouts/{id}.pdf")
+        format!("handouts/{id}.pdf?language={language}")
     };
-    (pdf, format!("?handout={id}"))
+    (pdf, format!("?handout={id}&language={language}"))
+}
+
+/// An entry's Atom id: one per handout and language.
+fn entry_id(base: &str, entry: &Entry) -> String {
+    let meta = &entry.handout.meta;
+    format!("{base}handouts/{}?language={}", meta.id, meta.language)
 }
 
 fn summary(entry: &Entry) -> String {
@@ -318,12 +327,7 @@ impl Answer<'_> {
                 "    <link rel=\"related\" type=\"text/html\" hreflang=\"{lang}\" href=\"{}\" title=\"Choose sections and print\"/>",
                 xml(&desk)
             );
-            let _ = writeln!(
-                out,
-                "    <id>{}handouts/{}</id>",
-                xml(base),
-                xml(&h.meta.id)
-            );
+            let _ = writeln!(out, "    <id>{}</id>", xml(&entry_id(base, entry)));
             let _ = writeln!(out, "    <updated>{}</updated>", updated(entry));
             let _ = writeln!(
                 out,
@@ -354,7 +358,7 @@ impl Answer<'_> {
                         { "href": format!("{base}{desk}"), "rel": "related", "type": "text/html",
                           "hreflang": h.meta.language, "title": "Choose sections and print" },
                     ],
-                    "id": value(format!("{base}handouts/{}", h.meta.id)),
+                    "id": value(entry_id(base, entry)),
                     "updated": value(updated(entry)),
                     "summary": { "_value": summary(entry), "type": "text" },
                 })

@@ -250,9 +250,16 @@ async function start() {
   $("build").addEventListener("change", schedulePreview);
   $("print").addEventListener("click", print);
   $("download").addEventListener("click", download);
-  const chosenId = new URLSearchParams(location.search).get("handout");
+  // A link names the handout and, since a translation may share its source's id, the
+  // language (`?handout=ID&language=es`): the version in that language, else the first.
+  const asked = new URLSearchParams(location.search);
+  const chosenId = asked.get("handout");
+  const chosenLanguage = (asked.get("language") || "").toLowerCase();
   await search();
-  const wanted = handouts.find((h) => h.id === chosenId);
+  const withId = handouts.filter((h) => h.id === chosenId);
+  const wanted = withId.find((h) => h.language.toLowerCase() === chosenLanguage)
+    || withId.find((h) => h.language.toLowerCase().split("-")[0] === chosenLanguage.split("-")[0])
+    || withId[0];
   if (wanted) choose(wanted);
 }
 
