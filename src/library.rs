@@ -60,10 +60,18 @@ impl Library {
             });
         }
         same.push(Arc::clone(&entry));
+        // The handout of the file named after the id alone first, then its translations
+        // by language: the order the desk and the API list them in.
+        let plain = format!("{}.toml", meta.id);
+        same.sort_by_cached_key(|e| {
+            let own = e.path.file_name().is_some_and(|n| n == plain.as_str());
+            (!own, e.handout.meta.language.to_ascii_lowercase())
+        });
         Ok(entry)
     }
 
-    /// Every handout, by id, each id's languages in the order they were added.
+    /// Every handout, by id; for each id, the one of the file named after it alone
+    /// (`ID.toml`), then its translations by language tag.
     pub fn entries(&self) -> impl Iterator<Item = &Arc<Entry>> {
         self.by_id.values().flatten()
     }
@@ -83,7 +91,7 @@ impl Library {
     }
 
     /// The handout `id` stands for when no language is asked: the one of its file
-    /// named after the id alone (`ID.toml`), else the first added. An id with a language
+    /// named after the id alone (`ID.toml`), else the first by language tag. An id with a language
     /// after it (`l3-l4-foraminal-narrowing-es`) that no handout carries stands for that
     /// translation of the id before it, so links and patient lists written when
     /// translations had ids of their own keep working.

@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::fonts::Fonts;
 use crate::labels::Labels;
 use crate::layout::{self, Branding, LayoutError, LogoBox, Origin, PageTarget, Theme, WebLink};
-use crate::model::Handout;
+use crate::model::{Handout, Place};
 use crate::personal::Personal;
 use crate::profile::{Logo, Profile, MIN_FITTED_FONT_SIZE};
 use crate::render;
@@ -46,6 +46,37 @@ impl Options<'_> {
             .clone()
             .or_else(|| self.profile.and_then(|p| p.selection.clone()))
             .unwrap_or_else(|| Selection::Preset(FULL_PRESET.into()))
+    }
+
+    /// A preset or section the handout lacks is the profile's mistake when the profile
+    /// chose them: shown at its `preset` or `sections` value, as its other mistakes are.
+    fn blame_profile(&self, err: Error) -> Error {
+        let Some(profile) = self.profile.filter(|_| self.selection.is_none()) else {
+            return err;
+        };
+        let place = match (&err, &profile.selection) {
+            (Error::UnknownPreset { .. }, Some(Selection::Preset(_))) => Place::of("preset"),
+            (Error::UnknownSection { id, .. }, Some(Selection::Sections(ids))) => {
+                match ids.iter().position(|s| s == id) {
+                    Some(i) => Place::of("sections").index(i),
+                    None => return err,
+                }
+            }
+            _ => return err,
+        };
+        let valid = match &err {
+            Error::UnknownPreset { valid, .. } | Error::UnknownSection { valid, .. } => {
+                valid.clone()
+            }
+            _ => Vec::new(),
+        };
+        match profile.locate(&place, err.to_string()) {
+            Some(at) => Error::ProfileChoice {
+                at: Box::new(at),
+                valid,
+            },
+            None => err,
+        }
     }
 
     pub fn paper(&self) -> Paper {
@@ -257,7 +288,8 @@ pub fn lay_out(
     labels: &Labels,
 ) -> Result<layout::Document, Error> {
     let selection = options.selection();
-    let sections = select::select(handout, path, &selection)?;
+    let sections =
+        select::select(handout, path, &selection).map_err(|err| options.blame_profile(err))?;
     let profile = options.profile;
     let link = match options.url(handout) {
         Some(url) => Some(qr_link(url)?),

@@ -239,6 +239,25 @@ fn cases() -> Vec<Case> {
             ),
             &["give either `preset` or `sections`, not both"],
         ),
+        // Found only when the profile meets a handout, and still the profile's mistake.
+        words(
+            profile(
+                "a preset the handout lacks",
+                "paper = \"a4\"\npreset = \"breif\"\n",
+                "p.toml:2:10",
+                "\"breif\"",
+            ),
+            &["h.toml has no preset \"breif\"; valid presets: full, brief"],
+        ),
+        words(
+            profile(
+                "a section the handout lacks",
+                "sections = [\"one\", \"two\"]\n",
+                "p.toml:1:20",
+                "\"two\"",
+            ),
+            &["h.toml has no section \"two\"; valid section ids: one"],
+        ),
         words(
             profile(
                 "an empty logo description",

@@ -438,7 +438,7 @@ fn list_finds_handouts_by_code_along_the_hierarchy() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|e| e["id"] == "l3-l4-foraminal-narrowing")
+        .find(|e| e["id"] == "l3-l4-foraminal-narrowing" && e["language"] == "en-US")
         .expect("the English handout is listed");
     assert_eq!(first["review_due"], "2027-05-20");
     assert!(first["sections"]

@@ -292,8 +292,12 @@ impl Chosen {
     }
 }
 
-/// A warning for each text left as `handout new` wrote it; with `--strict`, an error
-/// naming them all instead.
+/// The places of starter text a build names before it sums up the rest: enough to show
+/// what is meant without burying the build's own output under a fresh starter's 32.
+const STARTER_PLACES_SHOWN: usize = 3;
+
+/// A warning for the first few texts left as `handout new` wrote them and one counting
+/// the rest (`check` names each); with `--strict`, an error naming them all instead.
 fn starter_gate(found: &Chosen, strict: bool) -> Result<Vec<String>, Error> {
     let path = found.path();
     if !placeholders::any_in(found.handout()) {
@@ -307,12 +311,22 @@ fn starter_gate(found: &Chosen, strict: bool) -> Result<Vec<String>, Error> {
             .map(|text| placeholders::find(path, &text))
             .unwrap_or_default(),
     };
-    let places: Vec<String> = left.iter().map(|l| l.message(path)).collect();
+    let mut places: Vec<String> = left.iter().map(|l| l.message(path)).collect();
     if strict && !places.is_empty() {
         return Err(Error::StarterTextLeft {
             path: path.to_path_buf(),
             places,
         });
+    }
+    if places.len() > STARTER_PLACES_SHOWN {
+        let more = places.len() - STARTER_PLACES_SHOWN;
+        places.truncate(STARTER_PLACES_SHOWN);
+        places.push(format!(
+            "{}: {more} more text(s) still as `handout new` wrote them; `handout check {}` \
+             names each",
+            path.display(),
+            path.display()
+        ));
     }
     Ok(places)
 }

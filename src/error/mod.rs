@@ -39,6 +39,14 @@ pub enum Error {
         valid: Vec<String>,
     },
 
+    /// A preset or section a clinic profile chose that the handout lacks, shown at the
+    /// profile's value.
+    #[error("{at}")]
+    ProfileChoice {
+        at: Box<SourceError>,
+        valid: Vec<String>,
+    },
+
     #[error("{}: {message}", dir.display())]
     UnknownHandout { dir: PathBuf, message: String },
 

@@ -125,6 +125,17 @@ impl Clinic {
     }
 }
 
+impl Profile {
+    /// `message` shown at `place` in the profile's file, read again (a mistake found
+    /// only once the profile meets a handout); `None` when the file cannot be read or
+    /// lacks the place, as for a profile not loaded from a file.
+    pub fn locate(&self, place: &Place, message: String) -> Option<SourceError> {
+        let text = std::fs::read_to_string(&self.path).ok()?;
+        let span = Spans::new(&text).find(place)?;
+        Some(SourceError::at(&self.path, &text, span.start, message))
+    }
+}
+
 /// Reads and checks a profile. The logo path is relative to the profile's directory.
 pub fn load(path: &Path) -> Result<Profile, Error> {
     let (file, text): (ProfileFile, String) = crate::model::read_toml_with_text(path)?;

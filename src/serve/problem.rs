@@ -28,9 +28,9 @@ impl From<Error> for Problem {
     fn from(err: Error) -> Problem {
         let detail = err.to_string();
         let (status, choices) = match err {
-            Error::UnknownSection { valid, .. } | Error::UnknownPreset { valid, .. } => {
-                (StatusCode::UNPROCESSABLE_ENTITY, valid)
-            }
+            Error::UnknownSection { valid, .. }
+            | Error::UnknownPreset { valid, .. }
+            | Error::ProfileChoice { valid, .. } => (StatusCode::UNPROCESSABLE_ENTITY, valid),
             Error::UnknownHandout { .. } => (StatusCode::NOT_FOUND, Vec::new()),
             Error::Pdf(_) | Error::Read { .. } | Error::Output { .. } => {
                 (StatusCode::INTERNAL_SERVER_ERROR, Vec::new())
