@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::Error;
+use crate::error::{Error, SourceError};
 use crate::fonts::Fonts;
 use crate::labels::Labels;
 use crate::layout::{self, Branding, LayoutError, LogoBox, Origin, PageTarget, Theme, WebLink};
@@ -280,6 +280,15 @@ pub fn check(handout: &Handout, path: &Path) -> Result<(), Error> {
     lay_out(handout, path, &options, &labels).map(drop)
 }
 
+/// The line and column of the first `ch` in the string values of `file` (under
+/// `within`), read again: a character no font has is rare, and worth showing where it is.
+/// `None` for standard input or a file that no longer holds it.
+fn char_place(file: &Path, within: Option<Place>, ch: char) -> Option<Box<SourceError>> {
+    let text = std::fs::read_to_string(file).ok()?;
+    let offset = crate::model::Spans::new(&text).first_char(&text, within.as_ref(), ch)?;
+    Some(Box::new(SourceError::at(file, &text, offset, "")))
+}
+
 /// Selects and lays out, without rendering.
 pub fn lay_out(
     handout: &Handout,
@@ -322,19 +331,33 @@ pub fn lay_out(
             at,
             ch,
         } => {
-            let (file, where_) = match origin {
-                Origin::Handout if section == "(none)" => (path.to_path_buf(), at),
-                Origin::Handout => (path.to_path_buf(), format!("section {section:?}, {at}")),
-                Origin::Profile | Origin::Labels => (
-                    profile.map_or_else(|| path.to_path_buf(), |p| p.path.clone()),
-                    at,
+            let in_section = handout.sections.iter().position(|s| s.id() == section);
+            let (file, where_, place) = match origin {
+                Origin::Handout if section == "(none)" => {
+                    (path.to_path_buf(), at, char_place(path, None, ch))
+                }
+                Origin::Handout => (
+                    path.to_path_buf(),
+                    format!("section {section:?}, {at}"),
+                    char_place(
+                        path,
+                        in_section.map(|i| Place::of("sections").index(i)),
+                        ch,
+                    ),
                 ),
-                Origin::Personal => (
-                    PathBuf::from("the personal details"),
-                    at,
-                ),
+                Origin::Profile | Origin::Labels => {
+                    let file = profile.map_or_else(|| path.to_path_buf(), |p| p.path.clone());
+                    let place = char_place(&file, None, ch);
+                    (file, at, place)
+                }
+                Origin::Personal => (PathBuf::from("the personal details"), at, None),
             };
-            Error::MissingGlyph { path: file, where_, ch }
+            Error::MissingGlyph {
+                path: file,
+                place,
+                where_,
+                ch,
+            }
         }
         LayoutError::TooManyPages { pages } => Error::TooManyPages {
             path: path.to_path_buf(),

@@ -64,6 +64,28 @@ fn cases() -> Vec<Case> {
          type = \"paragraph\"\ntext = \"x\"\n"
     );
     vec![
+        // A character no font can draw, at the character itself.
+        words(
+            handout(
+                "a character no font has, in a section",
+                s.replace("\"Rest when", "\"Rest \u{E000} when"),
+                "h.toml:20:35",
+                "\u{E000} when",
+            ),
+            &[
+                "section \"one\"",
+                "no available font can draw '\\u{e000}' (U+E000)",
+            ],
+        ),
+        words(
+            handout(
+                "a character no font has, in the title",
+                s.replace("A small handout", "A small \u{E000} handout"),
+                "h.toml:6:18",
+                "\u{E000} handout",
+            ),
+            &["(U+E000)"],
+        ),
         words(
             handout(
                 "a preset naming a section the handout lacks",

@@ -56,14 +56,11 @@ pub enum Error {
     #[error("no sections selected; name at least one with --sections or --preset")]
     NothingSelected,
 
-    #[error(
-        "{}: {where_}: no available font can draw {ch:?} (U+{code:04X}): {hint}; replace or remove it",
-        path.display(),
-        code = *ch as u32,
-        hint = crate::fonts::script::hint(*ch)
-    )]
+    #[error("{}", missing_glyph(path, place.as_deref(), where_, *ch))]
     MissingGlyph {
         path: PathBuf,
+        /// The character's place in `path`, when it is a file that has it.
+        place: Option<Box<SourceError>>,
         /// "section \"faq\", question 3" or "patient".
         where_: String,
         ch: char,
@@ -153,6 +150,29 @@ pub enum Error {
 
     #[error("the PDF could not be produced: {0}")]
     Pdf(String),
+}
+
+/// A character no font has: at its line and column with the line shown when the file has
+/// it, else at the file (or "the personal details").
+fn missing_glyph(
+    path: &std::path::Path,
+    place: Option<&SourceError>,
+    where_: &str,
+    ch: char,
+) -> String {
+    let message = format!(
+        "{where_}: no available font can draw {ch:?} (U+{code:04X}): {hint}; replace or remove it",
+        code = ch as u32,
+        hint = crate::fonts::script::hint(ch)
+    );
+    match place {
+        Some(place) => SourceError {
+            message,
+            ..place.clone()
+        }
+        .to_string(),
+        None => format!("{}: {message}", path.display()),
+    }
 }
 
 fn bullet_list(items: &[String]) -> String {

@@ -75,6 +75,41 @@ impl<'i> Spans<'i> {
         }
     }
 
+    /// Where `ch` first stands in a string value under `within` (the whole document when
+    /// `None`), in source order: at the character itself where the value spells it out,
+    /// else at the value (an escape such as `\u0378`).
+    pub fn first_char(&self, text: &str, within: Option<&Place>, ch: char) -> Option<usize> {
+        let mut spans = Vec::new();
+        match within {
+            Some(place) => strings_with(self.value(place)?, ch, &mut spans),
+            None => {
+                for (_, value) in self.root.as_ref()?.get_ref().iter() {
+                    strings_with(value, ch, &mut spans);
+                }
+            }
+        }
+        let span = spans.into_iter().min_by_key(|s| s.start)?;
+        let raw = text.get(span.clone()).unwrap_or("");
+        Some(raw.find(ch).map_or(span.start, |at| span.start + at))
+    }
+
+    /// The value at `place` (keys and indexes only).
+    fn value(&self, place: &Place) -> Option<&Spanned<DeValue<'i>>> {
+        let mut table: Option<&DeTable<'i>> = Some(self.root.as_ref()?.get_ref());
+        let mut value = None;
+        for step in &place.steps {
+            value = match step {
+                Step::Key(key) | Step::TableKey(key) => table?
+                    .iter()
+                    .find(|(k, _)| k.get_ref() == key)
+                    .map(|(_, v)| v),
+                Step::Index(i) => value?.get_ref().as_array()?.get(*i),
+            };
+            table = value.and_then(|v| v.get_ref().as_table());
+        }
+        value
+    }
+
     /// The byte range of the value (or key) at `place`, if the document has it.
     pub fn find(&self, place: &Place) -> Option<Range<usize>> {
         let root = self.root.as_ref()?;
@@ -105,6 +140,16 @@ impl<'i> Spans<'i> {
         } else {
             value.map(Spanned::span)
         }
+    }
+}
+
+/// The spans of the strings under `value` that hold `ch`.
+fn strings_with(value: &Spanned<DeValue<'_>>, ch: char, out: &mut Vec<Range<usize>>) {
+    match value.get_ref() {
+        DeValue::String(text) if text.contains(ch) => out.push(value.span()),
+        DeValue::Array(items) => items.iter().for_each(|v| strings_with(v, ch, out)),
+        DeValue::Table(table) => table.iter().for_each(|(_, v)| strings_with(v, ch, out)),
+        _ => {}
     }
 }
 
@@ -140,5 +185,22 @@ mod tests {
         );
         assert_eq!(Spans::new(text).find(&Place::of("meta.nothing")), None);
         assert_eq!(Spans::new("= broken").find(&Place::of("meta")), None);
+    }
+
+    #[test]
+    fn finds_the_first_string_holding_a_character() {
+        let text = "# \u{2603} in a comment is not a value\n[meta]\ntitle = \"snow \u{2603}\"\n\
+                    [[sections]]\nid = \"a\"\nitems = [\"x\", \"\\u2603 escaped\"]\n\
+                    [[sections]]\nid = \"b\"\ntext = \"\u{2603}\"\n";
+        let spans = Spans::new(text);
+        let at = |within: Option<Place>| spans.first_char(text, within.as_ref(), '\u{2603}');
+        let title = text.find("snow").unwrap() + "snow ".len();
+        assert_eq!(at(None), Some(title));
+        let escaped = text.find("\"\\u2603").unwrap();
+        assert_eq!(at(Some(Place::of("sections").index(0))), Some(escaped));
+        let last = text.rfind('\u{2603}').unwrap();
+        assert_eq!(at(Some(Place::of("sections").index(1))), Some(last));
+        assert_eq!(at(Some(Place::of("sections").index(2))), None);
+        assert_eq!(spans.first_char(text, None, 'Z'), None);
     }
 }
