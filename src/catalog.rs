@@ -36,6 +36,17 @@ pub struct ListEntry {
     review_due: Option<String>,
     review_overdue: bool,
     sections: Vec<ListSection>,
+    /// For a clinic overlay: what it extends, and the warning when that moved since the
+    /// overlay's review.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    overlay: Option<ListOverlay>,
+}
+
+#[derive(serde::Serialize)]
+pub struct ListOverlay {
+    base: String,
+    base_file: String,
+    warning: Option<String>,
 }
 
 #[derive(serde::Serialize)]
@@ -46,6 +57,18 @@ pub struct ListSection {
 }
 
 impl ListEntry {
+    /// The entry of a library's handout, saying what it extends if it is an overlay.
+    pub fn of(entry: &crate::library::Entry, today: i64) -> Self {
+        ListEntry {
+            overlay: entry.overlay.as_ref().map(|o| ListOverlay {
+                base: o.base_id.clone(),
+                base_file: o.base.display().to_string(),
+                warning: o.warning.clone(),
+            }),
+            ..ListEntry::new(&entry.handout, &entry.path, today)
+        }
+    }
+
     pub fn new(h: &Handout, file: &Path, today: i64) -> Self {
         ListEntry {
             id: h.meta.id.clone(),
@@ -64,6 +87,7 @@ impl ListEntry {
                 .iter()
                 .filter_map(|(name, preset)| Some((name.clone(), preset.pages?)))
                 .collect(),
+            overlay: None,
             last_updated: dates::iso(&h.meta.last_updated),
             review_due: h.meta.review_due.as_ref().map(dates::iso),
             review_overdue: matches!(

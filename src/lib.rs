@@ -42,6 +42,7 @@ pub mod layout;
 pub mod library;
 pub mod model;
 pub mod output;
+pub mod overlay;
 pub mod personal;
 pub mod pipeline;
 pub mod profile;

@@ -26,7 +26,10 @@ const LAYERS: &[(&str, &[&str])] = &[
             "xml",
         ],
     ),
-    ("inputs", &["model", "personal", "profile", "library"]),
+    (
+        "inputs",
+        &["model", "overlay", "personal", "profile", "library"],
+    ),
     ("select", &["select", "readability", "catalog"]),
     ("layout", &["layout"]),
     ("backends", &["render"]),
@@ -203,6 +206,19 @@ fn every_module_has_a_layer() {
         unplaced.is_empty(),
         "modules with no layer in LAYERS (and in the README's code layout): {unplaced:?}"
     );
+}
+
+/// Overlays are resolved into an ordinary handout before selection: selection, layout and
+/// the backends never learn they exist (nor where a handout was found).
+#[test]
+fn selection_layout_and_backends_never_see_overlays() {
+    let graph = graph();
+    for module in ["select", "layout", "render"] {
+        let uses = graph.get(module).cloned().unwrap_or_default();
+        for hidden in ["overlay", "library"] {
+            assert!(!uses.contains(hidden), "{module} uses {hidden}");
+        }
+    }
 }
 
 #[test]

@@ -238,6 +238,23 @@ fn spanish_brief() {
     );
 }
 
+/// The brief of the clinic overlay in the format doc, over the bundled handout.
+#[test]
+fn overlay_brief() {
+    let dir = common::library_with(
+        "golden-overlay",
+        &[("riverside-l3-l4.toml", &common::overlay_example())],
+    );
+    let path = dir.join("riverside-l3-l4.toml");
+    let loaded = handout::library::load_file(&path).expect("the overlay resolves");
+    let options = Options {
+        selection: Some(common::preset("brief")),
+        ..Options::default()
+    };
+    let out = handout::pipeline::build(&loaded.handout, &path, &options).expect("builds");
+    compare("overlay-brief", out);
+}
+
 /// The brief in a language whose script needs shaping, line breaking or right-to-left
 /// setting: Chinese (from the CJK collection found at run time), Arabic, Hindi and
 /// Vietnamese.

@@ -147,6 +147,12 @@ pub(super) fn run(args: BuildArgs) -> Result<(), Error> {
     let personal = personal_details(&args)?;
     warnings.extend(review_gate(handout, path, args.strict)?);
     warnings.extend(starter_gate(&found, args.strict)?);
+    if let Some(moved) = found.overlay().and_then(|o| o.warning.clone()) {
+        if args.strict {
+            return Err(Error::OverlayNotReviewed { message: moved });
+        }
+        warnings.push(moved);
+    }
     for warning in &warnings {
         eprintln!("warning: {warning}");
     }
@@ -234,20 +240,27 @@ pub(super) fn run(args: BuildArgs) -> Result<(), Error> {
 fn find_handout(args: &BuildArgs, warnings: &mut Vec<String>) -> Result<Chosen, Error> {
     let language = args.language.as_deref();
     let named = Path::new(&args.handout);
-    let (path, handout, text) = if args.handout == STDIO {
+    let (path, loaded) = if args.handout == STDIO {
         let label = PathBuf::from(STDIN_LABEL);
-        let (handout, text) = model::load_from(&label, std::io::stdin().lock())?;
-        (label, handout, text)
+        let text = model::read_text_from(&label, std::io::stdin().lock())?;
+        // An overlay on standard input finds its base by id in --handouts.
+        let loaded = library::resolve_text(&label, text, &args.handouts)?;
+        (label, loaded)
     } else if named.is_file() || !model::is_kebab_id(&args.handout) {
-        let (handout, text) = model::load(named)?;
-        (named.to_path_buf(), handout, text)
+        (named.to_path_buf(), library::load_file(named)?)
     } else {
         let (entry, warning) = library::find_in(&args.handouts, &args.handout, language)?;
         warnings.extend(warning);
         return Ok(Chosen::FromLibrary(entry));
     };
+    let library::Loaded {
+        handout,
+        text,
+        overlay,
+        ..
+    } = loaded;
     let Some(language) = language.filter(|l| !library::is_in_language(&handout, l)) else {
-        return Ok(Chosen::Named(path, Box::new(handout), text));
+        return Ok(Chosen::Named(path, Box::new(handout), text, overlay));
     };
     let id = &handout.meta.id;
     // A file's translations sit beside it; standard input's, in --handouts.
@@ -263,7 +276,7 @@ fn find_handout(args: &BuildArgs, warnings: &mut Vec<String>) -> Result<Chosen, 
         Ok((translation, None)) => Ok(Chosen::FromLibrary(translation)),
         _ => {
             warnings.push(library::no_translation(&handout, language));
-            Ok(Chosen::Named(path, Box::new(handout), text))
+            Ok(Chosen::Named(path, Box::new(handout), text, overlay))
         }
     }
 }
@@ -271,8 +284,9 @@ fn find_handout(args: &BuildArgs, warnings: &mut Vec<String>) -> Result<Chosen, 
 /// The handout to build: read from where the command line named it, or found in a
 /// library (shared with it, so not moved out).
 enum Chosen {
-    /// With the text read, for finding places in it.
-    Named(PathBuf, Box<Handout>, String),
+    /// With the text read, for finding places in it, and what it extends if it is a
+    /// clinic overlay.
+    Named(PathBuf, Box<Handout>, String, Option<library::OverlayOf>),
     FromLibrary(Arc<Entry>),
 }
 
@@ -284,9 +298,16 @@ impl Chosen {
         }
     }
 
+    fn overlay(&self) -> Option<&library::OverlayOf> {
+        match self {
+            Chosen::Named(.., overlay) => overlay.as_ref(),
+            Chosen::FromLibrary(entry) => entry.overlay.as_ref(),
+        }
+    }
+
     fn handout(&self) -> &Handout {
         match self {
-            Chosen::Named(_, handout, _) => handout,
+            Chosen::Named(_, handout, ..) => handout,
             Chosen::FromLibrary(entry) => &entry.handout,
         }
     }
@@ -304,7 +325,7 @@ fn starter_gate(found: &Chosen, strict: bool) -> Result<Vec<String>, Error> {
         return Ok(Vec::new());
     }
     let left = match found {
-        Chosen::Named(_, _, text) => placeholders::find(path, text),
+        Chosen::Named(_, _, text, _) => placeholders::find(path, text),
         // A library keeps the parsed handout, not its text: read it again (a file that
         // cannot be read now was read a moment ago, so nothing is lost by skipping it).
         Chosen::FromLibrary(entry) => std::fs::read_to_string(&entry.path)

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::{placeholders, summary};
 use crate::error::Error;
+use crate::library;
 use crate::model::{self, Handout};
 use crate::pipeline;
 use crate::readability;
@@ -65,10 +66,15 @@ fn check(
     // Each handout's id and language, to find two files that claim the same.
     let mut claims: Vec<(String, String, PathBuf)> = Vec::new();
     for file in files {
-        match model::load(file)
-            .and_then(|(handout, text)| pipeline::check(&handout, file).map(|()| (handout, text)))
+        match library::load_file(file)
+            .and_then(|loaded| pipeline::check(&loaded.handout, file).map(|()| loaded))
         {
-            Ok((handout, text)) => {
+            Ok(library::Loaded {
+                handout,
+                text,
+                overlay,
+                ..
+            }) => {
                 claims.push((
                     handout.meta.id.clone(),
                     handout.meta.language.to_ascii_lowercase(),
@@ -87,6 +93,14 @@ fn check(
                          (--strict refuses them)",
                         file.display()
                     );
+                }
+                if let Some(moved) = overlay.and_then(|o| o.warning) {
+                    if strict {
+                        eprintln!("error: {moved} (--strict refuses it)");
+                        refused = true;
+                    } else {
+                        eprintln!("warning: {moved}");
+                    }
                 }
                 let json = readability.is_some_and(|r| r.json);
                 let line = format!(

@@ -6,6 +6,7 @@ use super::{review_due, summary};
 use crate::catalog::{matches_code, ListEntry};
 use crate::dates::{self, Review};
 use crate::error::Error;
+use crate::library::{self, Entry};
 use crate::model::{self, Handout};
 use crate::select::preset_names;
 
@@ -37,10 +38,15 @@ pub(super) fn run(args: &ListArgs) -> Result<(), Error> {
     let mut found = Vec::new();
     let mut failed = 0;
     for file in &files {
-        match model::load(file) {
-            Ok((handout, _)) => {
-                if code.is_none_or(|c| matches_code(&handout, c)) {
-                    found.push((file.clone(), handout));
+        match library::load_file(file) {
+            Ok(loaded) => {
+                if code.is_none_or(|c| matches_code(&loaded.handout, c)) {
+                    found.push(Entry {
+                        path: file.clone(),
+                        handout: loaded.handout,
+                        hash: loaded.hash,
+                        overlay: loaded.overlay,
+                    });
                 }
             }
             Err(err) => {
@@ -53,17 +59,14 @@ pub(super) fn run(args: &ListArgs) -> Result<(), Error> {
     let out = if json {
         let entries: Vec<ListEntry> = found
             .iter()
-            .map(|(file, h)| ListEntry::new(h, file, today))
+            .map(|entry| ListEntry::of(entry, today))
             .collect();
         let mut text = serde_json::to_string_pretty(&entries)
             .map_err(|e| Error::Pdf(format!("cannot write JSON: {e}")))?;
         text.push('\n');
         text
     } else {
-        found
-            .iter()
-            .map(|(file, h)| describe(h, file, today))
-            .collect()
+        found.iter().map(|entry| describe(entry, today)).collect()
     };
     print!("{out}");
     summary(failed, files.len())
@@ -78,10 +81,21 @@ fn review_text(handout: &Handout, today: i64) -> String {
     }
 }
 
-fn describe(handout: &Handout, file: &Path, today: i64) -> String {
+fn describe(entry: &Entry, today: i64) -> String {
+    let (handout, file) = (&entry.handout, &entry.path);
     let meta = &handout.meta;
     let mut s = format!("{}  {}\n", meta.id, meta.title);
     s.push_str(&format!("  file:     {}\n", file.display()));
+    if let Some(overlay) = &entry.overlay {
+        s.push_str(&format!(
+            "  extends:  {} ({})\n",
+            overlay.base_id,
+            overlay.base.display()
+        ));
+        if let Some(warning) = &overlay.warning {
+            s.push_str(&format!("  warning:  {warning}\n"));
+        }
+    }
     // A translation may share its source's id: the language tells them apart.
     s.push_str(&format!("  language: {}\n", meta.language));
     s.push_str(&format!("  review:   {}\n", review_text(handout, today)));

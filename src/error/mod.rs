@@ -47,6 +47,15 @@ pub enum Error {
         valid: Vec<String>,
     },
 
+    #[error("{message} (--strict refuses it)")]
+    OverlayNotReviewed { message: String },
+
+    #[error(
+        "clinic overlays extend each other in a circle: {}; make one of them extend a handout",
+        circle.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" → ")
+    )]
+    OverlayCycle { circle: Vec<PathBuf> },
+
     #[error("{}: {message}", dir.display())]
     UnknownHandout { dir: PathBuf, message: String },
 

@@ -9,7 +9,8 @@ mod selection;
 mod validate;
 
 pub use parse::{
-    load, load_from, parse, read_toml, read_toml_with_text, toml_files, MAX_INPUT_BYTES,
+    load, load_from, parse, read_text, read_text_from, read_toml, read_toml_with_text, toml_files,
+    MAX_INPUT_BYTES,
 };
 pub use place::{Place, Spans};
 pub use preset::{Preset, MAX_PAGE_TARGET};
@@ -328,6 +329,74 @@ impl Block {
     }
 }
 
+impl Block {
+    /// Every piece of text in the block, to change in place (a clinic overlay's
+    /// rewording), in the order [`Block::texts`] visits them.
+    pub fn texts_mut(&mut self, visit: &mut dyn FnMut(&mut String)) {
+        match self {
+            Block::Paragraph { text } => visit(text),
+            Block::Bullets { items } | Block::Numbered { items } => {
+                items.iter_mut().for_each(visit)
+            }
+            Block::Terms { items } => {
+                for t in items {
+                    visit(&mut t.term);
+                    visit(&mut t.text);
+                }
+            }
+            Block::Medicines { items } => {
+                for m in items {
+                    for text in [&mut m.name, &mut m.class, &mut m.dose, &mut m.timing] {
+                        visit(text);
+                    }
+                    visit(&mut m.side_effects);
+                    m.note.iter_mut().for_each(&mut *visit);
+                }
+            }
+            Block::Supplements { items } => {
+                for s in items {
+                    for text in [
+                        &mut s.name,
+                        &mut s.dose,
+                        &mut s.purpose,
+                        &mut s.how_it_works,
+                    ] {
+                        visit(text);
+                    }
+                }
+            }
+            Block::Procedures { items } => {
+                for p in items {
+                    for text in [&mut p.name, &mut p.what, &mut p.benefits] {
+                        visit(text);
+                    }
+                }
+            }
+            Block::Group { title, blocks } => {
+                visit(title);
+                blocks.iter_mut().for_each(|b| b.texts_mut(visit));
+            }
+            Block::DoAvoid { dos, avoid } => {
+                dos.iter_mut().chain(avoid.iter_mut()).for_each(visit);
+            }
+            Block::WarningSigns { intro, signs } => {
+                intro.iter_mut().for_each(&mut *visit);
+                signs.iter_mut().for_each(|s| visit(&mut s.text));
+            }
+            Block::Note { title, text } => {
+                title.iter_mut().for_each(&mut *visit);
+                visit(text);
+            }
+            Block::Faq { items } => {
+                for qa in items {
+                    visit(&mut qa.question);
+                    visit(&mut qa.answer);
+                }
+            }
+        }
+    }
+}
+
 /// Where a piece of text is, described on demand: "block 2 (medicine 3 (Ibuprofen))".
 pub type Location<'a> = &'a dyn Fn() -> String;
 
@@ -377,6 +446,12 @@ impl Section {
         let mut out = vec![self.title.as_str()];
         walk(&self.blocks, &mut out);
         out
+    }
+
+    /// Every piece of text in the section, title first, to change in place.
+    pub fn texts_mut(&mut self, visit: &mut dyn FnMut(&mut String)) {
+        visit(&mut self.title);
+        self.blocks.iter_mut().for_each(|b| b.texts_mut(visit));
     }
 
     /// Every piece of text in the section, title first, with where it is.

@@ -147,6 +147,13 @@ pub fn load(path: &Path) -> Result<(Handout, String), Error> {
 /// Reads and parses a handout from a stream (standard input), refusing one larger than
 /// [`MAX_INPUT_BYTES`] without reading past the limit. `label` names it in messages.
 pub fn load_from(label: &Path, reader: impl Read) -> Result<(Handout, String), Error> {
+    let text = read_text_from(label, reader)?;
+    let handout = parse(label, &text)?;
+    Ok((handout, text))
+}
+
+/// The text of a stream, as [`load_from`] reads it, without parsing it.
+pub fn read_text_from(label: &Path, reader: impl Read) -> Result<String, Error> {
     let mut bytes = Vec::new();
     reader
         .take(MAX_INPUT_BYTES + 1)
@@ -161,26 +168,34 @@ pub fn load_from(label: &Path, reader: impl Read) -> Result<(Handout, String), E
             limit: MAX_INPUT_BYTES,
         });
     }
-    from_bytes(label, bytes)
+    utf8(label, bytes)
 }
 
 fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<(Handout, String), Error> {
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(err) => {
-            let valid = err.utf8_error().valid_up_to();
-            let bytes = err.into_bytes();
-            let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
-            return Err(Error::Source(Box::new(SourceError::at(
-                path,
-                &prefix,
-                valid,
-                "the file is not valid UTF-8 text (save it as UTF-8)",
-            ))));
-        }
-    };
+    let text = utf8(path, bytes)?;
     let handout = parse(path, &text)?;
     Ok((handout, text))
+}
+
+/// Reads a handout file's text, as [`load`] does, without parsing it: for a file that may
+/// be a clinic overlay rather than a handout.
+pub fn read_text(path: &Path) -> Result<String, Error> {
+    utf8(path, read_capped(path)?)
+}
+
+/// The text of `bytes`, or an error at the first byte that is not UTF-8.
+fn utf8(path: &Path, bytes: Vec<u8>) -> Result<String, Error> {
+    String::from_utf8(bytes).map_err(|err| {
+        let valid = err.utf8_error().valid_up_to();
+        let bytes = err.into_bytes();
+        let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+        Error::Source(Box::new(SourceError::at(
+            path,
+            &prefix,
+            valid,
+            "the file is not valid UTF-8 text (save it as UTF-8)",
+        )))
+    })
 }
 
 /// Parses and validates handout TOML. `path` is only used in messages.

@@ -187,7 +187,7 @@ async fn handouts(
                 .as_deref()
                 .is_none_or(|l| library::is_in_language(&e.handout, l))
         })
-        .map(|e| ListEntry::new(&e.handout, &e.path, today))
+        .map(|e| ListEntry::of(e, today))
         .collect();
     json(&entries)
 }

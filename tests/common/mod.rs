@@ -269,3 +269,35 @@ pub fn cli_pdf(args: &[&str]) -> Vec<u8> {
     assert!(run.status.success(), "{}", stderr(&run));
     std::fs::read(&out).expect("the CLI wrote its PDF")
 }
+
+/// The clinic overlay of `docs/handout-format.md` ("Clinic overlays"), as written there.
+pub fn overlay_example() -> String {
+    let doc = std::fs::read_to_string(root().join("docs/handout-format.md")).expect("format doc");
+    let (_, from_heading) = doc
+        .split_once("## Clinic overlays")
+        .expect("the format doc has a Clinic overlays section");
+    let (_, block) = from_heading
+        .split_once("```toml\n")
+        .expect("with a TOML example");
+    block
+        .split_once("```")
+        .expect("a closed example")
+        .0
+        .to_string()
+}
+
+/// A folder holding the bundled English handout and `files` (name, text) beside it.
+pub fn library_with(name: &str, files: &[(&str, &str)]) -> Scratch {
+    let dir = scratch(name);
+    let bundled = root().join("handouts");
+    for file in [
+        "l3-l4-foraminal-narrowing.toml",
+        "l3-l4-foraminal-narrowing.es.toml",
+    ] {
+        std::fs::copy(bundled.join(file), dir.join(file)).expect("copy bundled handout");
+    }
+    for (file, text) in files {
+        std::fs::write(dir.join(file), text).expect("write library file");
+    }
+    dir
+}

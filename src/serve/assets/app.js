@@ -50,8 +50,18 @@ async function search() {
     button.append(h.title);
     const details = document.createElement("small");
     details.textContent = `${h.language} · ${h.codes.join(", ") || "no codes"}`;
+    // A clinic overlay says what it extends, and when that changed since its review.
+    if (h.overlay) details.textContent += ` · clinic version of ${h.overlay.base}`;
     button.append(details);
-    if (chosen && chosen.id === h.id) button.setAttribute("aria-current", "true");
+    if (h.overlay && h.overlay.warning) {
+      const moved = document.createElement("small");
+      moved.className = "warning";
+      moved.textContent = "Needs review: its base was updated after the clinic last reviewed it.";
+      button.append(moved);
+    }
+    if (chosen && chosen.id === h.id && chosen.language === h.language) {
+      button.setAttribute("aria-current", "true");
+    }
     button.addEventListener("click", () => choose(h));
     item.append(button);
     list.append(item);

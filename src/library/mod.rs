@@ -2,6 +2,10 @@
 //! for a batch (which parses every file once) and for `handout build ID` (which reads as
 //! few files as it can).
 
+mod overlays;
+
+pub use overlays::{load_file, resolve_text, Loaded, OverlayOf};
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -10,12 +14,15 @@ use crate::error::Error;
 use crate::language;
 use crate::model::{self, Handout};
 
-/// One handout file, parsed, with the hash of its bytes.
+/// One handout file, parsed (a clinic overlay resolved into the handout it makes), with
+/// the hash of its bytes (an overlay's, with its base's).
 #[derive(Debug)]
 pub struct Entry {
     pub path: PathBuf,
     pub handout: Handout,
     pub hash: [u8; 16],
+    /// Set for a clinic overlay: its base, and whether the base moved since its review.
+    pub overlay: Option<OverlayOf>,
 }
 
 /// Handouts by id: a handout and its translations may share an id, one per language
@@ -40,11 +47,18 @@ impl Library {
     /// Adds one handout file; two files with the same id in the same language are an
     /// error, naming both.
     pub fn add(&mut self, path: &Path) -> Result<Arc<Entry>, Error> {
-        let (handout, text) = model::load(path)?;
+        self.add_in(path, &mut Vec::new())
+    }
+
+    /// [`Library::add`], with the overlays being resolved around it (`chain`), so that one
+    /// that comes back to itself is caught.
+    fn add_in(&mut self, path: &Path, chain: &mut Vec<PathBuf>) -> Result<Arc<Entry>, Error> {
+        let loaded = overlays::load_in(path, chain)?;
         let entry = Arc::new(Entry {
             path: path.to_path_buf(),
-            hash: crate::hash::of(text.as_bytes()),
-            handout,
+            hash: loaded.hash,
+            handout: loaded.handout,
+            overlay: loaded.overlay,
         });
         let meta = &entry.handout.meta;
         let same = self.by_id.entry(meta.id.clone()).or_default();
@@ -219,6 +233,16 @@ pub fn find_in(
     id: &str,
     language: Option<&str>,
 ) -> Result<(Arc<Entry>, Option<String>), Error> {
+    find_in_chain(dir, id, language, &mut Vec::new())
+}
+
+/// [`find_in`] while resolving the overlays in `chain`.
+fn find_in_chain(
+    dir: &Path,
+    id: &str,
+    language: Option<&str>,
+    chain: &mut Vec<PathBuf>,
+) -> Result<(Arc<Entry>, Option<String>), Error> {
     if !model::is_kebab_id(id) {
         return Err(Error::UnknownHandout {
             dir: dir.to_path_buf(),
@@ -263,7 +287,7 @@ pub fn find_in(
     for name in names {
         let path = dir.join(&name);
         if path.is_file() && !by_name.entries().any(|e| e.path == path) {
-            by_name.add(&path)?;
+            by_name.add_in(&path, chain)?;
         }
     }
     if let Ok(entry) = by_name.find(id, language) {
@@ -285,8 +309,10 @@ pub fn find_in(
             .file_name()
             .and_then(|n| n.to_str())
             .is_some_and(|n| n.split('.').next() == Some(id));
-        match library.add(&file) {
+        match library.add_in(&file, chain) {
             Ok(_) => {}
+            // The overlay whose base is being looked for, met again in its own folder.
+            Err(Error::OverlayCycle { .. }) if chain.contains(&overlays::identity(&file)) => {}
             Err(err) if named_after_id => return Err(err),
             Err(_) => unreadable += 1,
         }
