@@ -96,26 +96,30 @@ fn a_patient_list_builds_good_rows_and_reports_bad_ones() {
         .collect();
     assert_eq!(names.len(), 3, "{names:?}");
     assert!(
-        names.contains(&"l3-l4-foraminal-narrowing-brief-doe-jane-2026-11-25.pdf".to_string()),
+        names.contains(&"l3-l4-foraminal-narrowing-brief-row-1.pdf".to_string()),
         "{names:?}"
     );
     assert!(
-        names.contains(&"l3-l4-foraminal-narrowing-es-brief-jose-nunez-2026-11-25.pdf".to_string()),
+        names.contains(&"l3-l4-foraminal-narrowing-es-brief-row-2.pdf".to_string()),
         "{names:?}"
     );
     assert!(
         names
             .iter()
             .any(|n| n.starts_with("l3-l4-foraminal-narrowing-sections-")
-                && n.ends_with("-ann-lee.pdf")),
+                && n.ends_with("-row-4.pdf")),
         "{names:?}"
     );
+    // Named by the row alone: no patient's name or visit date in any file name.
+    for name in &names {
+        for detail in ["doe", "jane", "jose", "nunez", "ann-lee", "2026"] {
+            assert!(!name.contains(detail), "{name} names {detail:?}");
+        }
+    }
     assert!(leftovers(&dir.join("out")).is_empty());
 
     // The quoted name with a comma, the two-paragraph note and the Spanish row all arrive.
-    let jane =
-        std::fs::read(dir.join("out/l3-l4-foraminal-narrowing-brief-doe-jane-2026-11-25.pdf"))
-            .unwrap();
+    let jane = std::fs::read(dir.join("out/l3-l4-foraminal-narrowing-brief-row-1.pdf")).unwrap();
     let text = common::page_texts(&jane, "batch-jane").join(" ");
     assert!(
         text.contains("For: Doe, Jane")
@@ -123,9 +127,7 @@ fn a_patient_list_builds_good_rows_and_reports_bad_ones() {
             && text.contains("Heat, then stretch."),
         "{text}"
     );
-    let jose =
-        std::fs::read(dir.join("out/l3-l4-foraminal-narrowing-es-brief-jose-nunez-2026-11-25.pdf"))
-            .unwrap();
+    let jose = std::fs::read(dir.join("out/l3-l4-foraminal-narrowing-es-brief-row-2.pdf")).unwrap();
     assert!(common::page_texts(&jose, "batch-jose")
         .join(" ")
         .contains("Para: José Núñez"));
@@ -272,29 +274,27 @@ fn list_level_mistakes_stop_before_any_work() {
 }
 
 #[test]
-fn two_rows_for_the_same_file_both_fail_naming_each_other() {
+fn two_jobs_for_the_same_file_both_fail_naming_each_other() {
+    // A patient list's rows each get their own file (named by the row); a manifest's jobs
+    // can still meet on one.
     let dir = common::scratch("batch-clash");
-    std::fs::write(
-        dir.join("list.csv"),
-        "patient,handout,preset\nJohn Smith,l3-l4-foraminal-narrowing,brief\nJohn  Smith,l3-l4-foraminal-narrowing,brief\nAmy Wu,l3-l4-foraminal-narrowing,brief\n",
-    )
-    .unwrap();
+    let handout = format!("{}/l3-l4-foraminal-narrowing.toml", handouts_dir());
+    let manifest = format!(
+        "[[job]]\nhandouts = \"{handout}\"\npreset = \"brief\"\n\n\
+         [[job]]\nhandouts = \"{handout}\"\npreset = \"brief\"\n\n\
+         [[job]]\nhandouts = \"{handout}\"\npreset = \"full\"\n"
+    );
+    std::fs::write(dir.join("library.toml"), manifest).unwrap();
     let out = common::run(
         &dir,
-        &[
-            "batch",
-            "--csv",
-            "list.csv",
-            "--handouts",
-            &handouts_dir(),
-            "--out-dir",
-            "out",
-            "--quiet",
-        ],
+        &["batch", "library.toml", "--out-dir", "out", "--quiet"],
     );
     assert_eq!(out.status.code(), Some(1));
     let err = common::stderr(&out);
-    assert!(err.contains("row 1, row 2 would all write"), "{err}");
+    assert!(
+        err.contains("job 1") && err.contains("job 2") && err.contains("would all write"),
+        "{err}"
+    );
     assert_eq!(pdfs(&dir.join("out")).len(), 1);
 }
 
@@ -487,7 +487,7 @@ fn interrupted_batch_stops_cleanly_and_a_rerun_finishes_the_rest(signal: &str) {
     assert!(err.contains("interrupted"), "{err}");
     let done = pdfs(&dir.join("out"));
     // The job under way when the interrupt came was finished, not abandoned.
-    let chinese = dir.join("out/l3-l4-foraminal-narrowing-zh-hans-brief-zhang-wei.pdf");
+    let chinese = dir.join("out/l3-l4-foraminal-narrowing-zh-hans-brief-row-1.pdf");
     assert!(done.contains(&chinese), "{done:?}\n{err}");
     assert!(done.len() < rows, "nothing was left unstarted: {err}");
     assert!(

@@ -179,11 +179,11 @@ fn an_overlay_works_by_its_id_in_check_list_batch_and_language() {
     assert_eq!(
         made,
         [
-            "riverside-l3-l4-brief-jo-lee.pdf",
-            "riverside-l3-l4-es-brief-ana-ruiz.pdf"
+            "riverside-l3-l4-brief-row-2.pdf",
+            "riverside-l3-l4-es-brief-row-1.pdf"
         ]
     );
-    let ana = text_of(&dir.join("out"), "riverside-l3-l4-es-brief-ana-ruiz.pdf");
+    let ana = text_of(&dir.join("out"), "riverside-l3-l4-es-brief-row-1.pdf");
     assert!(
         ana.contains("A quién llamar en Riverside") && ana.contains("Ana Ruiz"),
         "{ana}"

@@ -242,7 +242,7 @@ pub fn csv_jobs(
             record: &record,
             column: &column,
         };
-        match row_job(&row, library, profile, out_dir) {
+        match row_job(&row, index + 1, library, profile, out_dir) {
             Ok(mut job) => {
                 job.label = label;
                 each(Ok(job));
@@ -296,6 +296,7 @@ impl<'r> Row<'r> {
 
 fn row_job(
     row: &Row<'_>,
+    number: usize,
     library: &Library,
     profile: Option<&Arc<LoadedProfile>>,
     out_dir: &Path,
@@ -340,17 +341,13 @@ fn row_job(
         notes_area: false,
     };
     personal.check()?;
-    let date_text = personal
-        .date
-        .as_ref()
-        .map(crate::dates::iso)
-        .unwrap_or_default();
     let label = selection_label(&selection);
+    // Named by the list's row, never by the patient's name or visit date: file names end
+    // up in directory listings, backups and logs that no one asked to hold them.
     let output = out_dir.join(pdf_name(&[
         &entry.handout.meta.file_stem(),
         &label,
-        patient,
-        &date_text,
+        &format!("row-{number}"),
     ]));
     let inputs = inputs_hash(
         &entry,
@@ -637,7 +634,8 @@ pub fn clashes(
 /// The failure a clashing job reports.
 pub fn clash_reason(output: &Path, labels: &[String]) -> String {
     format!(
-        "{} would all write {}; tell them apart (add a date, or the patient's full name)",
+        "{} would all write {}; give them different presets, profiles or sizes, or list the \
+         handout once",
         labels.join(", "),
         output.display()
     )
