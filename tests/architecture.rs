@@ -29,7 +29,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("inputs", &["model", "personal", "profile", "library"]),
     ("select", &["select", "readability", "catalog"]),
     ("layout", &["layout"]),
-    ("backends", &["render"]),
+    ("backends", &["render", "html"]),
     ("pipeline", &["pipeline"]),
     ("front ends", &["batch", "serve", "cli"]),
 ];
