@@ -310,6 +310,7 @@ pub fn build_html(handout: &Handout, path: &Path, options: &Options<'_>) -> Resu
         large_print: options.large_print(),
         show_sources: selection == Selection::Preset(FULL_PRESET.into()),
         url: url.as_deref(),
+        inputs: options.inputs.as_deref(),
     }))
 }
 

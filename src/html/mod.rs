@@ -46,6 +46,21 @@ pub struct Page<'a> {
     pub show_sources: bool,
     /// Where the page lives online, for the page's canonical address.
     pub url: Option<&'a str>,
+    /// The inputs' hash, recorded for a batch's rerun to skip the page.
+    pub inputs: Option<&'a str>,
+}
+
+/// What opens the comment that records the inputs' hash.
+const INPUTS_MARK: &str = "<!-- handout inputs: ";
+
+/// The inputs' hash a page records, if it does.
+pub fn recorded_inputs(page: &[u8]) -> Option<String> {
+    let start = page
+        .windows(INPUTS_MARK.len())
+        .position(|w| w == INPUTS_MARK.as_bytes())?
+        + INPUTS_MARK.len();
+    let len = page.get(start..)?.iter().position(|&b| b == b' ')?;
+    String::from_utf8(page.get(start..start + len)?.to_vec()).ok()
 }
 
 /// The page as one HTML document.
@@ -117,6 +132,11 @@ impl Writer<'_> {
             self.out,
             "<style>\n:root {{ --accent: #{r:02x}{g:02x}{b:02x}; }}\n{STYLE}</style>\n"
         );
+        if let Some(inputs) = page.inputs {
+            // A hash is hex digits: nothing in it can end the comment.
+            let hex: String = inputs.chars().filter(char::is_ascii_hexdigit).collect();
+            let _ = writeln!(self.out, "{INPUTS_MARK}{hex} -->");
+        }
         self.raw("</head>\n");
         if page.large_print {
             self.raw("<body class=\"large-print\">\n");
