@@ -105,8 +105,8 @@ async fn asset(Path(file): Path<String>) -> Response {
     response
 }
 
-/// The OpenAPI document, with the ids this server has: the handouts, their PDF files
-/// and the profiles are enumerated, so a client (or a fuzzer) can name them.
+/// The OpenAPI document, with the ids this server has: the handouts, their PDF and web
+/// page files and the profiles are enumerated, so a client (or a fuzzer) can name them.
 /// A profile's logo, for the preview: named by the profile's id, as loaded.
 async fn logo(State(app): State<Arc<App>>, Path(profile): Path<String>) -> Response {
     let desk = app.desk();
@@ -130,7 +130,10 @@ async fn openapi(State(app): State<Arc<App>>) -> Response {
     };
     let desk = app.desk();
     let ids: Vec<&str> = desk.library.ids();
-    let files: Vec<String> = ids.iter().map(|id| format!("{id}.pdf")).collect();
+    let files: Vec<String> = ids
+        .iter()
+        .flat_map(|id| [format!("{id}.pdf"), format!("{id}.html")])
+        .collect();
     let profiles: Vec<&String> = desk.profiles.keys().collect();
     let build = &mut doc["components"]["schemas"]["BuildRequest"]["properties"];
     build["handout"]["enum"] = serde_json::json!(ids);
