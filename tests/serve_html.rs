@@ -95,6 +95,20 @@ fn the_server_gives_the_clis_web_page_by_link_and_by_api() {
     assert_eq!(by_form.status, 200, "{}", by_form.text());
     assert_eq!(by_form.text(), page);
     assert_eq!(by_form.header("cache-control"), Some("no-store"));
+    // Submitted from the desk's no-referrer page, the form's Origin is null: taken when
+    // the browser says the request is same-origin, refused otherwise.
+    let form_from = |headers: &[(&str, &str)]| {
+        let mut all = vec![("Content-Type", "application/x-www-form-urlencoded")];
+        all.extend_from_slice(headers);
+        server.request("POST", "/api/v1/html", &all, form.as_bytes())
+    };
+    let own = form_from(&[("Origin", "null"), ("Sec-Fetch-Site", "same-origin")]);
+    assert_eq!(own.status, 200, "{}", own.text());
+    problem(&form_from(&[("Origin", "null")]), 403);
+    problem(
+        &form_from(&[("Origin", "null"), ("Sec-Fetch-Site", "cross-site")]),
+        403,
+    );
 
     // Bad input is a problem, never a server error.
     problem(

@@ -78,7 +78,15 @@ fn check(
                 "cross-site requests cannot build handouts",
             ));
         }
-        if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        // A form the desk submits under its no-referrer policy (how it opens the web
+        // page) is sent with `Origin: null`; the browser's own Sec-Fetch-Site, which no
+        // page can set, still says where it came from.
+        let opaque_but_own = site == Some("same-origin");
+        let origin = headers
+            .get(header::ORIGIN)
+            .and_then(|v| v.to_str().ok())
+            .filter(|o| !(*o == "null" && opaque_but_own));
+        if let Some(origin) = origin {
             let own = ["http://", "https://"]
                 .iter()
                 .any(|scheme| origin.eq_ignore_ascii_case(&format!("{scheme}{host}")));
