@@ -21,7 +21,7 @@ use crate::personal::Personal;
 use crate::profile::{Clinic, Logo};
 use crate::vocabulary::Rgb;
 
-pub use escape::escape_into;
+use escape::escape_into;
 
 /// The stylesheet every page carries; the profile's accent colour is set before it.
 const STYLE: &str = include_str!("style.css");
@@ -75,31 +75,31 @@ pub fn page(page: &Page<'_>) -> String {
 }
 
 /// Writes into a `String`, which cannot fail, so `write!`'s results are dropped.
-pub(crate) struct Writer<'a> {
-    pub(crate) out: String,
-    pub(crate) labels: &'a Labels,
+struct Writer<'a> {
+    out: String,
+    labels: &'a Labels,
     /// For the ids that tie a group to its heading; an underscore keeps them apart from
     /// section ids, which are kebab-case.
     next_id: usize,
 }
 
 impl Writer<'_> {
-    pub(crate) fn text(&mut self, text: &str) {
+    fn text(&mut self, text: &str) {
         escape_into(&mut self.out, text);
     }
 
-    pub(crate) fn raw(&mut self, html: &str) {
+    fn raw(&mut self, html: &str) {
         self.out.push_str(html);
     }
 
     /// `<tag attrs>text</tag>`, the text escaped; `attrs` is written as given.
-    pub(crate) fn element(&mut self, tag: &str, attrs: &str, text: &str) {
+    fn element(&mut self, tag: &str, attrs: &str, text: &str) {
         let _ = write!(self.out, "<{tag}{attrs}>");
         self.text(text);
         let _ = writeln!(self.out, "</{tag}>");
     }
 
-    pub(crate) fn new_id(&mut self) -> String {
+    fn new_id(&mut self) -> String {
         self.next_id += 1;
         format!("_{}", self.next_id)
     }
