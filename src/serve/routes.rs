@@ -105,8 +105,6 @@ async fn asset(Path(file): Path<String>) -> Response {
     response
 }
 
-/// The OpenAPI document, with the ids this server has: the handouts, their PDF and web
-/// page files and the profiles are enumerated, so a client (or a fuzzer) can name them.
 /// A profile's logo, for the preview: named by the profile's id, as loaded.
 async fn logo(State(app): State<Arc<App>>, Path(profile): Path<String>) -> Response {
     let desk = app.desk();
@@ -120,6 +118,8 @@ async fn logo(State(app): State<Arc<App>>, Path(profile): Path<String>) -> Respo
     }
 }
 
+/// The OpenAPI document, with the ids this server has: the handouts, their PDF and web
+/// page files and the profiles are enumerated, so a client (or a fuzzer) can name them.
 async fn openapi(State(app): State<Arc<App>>) -> Response {
     let Ok(mut doc) = serde_json::from_str::<serde_json::Value>(OPENAPI) else {
         return Problem::new(
