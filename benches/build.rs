@@ -61,3 +61,12 @@ fn build_translated_brief(bencher: divan::Bencher, language: &str) {
     let options = options("brief");
     bencher.bench(|| pipeline::build(&handout, Path::new(&path), &options).map(|o| o.pdf.len()));
 }
+
+/// The same handout as one web page (`build --format html`): made from the selected
+/// sections without laying out pages, so it should cost less than [`build_pdf`].
+#[divan::bench(args = ["full", "brief"])]
+fn build_html(bencher: divan::Bencher, preset: &str) {
+    let handout = model::parse(Path::new(BUNDLED), &source()).expect("valid");
+    let options = options(preset);
+    bencher.bench(|| pipeline::build_html(&handout, Path::new(BUNDLED), &options).map(|p| p.len()));
+}

@@ -138,6 +138,7 @@ pub fn profile_and_csv(data: &[u8]) {
             out_dir: Some(out_dir.clone()),
             profile: None,
             threads: Some(1),
+            formats: Vec::new(),
             quiet: true,
             report: None,
             force: true,

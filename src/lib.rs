@@ -3,8 +3,8 @@
 //! The pipeline, one module per step, each depending only on those before it:
 //! [`vocabulary`] (colours, paper, lengths) → [`model`], [`profile`], [`personal`]
 //! (the inputs) → [`select`] (which sections) → [`layout`] (pure: measure, wrap,
-//! paginate into positioned boxes) → [`render`] (boxes to PDF) → [`pipeline`] (the one
-//! way to build a handout) → [`batch`] and [`cli`].
+//! paginate into positioned boxes) → [`render`] (boxes to PDF) and [`html`] (the
+//! selected sections as a web page) → [`pipeline`] (the one way to build a handout) → [`batch`] and [`cli`].
 //!
 //! Building a handout from Rust:
 //!
@@ -36,6 +36,7 @@ pub mod dates;
 pub mod error;
 pub mod fonts;
 pub mod hash;
+pub mod html;
 pub mod labels;
 pub mod language;
 pub mod layout;

@@ -1,10 +1,12 @@
 //! The whole pipeline for one handout: settings resolved (command line > profile >
 //! handout > built-in defaults), then select → layout → render.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, SourceError};
 use crate::fonts::Fonts;
+use crate::html;
 use crate::labels::Labels;
 use crate::layout::{self, Branding, LayoutError, LogoBox, Origin, PageTarget, Theme, WebLink};
 use crate::model::{Handout, Place};
@@ -143,16 +145,77 @@ impl Options<'_> {
     /// [`crate::model::Meta::file_stem`]), or `-sections.pdf` for a list of sections. It
     /// carries no patient details.
     pub fn file_name(&self, handout: &Handout) -> String {
-        let stem = handout.meta.file_stem();
-        format!("{stem}-{}.pdf", self.selection().file_label())
+        self.file_name_as(handout, Format::Pdf)
     }
 
-    /// The web address for page 1: the profile's, else the handout's.
-    pub fn url<'h>(&'h self, handout: &'h Handout) -> Option<&'h str> {
+    /// [`Options::file_name`], with the extension of `format`.
+    pub fn file_name_as(&self, handout: &Handout, format: Format) -> String {
+        format!(
+            "{}-{}.{}",
+            handout.meta.file_stem(),
+            self.selection().file_label(),
+            format.extension()
+        )
+    }
+
+    /// The web address for page 1: the profile's, else the handout's, with `{id}` and
+    /// `{language}` replaced by the handout's (see [`expand_url`]).
+    pub fn url<'h>(&'h self, handout: &'h Handout) -> Option<Cow<'h, str>> {
         self.profile
             .and_then(|p| p.url.as_deref())
             .or(handout.meta.url.as_deref())
+            .map(|url| expand_url(url, handout))
     }
+}
+
+/// What a build writes: a PDF (the default), or the selected sections as one web page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Pdf,
+    Html,
+}
+
+impl Format {
+    pub const ALL: [Format; 2] = [Format::Pdf, Format::Html];
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Html => "html",
+        }
+    }
+
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Pdf => "application/pdf",
+            Format::Html => "text/html; charset=utf-8",
+        }
+    }
+
+    /// The format a file name asks for by its extension (`.html`, `.htm`), if any.
+    pub fn of_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "pdf" => Some(Format::Pdf),
+            "html" | "htm" => Some(Format::Html),
+            _ => None,
+        }
+    }
+}
+
+/// Replaces `{id}` and `{language}` in a web address with the handout's, so that one
+/// profile's address serves every handout: `https://…/handouts/{id}.html?language=
+/// {language}`. Both are checked when the handout is read (letters, digits and dashes),
+/// so neither needs encoding.
+pub fn expand_url<'u>(url: &'u str, handout: &Handout) -> Cow<'u, str> {
+    if !url.contains('{') {
+        return Cow::Borrowed(url);
+    }
+    Cow::Owned(
+        url.replace("{id}", &handout.meta.id)
+            .replace("{language}", &handout.meta.language),
+    )
 }
 
 /// A built handout: the layout (for dumps and tests) and the PDF bytes.
@@ -259,6 +322,31 @@ pub fn build(handout: &Handout, path: &Path, options: &Options<'_>) -> Result<Ou
     Ok(Output { layout: doc, pdf })
 }
 
+/// Builds the selected sections as one self-contained web page: the same selection,
+/// labels, personal details and branding as [`build`], without laying out pages.
+/// `path` is only used in messages.
+pub fn build_html(handout: &Handout, path: &Path, options: &Options<'_>) -> Result<String, Error> {
+    let labels = options.labels(handout)?;
+    let selection = options.selection();
+    let sections = select::select(handout, path, &selection)?;
+    let profile = options.profile;
+    let url = options.url(handout);
+    Ok(html::page(&html::Page {
+        handout,
+        sections: &sections,
+        labels: &labels,
+        personal: options.personal.filter(|p| !p.is_empty()),
+        clinic: profile.and_then(|p| p.clinic.as_ref()),
+        logo: profile.and_then(|p| p.logo.as_ref()),
+        footer_line: profile.and_then(|p| p.footer_line.as_deref()),
+        accent: profile.and_then(|p| p.accent),
+        large_print: options.large_print(),
+        show_sources: selection == Selection::Preset(FULL_PRESET.into()),
+        url: url.as_deref(),
+        inputs: options.inputs.as_deref(),
+    }))
+}
+
 /// The logo as the PDF backend embeds it.
 pub fn encode_logo(logo: &Logo) -> Result<render::EncodedImage, Error> {
     render::EncodedImage::new(&logo.pixels).map_err(|e| {
@@ -301,7 +389,7 @@ pub fn lay_out(
         select::select(handout, path, &selection).map_err(|err| options.blame_profile(err))?;
     let profile = options.profile;
     let link = match options.url(handout) {
-        Some(url) => Some(qr_link(url)?),
+        Some(url) => Some(qr_link(&url)?),
         None => None,
     };
     let request = layout::Request {

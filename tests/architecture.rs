@@ -32,7 +32,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     ("select", &["select", "readability", "catalog"]),
     ("layout", &["layout"]),
-    ("backends", &["render"]),
+    ("backends", &["render", "html"]),
     ("pipeline", &["pipeline"]),
     ("front ends", &["batch", "serve", "cli"]),
 ];

@@ -368,3 +368,37 @@ fn hindi_brief() {
 fn vietnamese_brief() {
     translated_brief("vi");
 }
+
+/// The bundled handout's brief as a web page (`build --format html`): a change in the
+/// page fails with a diff of its lines.
+#[test]
+fn brief_html() {
+    let (handout, path) = common::bundled();
+    let options = Options {
+        selection: Some(common::preset("brief")),
+        ..Options::default()
+    };
+    let page = handout::pipeline::build_html(&handout, &path, &options).expect("builds");
+    let golden = golden_dir().join("brief.html");
+    if updating() {
+        std::fs::write(&golden, &page).expect("write golden html");
+        eprintln!("updated {}", golden.display());
+        return;
+    }
+    let expected = std::fs::read_to_string(&golden).unwrap_or_else(|_| {
+        panic!(
+            "missing {}; create it with UPDATE_GOLDEN=1 cargo test --test golden",
+            golden.display()
+        )
+    });
+    if expected != page {
+        let diff = TextDiff::from_lines(&expected, &page);
+        panic!(
+            "the brief's web page changed (- golden, + now):\n{}\n\n\
+             If the change is intended: UPDATE_GOLDEN=1 cargo test --test golden brief_html",
+            diff.unified_diff()
+                .context_radius(2)
+                .header("golden", "now")
+        );
+    }
+}

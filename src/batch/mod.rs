@@ -18,7 +18,7 @@ use crate::error::Error;
 use crate::hash::Fnv128;
 use crate::library::Library;
 use crate::output::{write_atomic_with, Durability};
-use crate::pipeline::{self, Options};
+use crate::pipeline::{self, Format, Options};
 use crate::render::recorded_inputs;
 use plan::LoadedProfile;
 
@@ -72,6 +72,8 @@ pub struct Settings {
     pub report: Option<PathBuf>,
     pub force: bool,
     pub shard: Option<Shard>,
+    /// What each job writes: a PDF, a web page, or both (an empty list is a PDF).
+    pub formats: Vec<Format>,
 }
 
 /// What happened to one job.
@@ -146,13 +148,38 @@ pub fn run(settings: &Settings) -> Result<Summary, Error> {
         Source::Csv { handouts, .. } => Some(Library::load_dir(handouts)?),
         Source::Manifest(_) => None,
     };
+    let mut formats = settings.formats.clone();
+    formats.sort_unstable();
+    formats.dedup();
+    if formats.is_empty() {
+        formats.push(Format::Pdf);
+    }
     let each_planned = |each: &mut dyn FnMut(Planned)| -> Result<(), Error> {
+        // Each job once per format, named alike but for the extension.
+        let mut per_format = |planned: Planned| match planned {
+            Ok(job) => {
+                for &format in &formats[1..] {
+                    each(Ok(Job {
+                        output: job.output.with_extension(format.extension()),
+                        format,
+                        ..job.clone()
+                    }));
+                }
+                let first = formats[0];
+                each(Ok(Job {
+                    output: job.output.with_extension(first.extension()),
+                    format: first,
+                    ..job
+                }));
+            }
+            Err(rejected) => each(Err(rejected)),
+        };
         match (&settings.source, &library) {
             (Source::Csv { list, .. }, Some(library)) => {
-                plan::csv_jobs(list, library, profile.as_ref(), &out_dir, each)
+                plan::csv_jobs(list, library, profile.as_ref(), &out_dir, &mut per_format)
             }
             (Source::Manifest(path), _) => {
-                plan::manifest_jobs(path, profile.as_ref(), &out_dir, each)
+                plan::manifest_jobs(path, profile.as_ref(), &out_dir, &mut per_format)
             }
             (Source::Csv { .. }, None) => Ok(()),
         }
@@ -401,7 +428,7 @@ fn run_job(job: &Job, force: bool) -> Record {
     if STOP.load(Ordering::SeqCst) {
         return record(Status::NotStarted, None);
     }
-    if !force && is_up_to_date(&job.output, &job.inputs) {
+    if !force && is_up_to_date(&job.output, &job.inputs, job.format) {
         return record(Status::UpToDate, None);
     }
     let options = Options {
@@ -420,6 +447,16 @@ fn run_job(job: &Job, force: bool) -> Record {
     if let Some(p) = &job.profile {
         inputs.push(&p.profile.path);
     }
+    if job.format == Format::Html {
+        let written =
+            pipeline::build_html(&job.entry.handout, &job.entry.path, &options).and_then(|page| {
+                write_atomic_with(&job.output, page.as_bytes(), &inputs, Durability::Buffered)
+            });
+        return match written {
+            Ok(()) => record(Status::Written, None),
+            Err(e) => record(Status::Failed, Some(e.to_string())),
+        };
+    }
     let result = pipeline::build(&job.entry.handout, &job.entry.path, &options).and_then(|built| {
         write_atomic_with(&job.output, &built.pdf, &inputs, Durability::Buffered)?;
         let missed = built.missed_target(&job.entry.path, &job.selection);
@@ -436,21 +473,29 @@ fn run_job(job: &Job, force: bool) -> Record {
 }
 
 /// An existing output built from exactly these inputs.
-fn is_up_to_date(output: &Path, inputs: &str) -> bool {
+fn is_up_to_date(output: &Path, inputs: &str, format: Format) -> bool {
+    let recorded = match format {
+        Format::Pdf => recorded_inputs,
+        Format::Html => crate::html::recorded_inputs,
+    };
     std::fs::read(output)
         .ok()
-        .and_then(|pdf| recorded_inputs(&pdf))
+        .and_then(|file| recorded(&file))
         .is_some_and(|recorded| recorded == inputs)
 }
 
-/// Temporary files a killed run (SIGKILL, power loss) may have left: `.<name>.pdf.<pid>-<n>.tmp`.
+/// Temporary files a killed run (SIGKILL, power loss) may have left:
+/// `.<name>.pdf.<pid>-<n>.tmp` (or `.html.`).
 fn remove_stale_temp_files(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') && name.ends_with(".tmp") && name.contains(".pdf.") {
+        if name.starts_with('.')
+            && name.ends_with(".tmp")
+            && (name.contains(".pdf.") || name.contains(".html."))
+        {
             let _ = std::fs::remove_file(entry.path());
         }
     }

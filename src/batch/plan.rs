@@ -15,6 +15,7 @@ use crate::hash::Fnv128;
 use crate::library::{Entry, Library};
 use crate::personal::{self, Personal};
 use crate::pipeline;
+use crate::pipeline::Format;
 use crate::profile::{self, Profile};
 use crate::render::EncodedImage;
 use crate::select::{self, Selection, FULL_PRESET};
@@ -50,8 +51,8 @@ impl LoadedProfile {
     }
 }
 
-/// One PDF to build.
-#[derive(Debug)]
+/// One PDF (or web page) to build.
+#[derive(Debug, Clone)]
 pub struct Job {
     /// How reports name it: "row 12" or "job 2 (handouts/x.toml)".
     pub label: String,
@@ -66,6 +67,8 @@ pub struct Job {
     pub output: PathBuf,
     /// Hash of every input; recorded in the PDF so a rerun can skip it.
     pub inputs: String,
+    /// Planned as a PDF; a run asked for more formats makes a copy of the job for each.
+    pub format: Format,
 }
 
 /// A row or manifest entry that could not become a job.
@@ -369,6 +372,7 @@ fn row_job(
         pages,
         output,
         inputs,
+        format: Format::Pdf,
     })
 }
 
@@ -555,6 +559,7 @@ pub fn manifest_jobs(
                 pages: spec.pages,
                 output,
                 inputs,
+                format: Format::Pdf,
             }));
         }
     }

@@ -1,9 +1,10 @@
-//! `handout batch`: many PDFs in one run.
+//! `handout batch`: many PDFs (and web pages) in one run.
 
 use std::path::PathBuf;
 
 use crate::batch;
 use crate::error::Error;
+use crate::pipeline::Format;
 
 pub(super) const BATCH_HELP: &str = "\
 Examples:
@@ -50,6 +51,16 @@ pub(super) struct BatchArgs {
     /// Only the K-th of N parts of the jobs, e.g. 2/8, for splitting across machines
     #[arg(long, value_name = "K/N")]
     shard: Option<batch::Shard>,
+    /// What to write for each job, comma-separated: pdf, html (one self-contained web
+    /// page, named as the PDF but for its extension), or pdf,html for both
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "pdf")]
+    format: Vec<FormatArg>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum FormatArg {
+    Pdf,
+    Html,
 }
 
 pub(super) fn run(args: BatchArgs) -> Result<(), Error> {
@@ -70,6 +81,14 @@ pub(super) fn run(args: BatchArgs) -> Result<(), Error> {
         report: args.report,
         force: args.force,
         shard: args.shard,
+        formats: args
+            .format
+            .iter()
+            .map(|f| match f {
+                FormatArg::Pdf => Format::Pdf,
+                FormatArg::Html => Format::Html,
+            })
+            .collect(),
     };
     let summary = batch::run(&settings)?;
     if summary.failed > 0 || summary.not_started > 0 {

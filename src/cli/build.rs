@@ -15,7 +15,7 @@ use crate::library::{self, Entry};
 use crate::model::{self, Handout};
 use crate::output::{write_atomic, write_stdout};
 use crate::personal::{self, Personal};
-use crate::pipeline::{self, Options};
+use crate::pipeline::{self, Format, Options};
 use crate::profile;
 use crate::select::{self, Selection};
 use crate::vocabulary::Paper;
@@ -51,10 +51,15 @@ pub(super) struct BuildArgs {
     /// [default: the preset's `pages`, if it has one]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=crate::model::MAX_PAGE_TARGET as i64))]
     pages: Option<u32>,
-    /// Where to write the PDF, or - for standard output [default: <handout
-    /// id>-<preset>.pdf]
+    /// Where to write the PDF (or web page), or - for standard output [default: <handout
+    /// id>-<preset>.pdf, or .html]
     #[arg(short, long)]
     output: Option<PathBuf>,
+    /// What to write: a PDF, or the selected sections as one self-contained web page
+    /// (html) for phones and patient portals [default: by the -o file's extension, else
+    /// pdf]
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
     /// Paper size [default: the profile's, else letter]
     #[arg(long, value_enum)]
     paper: Option<PaperArg>,
@@ -96,6 +101,21 @@ pub(super) struct BuildArgs {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Pdf,
+    Html,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Pdf => Format::Pdf,
+            FormatArg::Html => Format::Html,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 enum PaperArg {
     Letter,
     A4,
@@ -132,10 +152,22 @@ pub(super) fn run(args: BuildArgs) -> Result<(), Error> {
             }
         )));
     }
-    if to_stdout && std::io::stdout().is_terminal() {
+    let format = args
+        .format
+        .map(Format::from)
+        .or_else(|| args.output.as_deref().and_then(Format::of_path))
+        .unwrap_or(Format::Pdf);
+    if to_stdout && format == Format::Pdf && std::io::stdout().is_terminal() {
         return Err(Error::Usage(
             "-o - writes the PDF to standard output, which is a terminal; pipe it \
              (handout build ... -o - | lp) or redirect it (> handout.pdf)"
+                .into(),
+        ));
+    }
+    if format == Format::Html && args.layout_dump.is_some() {
+        return Err(Error::Usage(
+            "--layout-dump is the PDF's page layout; a web page has none (leave out \
+             --format html)"
                 .into(),
         ));
     }
@@ -171,7 +203,11 @@ pub(super) fn run(args: BuildArgs) -> Result<(), Error> {
     };
     let output = args
         .output
-        .unwrap_or_else(|| PathBuf::from(options.file_name(handout)));
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(options.file_name_as(handout, format)));
+    if format == Format::Html {
+        return write_html(&args, &found, &options, &output, warnings);
+    }
     let built = pipeline::build(handout, path, &options)?;
     if let Some(missed) = built.missed_target(path, &options.selection()) {
         if args.strict {
@@ -230,6 +266,51 @@ pub(super) fn run(args: BuildArgs) -> Result<(), Error> {
     // about 1.5 % of a brief's instructions.
     std::mem::forget(built);
     std::mem::forget(found);
+    Ok(())
+}
+
+/// `handout build --format html`: the page, written where the PDF would be.
+fn write_html(
+    args: &BuildArgs,
+    found: &Chosen,
+    options: &Options<'_>,
+    output: &Path,
+    warnings: Vec<String>,
+) -> Result<(), Error> {
+    let (handout, path) = (found.handout(), found.path());
+    let page = pipeline::build_html(handout, path, options)?;
+    let to_stdout = output == Path::new(STDIO);
+    if to_stdout {
+        write_stdout(page.as_bytes())?;
+    } else {
+        let mut inputs: Vec<&Path> = Vec::new();
+        if path != Path::new(STDIN_LABEL) {
+            inputs.push(path);
+        }
+        inputs.extend(args.profile.as_deref());
+        inputs.extend(args.personal.as_deref());
+        write_atomic(output, page.as_bytes(), &inputs)?;
+    }
+    let shown = if to_stdout {
+        "standard output".to_string()
+    } else {
+        output.display().to_string()
+    };
+    eprintln!("wrote {shown} (a web page)");
+    if args.json {
+        let sections: Vec<String> = select::select(handout, path, &options.selection())?
+            .iter()
+            .map(|s| s.id().to_string())
+            .collect();
+        let report = serde_json::json!({
+            "path": output.display().to_string(),
+            "format": "html",
+            "bytes": page.len(),
+            "sections": sections,
+            "warnings": warnings,
+        });
+        println!("{report}");
+    }
     Ok(())
 }
 

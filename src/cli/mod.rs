@@ -44,7 +44,7 @@ Exit codes:
 #[command(
     name = "handout",
     version,
-    about = "Turns TOML patient handouts into printable PDF handouts",
+    about = "Turns TOML patient handouts into printable PDF handouts and accessible web pages",
     after_help = AFTER_HELP
 )]
 pub struct Cli {
@@ -54,7 +54,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Build a PDF from a handout, with the sections you choose
+    /// Build a PDF from a handout, with the sections you choose (or a web page:
+    /// --format html)
     #[command(after_help = AFTER_HELP)]
     Build(Box<build::BuildArgs>),
     /// List handouts: id, title, codes, review status, and every section with its item count

@@ -326,6 +326,26 @@ pub fn check_url(url: &str) -> Result<(), String> {
     if url.len() > 1000 {
         return Err("the address is longer than 1,000 characters, too long for a QR code".into());
     }
+    // A template's placeholders are filled in at build time (`pipeline::expand_url`); a
+    // misspelt one would be printed in the QR code as it is.
+    let mut rest = url;
+    while let Some(open) = rest.find(['{', '}']) {
+        let tail = &rest[open..];
+        let name = tail
+            .strip_prefix('{')
+            .and_then(|t| t.split_once('}'))
+            .map(|(name, _)| name);
+        match name {
+            Some(name @ ("id" | "language")) => rest = &tail[name.len() + 2..],
+            _ => {
+                let shown: String = tail.chars().take_while(|&c| c != '}').collect();
+                return Err(format!(
+                    "{url:?} has {shown}}} in it: an address may hold {{id}} and {{language}}, \
+                     which are replaced by the handout's, and no other braces"
+                ));
+            }
+        }
+    }
     Ok(())
 }
 
@@ -372,6 +392,21 @@ pub fn is_icd10cm_code(code: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_url_template_names_only_id_and_language() {
+        let ok = "https://x.example/handouts/{id}.html?language={language}";
+        assert_eq!(check_url(ok), Ok(()));
+        for bad in [
+            "https://x.example/{lang}",
+            "https://x.example/{id",
+            "https://x.example/id}",
+            "https://x.example/{}",
+        ] {
+            let why = check_url(bad).unwrap_err();
+            assert!(why.contains("{id} and {language}"), "{bad}: {why}");
+        }
+    }
 
     #[test]
     fn kebab_ids() {

@@ -19,7 +19,7 @@ pub fn add(doc: &mut Document, catalog: ObjectId, info: &Info, mode: Mode) -> Re
     icc.set("N", Object::Integer(3));
     // Compressed once per process (`compress`), not once per document.
     let packed = match mode {
-        Mode::Compact => compress::srgb_profile(),
+        Mode::Compact => srgb_profile(),
         Mode::Plain => None,
     };
     let profile = match packed {
@@ -53,6 +53,16 @@ pub fn add(doc: &mut Document, catalog: ObjectId, info: &Info, mode: Mode) -> Re
 
 /// The sRGB output profile, made by `icc.rs` from the sRGB standard's numbers.
 pub const SRGB_PROFILE: &[u8] = include_bytes!("srgb.icc");
+
+/// The sRGB output profile, compressed on first use and shared by every document the
+/// process writes. Here rather than in `compress`, which knows nothing of what it
+/// compresses: the two modules depend one way.
+fn srgb_profile() -> Option<&'static [u8]> {
+    static PROFILE: std::sync::OnceLock<Option<Vec<u8>>> = std::sync::OnceLock::new();
+    PROFILE
+        .get_or_init(|| compress::deflate(SRGB_PROFILE))
+        .as_deref()
+}
 
 /// The keywords as one string, written the same way into the information dictionary
 /// and the XMP (PDF/A requires the two to agree).
@@ -169,6 +179,14 @@ fn xmp(info: &Info) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_profile_is_compressed_once_and_shared() {
+        let first = srgb_profile().unwrap();
+        assert!(std::ptr::eq(first, srgb_profile().unwrap()));
+        assert!(first.len() < SRGB_PROFILE.len());
+        assert_eq!(compress::tests::inflate(first), SRGB_PROFILE);
+    }
 
     fn info() -> Info {
         Info {

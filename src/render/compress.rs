@@ -107,15 +107,6 @@ pub fn deflate_remembered(bytes: &[u8]) -> Option<Rc<[u8]>> {
     })
 }
 
-/// The sRGB output profile, compressed on first use and shared by every document the
-/// process writes.
-pub fn srgb_profile() -> Option<&'static [u8]> {
-    static PROFILE: OnceLock<Option<Vec<u8>>> = OnceLock::new();
-    PROFILE
-        .get_or_init(|| deflate(super::archival::SRGB_PROFILE))
-        .as_deref()
-}
-
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
@@ -168,13 +159,5 @@ pub(super) mod tests {
         let other = deflate_remembered(&changed).unwrap();
         assert!(!Rc::ptr_eq(&first, &other));
         assert_eq!(inflate(&other), changed);
-    }
-
-    #[test]
-    fn the_profile_is_compressed_once_and_shared() {
-        let first = srgb_profile().unwrap();
-        assert!(std::ptr::eq(first, srgb_profile().unwrap()));
-        assert!(first.len() < super::super::archival::SRGB_PROFILE.len());
-        assert_eq!(inflate(first), super::super::archival::SRGB_PROFILE);
     }
 }

@@ -123,6 +123,18 @@ impl Desk {
         })
     }
 
+    /// The web page a request asks for, built as `handout build --format html` builds it,
+    /// with its file name (no patient details in it).
+    pub fn html(&self, request: &BuildRequest) -> Result<(String, String), Error> {
+        self.with_options(request, |entry, options| {
+            let page = pipeline::build_html(&entry.handout, &entry.path, options)?;
+            Ok((
+                page,
+                options.file_name_as(&entry.handout, pipeline::Format::Html),
+            ))
+        })
+    }
+
     /// The pages the PDF of a request would have, as SVG drawn from the same layout.
     /// Fonts are left to the page showing them (the desk's stylesheet names them).
     pub fn preview(&self, request: &BuildRequest) -> Result<Preview, Error> {
@@ -211,7 +223,7 @@ pub struct Preview {
     pub warning: Option<String>,
 }
 
-/// What `POST /api/v1/pdf` and `/api/v1/preview` take: the names of `handout build`'s
+/// What `POST /api/v1/pdf`, `/api/v1/html` and `/api/v1/preview` take: the names of `handout build`'s
 /// flags and of the personal-details file.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

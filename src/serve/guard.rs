@@ -78,7 +78,15 @@ fn check(
                 "cross-site requests cannot build handouts",
             ));
         }
-        if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        // A form the desk submits under its no-referrer policy (how it opens the web
+        // page) is sent with `Origin: null`; the browser's own Sec-Fetch-Site, which no
+        // page can set, still says where it came from.
+        let opaque_but_own = site == Some("same-origin");
+        let origin = headers
+            .get(header::ORIGIN)
+            .and_then(|v| v.to_str().ok())
+            .filter(|o| !(*o == "null" && opaque_but_own));
+        if let Some(origin) = origin {
             let own = ["http://", "https://"]
                 .iter()
                 .any(|scheme| origin.eq_ignore_ascii_case(&format!("{scheme}{host}")));
@@ -114,6 +122,7 @@ pub fn route_of(path: &str) -> &'static str {
         "/api/v1/status" => "/api/v1/status",
         "/api/v1/pdf" => "/api/v1/pdf",
         "/api/v1/preview" => "/api/v1/preview",
+        "/api/v1/html" => "/api/v1/html",
         p if p.starts_with("/assets/logos/") => "/assets/logos/{profile}",
         p if p.starts_with("/assets/") => "/assets/{file}",
         p if p.starts_with("/handouts/") => "/handouts/{file}",
@@ -123,7 +132,10 @@ pub fn route_of(path: &str) -> &'static str {
 
 /// Routes whose requests or pages can hold a patient's details.
 fn carries_patient_details(route: &str) -> bool {
-    matches!(route, "/" | "/api/v1/pdf" | "/api/v1/preview")
+    matches!(
+        route,
+        "/" | "/api/v1/pdf" | "/api/v1/preview" | "/api/v1/html"
+    )
 }
 
 /// Whether the request carries the token, as a bearer token or the session cookie.
@@ -155,11 +167,15 @@ fn secure(headers: &mut HeaderMap) {
     let set = |headers: &mut HeaderMap, name: header::HeaderName, value: &'static str| {
         headers.insert(name, HeaderValue::from_static(value));
     };
-    set(
-        headers,
-        header::CONTENT_SECURITY_POLICY,
-        CONTENT_SECURITY_POLICY,
-    );
+    // A handout's web page sets its own, stricter policy (no script at all, its one
+    // inline stylesheet and data: logo); everything else gets the desk's.
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        set(
+            headers,
+            header::CONTENT_SECURITY_POLICY,
+            CONTENT_SECURITY_POLICY,
+        );
+    }
     set(headers, header::REFERRER_POLICY, "no-referrer");
     set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(headers, header::X_FRAME_OPTIONS, "DENY");

@@ -1,4 +1,5 @@
-//! The routes: the clinician's page and its assets, the JSON API, and PDFs by link.
+//! The routes: the clinician's page and its assets, the JSON API, and PDFs and web
+//! pages by link.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -40,6 +41,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/v1/status", get(status))
         .route("/api/v1/pdf", post(pdf))
         .route("/api/v1/preview", post(preview))
+        .route("/api/v1/html", post(html))
         .route("/handouts/{file}", get(linked_pdf))
         .route("/infobutton", get(infobutton))
         .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, "no such page") })
@@ -103,8 +105,6 @@ async fn asset(Path(file): Path<String>) -> Response {
     response
 }
 
-/// The OpenAPI document, with the ids this server has: the handouts, their PDF files
-/// and the profiles are enumerated, so a client (or a fuzzer) can name them.
 /// A profile's logo, for the preview: named by the profile's id, as loaded.
 async fn logo(State(app): State<Arc<App>>, Path(profile): Path<String>) -> Response {
     let desk = app.desk();
@@ -118,6 +118,8 @@ async fn logo(State(app): State<Arc<App>>, Path(profile): Path<String>) -> Respo
     }
 }
 
+/// The OpenAPI document, with the ids this server has: the handouts, their PDF and web
+/// page files and the profiles are enumerated, so a client (or a fuzzer) can name them.
 async fn openapi(State(app): State<Arc<App>>) -> Response {
     let Ok(mut doc) = serde_json::from_str::<serde_json::Value>(OPENAPI) else {
         return Problem::new(
@@ -128,7 +130,10 @@ async fn openapi(State(app): State<Arc<App>>) -> Response {
     };
     let desk = app.desk();
     let ids: Vec<&str> = desk.library.ids();
-    let files: Vec<String> = ids.iter().map(|id| format!("{id}.pdf")).collect();
+    let files: Vec<String> = ids
+        .iter()
+        .flat_map(|id| [format!("{id}.pdf"), format!("{id}.html")])
+        .collect();
     let profiles: Vec<&String> = desk.profiles.keys().collect();
     let build = &mut doc["components"]["schemas"]["BuildRequest"]["properties"];
     build["handout"]["enum"] = serde_json::json!(ids);
@@ -226,20 +231,22 @@ fn json(value: &impl serde::Serialize) -> Response {
 
 /// Reads a JSON build request, at most [`MAX_BODY`] bytes.
 async fn build_request(headers: &HeaderMap, request: Request) -> Result<BuildRequest, Problem> {
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(';')
-                .next()
-                .is_some_and(|t| t.trim() == "application/json")
-        });
-    if !is_json {
+    if media_type(headers).as_deref() != Some("application/json") {
         return Err(Problem::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "send the options as application/json",
         ));
     }
+    json_body(request).await
+}
+
+/// The request's media type, lower case, without parameters.
+fn media_type(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    Some(value.split(';').next()?.trim().to_ascii_lowercase())
+}
+
+async fn json_body(request: Request) -> Result<BuildRequest, Problem> {
     let body: Bytes = axum::body::to_bytes(request.into_body(), MAX_BODY)
         .await
         .map_err(|_| {
@@ -287,6 +294,84 @@ async fn pdf(State(app): State<Arc<App>>, headers: HeaderMap, request: Request) 
         }
         Err(err) => Problem::from(err).into_response(),
     }
+}
+
+/// The form the desk opens a web page with: its build request, as JSON, in one field.
+/// A form's answer is a page of its own with the page's own security policy; a page
+/// opened from a script would run under the desk's, which refuses its inline style.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HtmlForm {
+    request: String,
+}
+
+/// `POST /api/v1/html`: the handout as one web page, personal details and all. Takes
+/// the JSON of `/api/v1/pdf`, or a form whose `request` field holds it.
+async fn html(State(app): State<Arc<App>>, headers: HeaderMap, request: Request) -> Response {
+    let request = match media_type(&headers).as_deref() {
+        Some("application/json") => json_body(request).await,
+        Some("application/x-www-form-urlencoded") => {
+            match axum::body::to_bytes(request.into_body(), MAX_BODY).await {
+                Err(_) => Err(Problem::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    format!("the request is larger than {} KiB", MAX_BODY / 1024),
+                )),
+                Ok(body) => form_request(body).await,
+            }
+        }
+        _ => Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "send the options as application/json (or as a form with a request field)",
+        )),
+    };
+    let request = match request {
+        Ok(r) => r,
+        Err(problem) => return problem.into_response(),
+    };
+    match app.desk().html(&request) {
+        // Patient details: the guard marks every answer no-store.
+        Ok((page, name)) => html_response(page, &name),
+        Err(err) => Problem::from(err).into_response(),
+    }
+}
+
+async fn form_request(body: Bytes) -> Result<BuildRequest, Problem> {
+    use axum::extract::FromRequest;
+    let bad = |why: String| {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            format!("the request is not valid: {why}"),
+        )
+    };
+    let mut request = Request::new(Body::from(body));
+    *request.method_mut() = axum::http::Method::POST;
+    request.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/x-www-form-urlencoded"),
+    );
+    let axum::Form(HtmlForm { request }) = axum::Form::<HtmlForm>::from_request(request, &())
+        .await
+        .map_err(|e| bad(e.body_text()))?;
+    serde_json::from_str(&request).map_err(|e| bad(e.to_string()))
+}
+
+/// The policy of a handout's web page: no script, nothing fetched, its own inline
+/// stylesheet and its logo as a `data:` image.
+const HTML_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; \
+    form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+fn html_response(page: String, file_name: &str) -> Response {
+    let mut response = with_type(page, "text/html; charset=utf-8");
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(HTML_POLICY),
+    );
+    // Shown in the browser; the name, for saving it, carries no patient data.
+    if let Ok(value) = HeaderValue::from_str(&format!("inline; filename=\"{file_name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
 }
 
 /// The response header of `POST /api/v1/pdf` that gives how the PDF met its page
@@ -350,15 +435,23 @@ struct LinkQuery {
 }
 
 /// `GET /handouts/<id>.pdf?preset=brief`: a handout by link, as an EHR's infobutton
-/// opens it. A link carries no patient details, so none are taken.
+/// opens it; `<id>.html`, the same as a web page, as the printed QR code may open it.
+/// A link carries no patient details, so none are taken.
 async fn linked_pdf(
     State(app): State<Arc<App>>,
     Path(file): Path<String>,
     query: Result<Query<LinkQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let Some(id) = file.strip_suffix(".pdf") else {
-        return Problem::new(StatusCode::NOT_FOUND, "handouts are at /handouts/<id>.pdf")
-            .into_response();
+    let (id, is_html) = match (file.strip_suffix(".pdf"), file.strip_suffix(".html")) {
+        (Some(id), _) => (id, false),
+        (None, Some(id)) => (id, true),
+        (None, None) => {
+            return Problem::new(
+                StatusCode::NOT_FOUND,
+                "handouts are at /handouts/<id>.pdf and /handouts/<id>.html",
+            )
+            .into_response()
+        }
     };
     let Ok(Query(query)) = query else {
         return Problem::new(
@@ -379,6 +472,12 @@ async fn linked_pdf(
         profile: query.profile,
         ..BuildRequest::default()
     };
+    if is_html {
+        return match app.desk().html(&request) {
+            Ok((page, name)) => html_response(page, &name),
+            Err(err) => Problem::from(err).into_response(),
+        };
+    }
     match app.desk().pdf(&request) {
         Ok((built, name)) => pdf_response(built.pdf, &name),
         Err(err) => Problem::from(err).into_response(),

@@ -77,7 +77,29 @@ const pages = Number(/^Pages:\s+(\d+)/m.exec(info)[1]);
 check("the preview counts the PDF's pages", count.startsWith(`${pages} page${pages === 1 ? "" : "s"}, fits 1 page`), `${count} / ${pages}`);
 const text = execFileSync("pdftotext", [file, "-"], { encoding: "utf8" });
 check("the PDF holds the patient's name", text.includes("Jane Doe"));
+// The list holds every translation: each script's title in a face the desk serves
+// (fetched only because such a title is shown), not in empty boxes.
+const faces = await page.evaluate(async () => {
+  await document.fonts.ready;
+  return [...document.fonts].filter((f) => f.status === "loaded").map((f) => f.family.replaceAll('"', ""));
+});
+check("the Hindi titles are drawn with the served Devanagari face", faces.some((f) => f.startsWith("NotoSansDevanagari")), faces.join(", "));
+check("the Arabic and Farsi titles are drawn with the served Arabic face", faces.some((f) => f.startsWith("NotoNaskhArabic")), faces.join(", "));
+check("each title says its language", await page.locator("#results span[lang='hi']").count() === 1);
 await page.screenshot({ path: `${out}/desk.png`, fullPage: true });
+
+// The web page, with the patient's details, in a tab of its own; the details travel in
+// the request's body, not its address.
+const [web] = await Promise.all([
+  context.waitForEvent("page"),
+  page.getByRole("button", { name: "Open as web page" }).click(),
+]);
+await web.locator("h1").waitFor();
+check("the web page opens with the patient's name", (await web.locator("main").textContent()).includes("Jane Doe"));
+check("the web page's address carries no patient data", !web.url().includes("Jane"), web.url());
+check("the web page has the handout's title", (await web.locator("h1").textContent()).includes("Narrowed Nerve Openings"));
+await web.screenshot({ path: `${out}/web-page.png`, fullPage: true });
+await web.close();
 
 // axe-core: WCAG 2.1 A and AA.
 // Evaluated by the browser's debugger, which the page's Content-Security-Policy (no

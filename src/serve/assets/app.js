@@ -47,7 +47,11 @@ async function search() {
     const button = document.createElement("button");
     button.type = "button";
     button.dataset.id = h.id;
-    button.append(h.title);
+    // In its own language, for a screen reader's voice and the font's regional forms.
+    const title = document.createElement("span");
+    title.lang = h.language;
+    title.textContent = h.title;
+    button.append(title);
     const details = document.createElement("small");
     details.textContent = `${h.language} · ${h.codes.join(", ") || "no codes"}`;
     // A clinic overlay says what it extends, and when that changed since its review.
@@ -74,6 +78,7 @@ function choose(handout) {
   preset = "full";
   $("options").hidden = false;
   $("chosen-title").textContent = handout.title;
+  $("chosen-title").lang = handout.language;
   for (const b of $("results").querySelectorAll("button")) {
     b.toggleAttribute("aria-current", b.dataset.id === handout.id);
     if (b.dataset.id === handout.id) b.setAttribute("aria-current", "true");
@@ -232,6 +237,28 @@ async function download() {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
+// The web page opens from a form rather than from a script's fetch: the answer is then a
+// page of its own, under its own security policy (a page a script opened would be under
+// the desk's, which refuses the page's inline stylesheet). The patient's details travel
+// in the body, never in the address.
+function openWebPage() {
+  if (!chosen) return;
+  const form = document.createElement("form");
+  form.method = "post";
+  form.action = "/api/v1/html";
+  form.target = "_blank";
+  form.rel = "noopener";
+  form.hidden = true;
+  const field = document.createElement("input");
+  field.type = "hidden";
+  field.name = "request";
+  field.value = JSON.stringify(options());
+  form.append(field);
+  document.body.append(form);
+  form.submit();
+  form.remove();
+}
+
 async function start() {
   try {
     handouts = await getJson("/api/v1/handouts");
@@ -260,6 +287,7 @@ async function start() {
   $("build").addEventListener("change", schedulePreview);
   $("print").addEventListener("click", print);
   $("download").addEventListener("click", download);
+  $("web").addEventListener("click", openWebPage);
   // A link names the handout and, since a translation may share its source's id, the
   // language (`?handout=ID&language=es`): the version in that language, else the first.
   const asked = new URLSearchParams(location.search);
