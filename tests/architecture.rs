@@ -26,7 +26,10 @@ const LAYERS: &[(&str, &[&str])] = &[
             "xml",
         ],
     ),
-    ("inputs", &["model", "personal", "profile", "library"]),
+    (
+        "inputs",
+        &["model", "personal", "profile", "library", "fhir"],
+    ),
     ("select", &["select", "readability", "catalog"]),
     ("layout", &["layout"]),
     ("backends", &["render"]),

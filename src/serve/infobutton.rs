@@ -192,7 +192,7 @@ impl Format {
 }
 
 /// An entry's links: the PDF (the brief when the handout has one) and the desk.
-fn links(entry: &Entry) -> (String, String) {
+pub(super) fn links(entry: &Entry) -> (String, String) {
     let id = &entry.handout.meta.id;
     let pdf = if entry.handout.presets.contains_key("brief") {
         format!("handouts/{id}.pdf?preset=brief")
@@ -202,7 +202,7 @@ fn links(entry: &Entry) -> (String, String) {
     (pdf, format!("?handout={id}"))
 }
 
-fn summary(entry: &Entry) -> String {
+pub(super) fn summary(entry: &Entry) -> String {
     let meta = &entry.handout.meta;
     meta.subtitle.clone().unwrap_or_else(|| meta.title.clone())
 }
