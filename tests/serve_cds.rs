@@ -664,3 +664,51 @@ fn off_loopback_cds_hooks_is_off_without_a_client() {
     let off = problem(&reply, 404);
     assert!(off["detail"].as_str().unwrap().contains("--cds-client"));
 }
+
+#[test]
+fn schemathesis_signed_as_the_ehr_finds_no_server_error() {
+    let python = common::tools_python();
+    let schemathesis = python.with_file_name("schemathesis");
+    let dir = common::scratch("cds-schemathesis");
+    make_keys(&dir);
+    let server = start(&dir, &[]);
+    let out = Command::new(&schemathesis)
+        .current_dir(&dir)
+        .args([
+            "run",
+            &format!("http://{}/api/openapi.json", server.host()),
+            "--include-path-regex",
+            "^/cds-services",
+            // Not negative_data_rejection: the service takes what CDS Hooks clients send
+            // beyond the schema (no hookInstance, a fhirAuthorization without token_type).
+            "--checks",
+            "not_a_server_error,status_code_conformance,content_type_conformance,\
+             response_headers_conformance,response_schema_conformance",
+            "--max-examples",
+            "40",
+            "--seed",
+            "20261203",
+        ])
+        .env("NO_COLOR", "1")
+        .env("SCHEMATHESIS_HOOKS", "schemathesis_hooks")
+        .env("PYTHONPATH", common::root().join("tests/cds"))
+        .env("CDS_KEY", dir.join("es.pem"))
+        .env("CDS_ISSUER", ISSUER)
+        .env("CDS_AUDIENCE", format!("http://{}{SERVICE}", server.host()))
+        .output()
+        .expect("run schemathesis");
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{shown}{}", common::stderr(&out));
+    assert!(shown.contains("No issues found"), "{shown}");
+    // Past the token: the calls reached the hook and were answered or refused for
+    // their bodies.
+    let (_, log) = server.stop();
+    let reached = log
+        .iter()
+        .filter(|l| {
+            l.starts_with("POST /cds-services/{id} 200")
+                || l.starts_with("POST /cds-services/{id} 400")
+        })
+        .count();
+    assert!(reached > 20, "{}", log.join("\n"));
+}
