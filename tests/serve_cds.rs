@@ -712,3 +712,66 @@ fn schemathesis_signed_as_the_ehr_finds_no_server_error() {
         .count();
     assert!(reached > 20, "{}", log.join("\n"));
 }
+
+#[test]
+fn in_token_mode_the_ehr_signs_instead_of_sending_the_servers_token() {
+    let dir = common::scratch("cds-token-mode");
+    make_keys(&dir);
+    let secret = dir.join("token");
+    std::fs::write(&secret, "s3cret-token-for-tests-0123456789abcdef\n").unwrap();
+    let server = start(&dir, &["--token-file", secret.to_str().unwrap()]);
+    let tokens = mint(&dir, &[spec(&server, json!({}))]);
+    let body = hook_call("p1", Some(json!({ "patient": null, "conditions": null })));
+    let reply = call(&server, Some(&tokens[0]), body.to_string().as_bytes());
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    // The server's own token is no CDS client's signature.
+    let with_secret = call(
+        &server,
+        Some("s3cret-token-for-tests-0123456789abcdef"),
+        body.to_string().as_bytes(),
+    );
+    problem(&with_secret, 401);
+}
+
+#[test]
+fn a_client_without_usable_public_keys_is_refused_at_start() {
+    let dir = common::scratch("cds-bad-jwks");
+    let start_with = |value: String| {
+        Command::new(env!("CARGO_BIN_EXE_handout"))
+            .current_dir(common::root())
+            .args(["serve", "--bind", "127.0.0.1:0", "--cds-client", &value])
+            .output()
+            .unwrap()
+    };
+    let refused = |value: String, words: &str| {
+        let out = start_with(value);
+        assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
+        assert!(
+            common::stderr(&out).contains(words),
+            "{}",
+            common::stderr(&out)
+        );
+    };
+    let private = dir.join("private.json");
+    std::fs::write(
+        &private,
+        r#"{"keys": [{"kty": "EC", "crv": "P-384", "kid": "k", "x": "AA", "y": "AA", "d": "AA"}]}"#,
+    )
+    .unwrap();
+    refused(format!("{ISSUER}={}", private.display()), "private key");
+    let secret = dir.join("secret.json");
+    std::fs::write(
+        &secret,
+        r#"{"keys": [{"kty": "oct", "kid": "k", "k": "c2VjcmV0LXNlY3JldC1zZWNyZXQ"}]}"#,
+    )
+    .unwrap();
+    refused(format!("{ISSUER}={}", secret.display()), "not a public key");
+    let empty = dir.join("empty.json");
+    std::fs::write(&empty, r#"{"keys": []}"#).unwrap();
+    refused(format!("{ISSUER}={}", empty.display()), "no keys");
+    refused(
+        format!("{ISSUER}={}", dir.join("missing.json").display()),
+        "cannot read",
+    );
+    refused("no-file-named".to_string(), "ISSUER=JWKS_FILE");
+}

@@ -10,8 +10,11 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-/// The longest the FHIR server may take over one call, all pages included.
+/// The longest the FHIR server may take over one request.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest all of them may take together: a call is answered (412) well within the
+/// server's 30-second request timeout.
+pub const BUDGET: Duration = Duration::from_secs(20);
 /// The largest FHIR answer read.
 const MAX_ANSWER: u64 = 8 * 1024 * 1024;
 /// Pages of Conditions read at most: a patient's problem list fits in a few.

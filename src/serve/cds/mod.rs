@@ -262,12 +262,15 @@ async fn facts(call: Call) -> Result<Facts, Response> {
         };
         let (need_patient, need_conditions) = (patient.is_none(), codes.is_none());
         let id = call.patient_id;
-        let read = tokio::task::spawn_blocking(move || {
+        let reading = tokio::task::spawn_blocking(move || {
             fetch::read(&server, &token, &id, need_patient, need_conditions)
-        })
-        .await
-        .map_err(|_| unavailable("the FHIR server could not be read"))?
-        .map_err(unavailable)?;
+        });
+        // Within the budget, or the request's own timeout would answer 503 first.
+        let read = tokio::time::timeout(fetch::BUDGET, reading)
+            .await
+            .map_err(|_| unavailable("the FHIR server took too long"))?
+            .map_err(|_| unavailable("the FHIR server could not be read"))?
+            .map_err(unavailable)?;
         if need_patient {
             // A patient the server does not have is read as one with no language.
             patient = Some(
