@@ -82,7 +82,7 @@ pub fn active_problem_codes(value: &Value) -> Option<Vec<String>> {
             let Some(code) = coding["code"].as_str().map(str::trim) else {
                 continue;
             };
-            let code = code.to_ascii_uppercase();
+            let code = dotted(&code.to_ascii_uppercase());
             if coding["system"] == ICD10CM
                 && model::is_icd10cm_code(&code)
                 && !codes.contains(&code)
@@ -92,6 +92,14 @@ pub fn active_problem_codes(value: &Value) -> Option<Vec<String>> {
         }
     }
     Some(codes)
+}
+
+/// An ICD-10-CM code with its dot, as some EHRs leave it out (`M48061` is `M48.061`).
+fn dotted(code: &str) -> String {
+    if code.contains('.') || code.len() <= 3 || !code.is_ascii() {
+        return code.to_string();
+    }
+    format!("{}.{}", &code[..3], &code[3..])
 }
 
 /// The address of a Bundle's next page, when the server split its answer.
@@ -149,13 +157,18 @@ mod tests {
                 { "resource": condition("267036007", "http://snomed.info/sct", "active", "confirmed") },
                 { "resource": condition("not a code", ICD10CM, "active", "confirmed") },
                 { "resource": condition("M48.061", ICD10CM, "active", "confirmed") },
+                { "resource": condition("M4716", ICD10CM, "relapse", "confirmed") },
                 { "resource": { "resourceType": "Condition", "code": { "coding": [{ "system": ICD10CM, "code": "R51.9" }] } } },
                 { "resource": { "resourceType": "OperationOutcome" } },
             ],
         });
         assert_eq!(
             active_problem_codes(&bundle),
-            Some(vec!["M48.061".to_string(), "M54.16".to_string()])
+            Some(vec![
+                "M48.061".to_string(),
+                "M54.16".to_string(),
+                "M47.16".to_string()
+            ])
         );
         assert_eq!(
             active_problem_codes(&json!({ "resourceType": "Bundle" })),
