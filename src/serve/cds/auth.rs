@@ -4,7 +4,7 @@
 //! (by the token's `iss` and `kid`, never by what the token says the algorithm is) and
 //! keeps the `jti`s already seen so a token cannot be replayed.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 use std::sync::{Mutex, PoisonError};
 
@@ -147,7 +147,10 @@ struct Claims {
     aud: serde_json::Value,
 }
 
-/// The `jti`s of tokens accepted and not yet expired, by issuer.
+/// The `jti`s of tokens accepted and not yet expired, by issuer: each kept as a 128-bit
+/// hash of the issuer and `jti`, so a full memory is a few megabytes whatever the `jti`s'
+/// length (only a trusted EHR's signed tokens are remembered, so none is chosen to
+/// collide by anyone else).
 #[derive(Default)]
 pub struct Seen {
     inner: Mutex<SeenInner>,
@@ -155,8 +158,8 @@ pub struct Seen {
 
 #[derive(Default)]
 struct SeenInner {
-    until: HashMap<(String, String), u64>,
-    by_expiry: BTreeSet<(u64, String, String)>,
+    keys: HashSet<[u8; 16]>,
+    by_expiry: BTreeSet<(u64, [u8; 16])>,
 }
 
 impl Seen {
@@ -168,24 +171,26 @@ impl Seen {
         forget_at: u64,
         now: u64,
     ) -> Result<bool, Refusal> {
+        let key = crate::hash::Fnv128::default()
+            .field(issuer.as_bytes())
+            .field(jti.as_bytes())
+            .finish();
         let mut seen = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        while let Some(first) = seen.by_expiry.first().cloned() {
-            if first.0 >= now {
+        while let Some(&(expiry, old)) = seen.by_expiry.first() {
+            if expiry >= now {
                 break;
             }
-            seen.by_expiry.remove(&first);
-            seen.until.remove(&(first.1, first.2));
+            seen.by_expiry.remove(&(expiry, old));
+            seen.keys.remove(&old);
         }
-        let key = (issuer.to_string(), jti.to_string());
-        if seen.until.contains_key(&key) {
+        if seen.keys.contains(&key) {
             return Ok(false);
         }
-        if seen.until.len() >= MAX_REMEMBERED {
+        if seen.keys.len() >= MAX_REMEMBERED {
             return Err(Refusal::Flooded);
         }
-        seen.by_expiry
-            .insert((forget_at, key.0.clone(), key.1.clone()));
-        seen.until.insert(key, forget_at);
+        seen.by_expiry.insert((forget_at, key));
+        seen.keys.insert(key);
         Ok(true)
     }
 }
