@@ -411,20 +411,25 @@ fn every_bad_token_is_refused_and_none_can_be_replayed() {
         ("not valid yet", json!({ "nbf_in": 600 }), "not valid yet"),
         ("no jti", json!({ "claims": { "jti": null } }), "no jti"),
         (
-            "names its own key",
-            json!({ "headers": { "jku": "https://evil.example/jwks" } }),
-            "names its own keys",
+            "signed by a stranger who names his own keys",
+            json!({ "key": "stranger", "headers": { "jku": "https://evil.example/jwks" } }),
+            "signature does not verify",
         ),
     ];
     let mut specs: Vec<Value> = cases
         .iter()
         .map(|(_, change, _)| spec(&server, change.clone()))
         .collect();
-    specs.push(spec(&server, json!({ "claims": { "jti": "once" } })));
+    // CDS Hooks lets the EHR name its JWKS's address: read past, the keys are the file's.
+    specs.push(spec(
+        &server,
+        json!({ "claims": { "jti": "once" }, "headers": { "jku": "https://ehr.example.org/jwks" } }),
+    ));
     let tokens = mint(&dir, &specs);
     let body = hook_call("p1", Some(json!({ "patient": null, "conditions": null }))).to_string();
     for ((why, _, reason), token) in cases.iter().zip(&tokens) {
         let reply = call(&server, Some(token), body.as_bytes());
+        assert_eq!(reply.status, 401, "{why}: {}", reply.text());
         let refused = problem(&reply, 401);
         assert_eq!(
             reply.header("www-authenticate"),
