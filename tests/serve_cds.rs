@@ -410,6 +410,12 @@ fn every_bad_token_is_refused_and_none_can_be_replayed() {
         ("lives an hour", json!({ "exp_in": 3600 }), "five minutes"),
         ("not valid yet", json!({ "nbf_in": 600 }), "not valid yet"),
         ("no jti", json!({ "claims": { "jti": null } }), "no jti"),
+        // CVE-2026-25537: a claim of the wrong type must not count as absent.
+        (
+            "nbf as a string",
+            json!({ "claims": { "nbf": "99999999999" } }),
+            "not a number",
+        ),
         (
             "signed by a stranger who names his own keys",
             json!({ "key": "stranger", "headers": { "jku": "https://evil.example/jwks" } }),

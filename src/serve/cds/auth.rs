@@ -261,6 +261,7 @@ pub fn verify(
                 }
                 ErrorKind::InvalidIssuer => "the token's iss is not its issuer",
                 ErrorKind::InvalidSignature => "the token's signature does not verify",
+                ErrorKind::InvalidClaimFormat(_) => "the token's exp or nbf is not a number",
                 ErrorKind::MissingRequiredClaim(_) => {
                     "the token's claims need iss, aud, exp and jti"
                 }
