@@ -549,13 +549,15 @@ impl Drop for Fhir {
     }
 }
 
-fn start_fhir(dir: &Path) -> Fhir {
+fn start_fhir(dir: &Path, mode: &str) -> Fhir {
     let answers = dir.join("answers.json");
-    std::fs::write(&answers, "{}").unwrap();
+    if !answers.exists() {
+        std::fs::write(&answers, "{}").unwrap();
+    }
     let log = dir.join("fhir.log");
     let mut child = Command::new(common::tools_python())
         .arg(ehr_py())
-        .arg("fhir")
+        .arg(mode)
         .arg(&answers)
         .arg(&log)
         .stdout(Stdio::piped())
@@ -573,7 +575,7 @@ fn start_fhir(dir: &Path) -> Fhir {
 fn without_prefetch_the_patient_and_conditions_are_read_from_the_fhir_server() {
     let dir = common::scratch("cds-fhir");
     make_keys(&dir);
-    let fhir = start_fhir(&dir);
+    let fhir = start_fhir(&dir, "fhir");
     let base = format!("http://127.0.0.1:{}/r4", fhir.port);
     let id = "pat-vi-77";
     let answers = json!({
@@ -588,7 +590,7 @@ fn without_prefetch_the_patient_and_conditions_are_read_from_the_fhir_server() {
     });
     std::fs::write(dir.join("answers.json"), answers.to_string()).unwrap();
     let server = start(&dir, &[]);
-    let specs: Vec<Value> = (0..3)
+    let specs: Vec<Value> = (0..5)
         .map(|i| spec(&server, json!({ "claims": { "jti": format!("fhir-{i}") } })))
         .collect();
     let tokens = mint(&dir, &specs);
@@ -632,6 +634,26 @@ fn without_prefetch_the_patient_and_conditions_are_read_from_the_fhir_server() {
             with_server(closed, id).as_bytes(),
         ),
         412,
+    );
+    // Over TLS, a certificate no public CA signed is not trusted with the access token.
+    let https = start_fhir(&dir, "fhirs");
+    let untrusted = format!("https://127.0.0.1:{}/r4", https.port);
+    let reply = call(
+        &server,
+        Some(&tokens[3]),
+        with_server(&untrusted, id).as_bytes(),
+    );
+    let refused = problem(&reply, 412);
+    assert!(
+        refused["detail"].as_str().unwrap().contains("TLS"),
+        "{refused}"
+    );
+    // Plain http off this machine would send the token in the clear.
+    let elsewhere = with_server("http://ehr.example.org/r4", id);
+    let plain = problem(&call(&server, Some(&tokens[4]), elsewhere.as_bytes()), 412);
+    assert!(
+        plain["detail"].as_str().unwrap().contains("plain http"),
+        "{plain}"
     );
     let (_, log) = server.stop();
     let log = log.join("\n");

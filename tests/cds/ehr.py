@@ -7,6 +7,7 @@ service to.
     ehr.py fhir ANSWERS LOG   serves ANSWERS ({"path?query": resource}) on 127.0.0.1, prints
                               its port, and writes each request's path and Authorization
                               header to LOG
+    ehr.py fhirs ANSWERS LOG  the same over TLS, with a self-signed certificate
 """
 
 import base64
@@ -98,7 +99,7 @@ def tokens(directory):
     json.dump(out, sys.stdout)
 
 
-def fhir(answers_file, log_file):
+def fhir(answers_file, log_file, tls=False):
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
             with open(log_file, "a") as log:
@@ -125,8 +126,44 @@ def fhir(answers_file, log_file):
             pass
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if tls:
+        server.socket = self_signed(os.path.dirname(log_file)).wrap_socket(server.socket, server_side=True)
     print(server.server_address[1], flush=True)
     server.serve_forever()
+
+
+def self_signed(directory):
+    """A TLS context with a certificate for 127.0.0.1 that no public CA signed."""
+    import datetime
+    import ipaddress
+    import ssl
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file = os.path.join(directory, "fhir-cert.pem")
+    key_file = os.path.join(directory, "fhir-key.pem")
+    with open(cert_file, "wb") as f:
+        f.write(cert.public_bytes(serialization.Encoding.PEM))
+    save(key, key_file)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    return context
 
 
 if __name__ == "__main__":
@@ -135,7 +172,7 @@ if __name__ == "__main__":
         keys(sys.argv[2])
     elif command == "tokens":
         tokens(sys.argv[2])
-    elif command == "fhir":
-        fhir(sys.argv[2], sys.argv[3])
+    elif command in ("fhir", "fhirs"):
+        fhir(sys.argv[2], sys.argv[3], tls=command == "fhirs")
     else:
         sys.exit(f"unknown command {command}")

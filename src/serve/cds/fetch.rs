@@ -135,8 +135,13 @@ pub fn read(
 
 /// What went wrong, without the URL (which holds the patient's id).
 fn kind(err: &ureq::Error) -> &'static str {
+    const TLS: &str = "its TLS certificate is not trusted, or the TLS handshake failed \
+                       (the public CAs' roots are trusted, as browsers trust them)";
     match err {
         ureq::Error::Timeout(_) => "it took too long",
+        ureq::Error::Rustls(_) | ureq::Error::Tls(_) => TLS,
+        // rustls reports a failed handshake through the stream, as invalid data.
+        ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::InvalidData => TLS,
         ureq::Error::Io(_) | ureq::Error::ConnectionFailed => "no connection",
         ureq::Error::HostNotFound => "its host name is not known",
         ureq::Error::BodyExceedsLimit(_) => "the answer is too large",
