@@ -207,6 +207,7 @@ pub fn verify(
     authorization: Option<&str>,
     audiences: &[String],
 ) -> Result<String, Refusal> {
+    super::crypto::install();
     let token = authorization
         .and_then(|v| {
             let (scheme, token) = v.split_once(' ')?;

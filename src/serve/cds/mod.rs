@@ -6,6 +6,7 @@
 //! reaches a URL.
 
 pub mod auth;
+mod crypto;
 mod fetch;
 
 use std::sync::Arc;
