@@ -109,3 +109,31 @@ impl JwtVerifier for RingVerifier {
         self.algorithm
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_is_used_only_with_an_algorithm_of_its_kind() {
+        let rsa = DecodingKey::from_rsa_components("AQAB", "AQAB").unwrap();
+        let ec = DecodingKey::from_ec_components("AA", "AA").unwrap();
+        let kind =
+            |result: Result<Box<dyn JwtVerifier>, Error>| result.err().map(|e| e.into_kind());
+        assert_eq!(
+            kind(verifier(&Algorithm::ES384, &rsa)),
+            Some(ErrorKind::InvalidKeyFormat)
+        );
+        assert_eq!(
+            kind(verifier(&Algorithm::RS384, &ec)),
+            Some(ErrorKind::InvalidKeyFormat)
+        );
+        assert_eq!(
+            kind(verifier(&Algorithm::HS384, &ec)),
+            Some(ErrorKind::InvalidAlgorithm)
+        );
+        // A well-formed pairing, with a signature that is not one, does not verify.
+        let es = verifier(&Algorithm::ES384, &ec).unwrap();
+        assert!(es.verify(b"message", &vec![0; 96]).is_err());
+    }
+}
