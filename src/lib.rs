@@ -34,6 +34,7 @@ pub mod catalog;
 pub mod cli;
 pub mod dates;
 pub mod error;
+pub mod fhir;
 pub mod fonts;
 pub mod hash;
 pub mod html;

@@ -28,7 +28,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "inputs",
-        &["model", "overlay", "personal", "profile", "library"],
+        &["model", "overlay", "personal", "profile", "library", "fhir"],
     ),
     ("select", &["select", "readability", "catalog"]),
     ("layout", &["layout"]),

@@ -27,9 +27,26 @@ pub(super) struct ServeArgs {
     /// shown in the desk while the last good version keeps serving)
     #[arg(long)]
     watch: bool,
+    /// An EHR that may call the CDS Hooks service (/cds-services), as its issuer
+    /// (the `iss` of its tokens) and a JSON Web Key Set file of its public keys:
+    /// `https://ehr.example.org=ehr-keys.json`. Repeat for more. Off loopback, the CDS
+    /// Hooks service is off unless one is given
+    #[arg(long = "cds-client", value_name = "ISSUER=JWKS_FILE", value_parser = cds_client)]
+    cds_clients: Vec<(String, PathBuf)>,
     /// No access log on standard error
     #[arg(long)]
     quiet: bool,
+}
+
+/// `ISSUER=JWKS_FILE`, split at the last `=` (a path rarely has one; an issuer URL's
+/// query might).
+fn cds_client(text: &str) -> Result<(String, PathBuf), String> {
+    match text.rsplit_once('=') {
+        Some((issuer, file)) if !issuer.trim().is_empty() && !file.trim().is_empty() => {
+            Ok((issuer.trim().to_string(), PathBuf::from(file.trim())))
+        }
+        _ => Err("give the issuer and its JWKS file: ISSUER=JWKS_FILE".to_string()),
+    }
 }
 
 pub(super) fn run(args: ServeArgs) -> Result<(), Error> {
@@ -42,5 +59,6 @@ pub(super) fn run(args: ServeArgs) -> Result<(), Error> {
         timestamp: super::build::source_date_epoch()?,
         quiet: args.quiet,
         watch: args.watch,
+        cds_clients: args.cds_clients,
     })
 }

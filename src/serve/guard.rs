@@ -123,6 +123,8 @@ pub fn route_of(path: &str) -> &'static str {
         "/api/v1/pdf" => "/api/v1/pdf",
         "/api/v1/preview" => "/api/v1/preview",
         "/api/v1/html" => "/api/v1/html",
+        "/cds-services" => "/cds-services",
+        p if p.starts_with("/cds-services/") => "/cds-services/{id}",
         p if p.starts_with("/assets/logos/") => "/assets/logos/{profile}",
         p if p.starts_with("/assets/") => "/assets/{file}",
         p if p.starts_with("/handouts/") => "/handouts/{file}",

@@ -194,7 +194,7 @@ impl Format {
 /// An entry's links: the PDF (the brief when the handout has one) and the desk, each
 /// naming the language, since a translation may share its source's id. (A loaded
 /// handout's language is a well-formed tag: letters, digits and dashes only.)
-fn links(entry: &Entry) -> (String, String) {
+pub(super) fn links(entry: &Entry) -> (String, String) {
     let meta = &entry.handout.meta;
     let (id, language) = (&meta.id, &meta.language);
     let pdf = if entry.handout.presets.contains_key("brief") {
@@ -211,7 +211,7 @@ fn entry_id(base: &str, entry: &Entry) -> String {
     format!("{base}handouts/{}?language={}", meta.id, meta.language)
 }
 
-fn summary(entry: &Entry) -> String {
+pub(super) fn summary(entry: &Entry) -> String {
     let meta = &entry.handout.meta;
     meta.subtitle.clone().unwrap_or_else(|| meta.title.clone())
 }

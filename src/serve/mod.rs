@@ -7,6 +7,7 @@
 //! requests and connections are bounded; patient details never reach a URL, a log
 //! line or a file.
 
+mod cds;
 mod desk;
 mod guard;
 mod infobutton;
@@ -52,6 +53,9 @@ pub struct Settings {
     pub quiet: bool,
     /// Reload handouts and profiles when their files change.
     pub watch: bool,
+    /// The EHRs that may call the CDS Hooks service: each issuer (`iss`) and the file of
+    /// its public keys (JWKS).
+    pub cds_clients: Vec<(String, PathBuf)>,
 }
 
 /// What every handler shares.
@@ -64,6 +68,9 @@ pub struct App {
     pub hosts: Vec<String>,
     pub token: Option<String>,
     pub log: bool,
+    /// The CDS Hooks service; `None` when it is off (another machine may reach the
+    /// server and no EHR was named to trust).
+    pub cds: Option<cds::Cds>,
 }
 
 impl App {
@@ -106,6 +113,7 @@ pub fn run(settings: Settings) -> Result<(), Error> {
         }
         None => None,
     };
+    let cds = cds_service(&settings)?;
     let watched_from = settings.watch.then(|| {
         let mut dirs = vec![settings.handouts.as_path()];
         dirs.extend(settings.profiles.as_deref());
@@ -142,6 +150,7 @@ pub fn run(settings: Settings) -> Result<(), Error> {
             hosts: host_names(bound, &settings.allow_hosts),
             token,
             log: !settings.quiet,
+            cds,
         });
         let shown = match bound.ip() {
             IpAddr::V6(ip) => format!("[{ip}]:{}", bound.port()),
@@ -253,6 +262,27 @@ async fn stop_signal() {
     {
         let _ = interrupt.await;
     }
+}
+
+/// The CDS Hooks service's trusted clients. On loopback it is always on (with no client
+/// named, every hook call is refused); off loopback it needs a client named.
+fn cds_service(settings: &Settings) -> Result<Option<cds::Cds>, Error> {
+    if settings.cds_clients.is_empty() && !settings.bind.ip().is_loopback() {
+        return Ok(None);
+    }
+    let mut clients: Vec<cds::auth::Client> = Vec::new();
+    for (issuer, jwks) in &settings.cds_clients {
+        if clients.iter().any(|c| &c.issuer == issuer) {
+            return Err(Error::Usage(format!(
+                "--cds-client {issuer} is given twice; put all its keys in one JWKS file"
+            )));
+        }
+        clients.push(cds::auth::Client::load(issuer, jwks).map_err(Error::Usage)?);
+    }
+    Ok(Some(cds::Cds {
+        clients,
+        seen: cds::auth::Seen::default(),
+    }))
 }
 
 /// The Host header values that name the server at `bound`.

@@ -44,6 +44,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/v1/html", post(html))
         .route("/handouts/{file}", get(linked_pdf))
         .route("/infobutton", get(infobutton))
+        .merge(super::cds::routes())
         .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, "no such page") })
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&app),
