@@ -26,7 +26,17 @@ const LAYERS: &[(&str, &[&str])] = &[
             "xml",
         ],
     ),
-    ("inputs", &["model", "personal", "profile", "library"]),
+    (
+        "inputs",
+        &[
+            "model",
+            "personal",
+            "profile",
+            "library",
+            "translation",
+            "xliff",
+        ],
+    ),
     ("select", &["select", "readability", "catalog"]),
     ("layout", &["layout"]),
     ("backends", &["render"]),

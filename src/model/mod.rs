@@ -88,6 +88,10 @@ pub struct Section {
     /// Spanned so that validation can point at the line of a bad or duplicate id.
     pub id: toml::Spanned<String>,
     pub title: String,
+    /// In a translation: the fingerprint of the English section this one translates,
+    /// written by `handout xliff` (see `crate::translation`). Layout never reads it.
+    #[serde(default)]
+    pub translated_from: Option<String>,
     pub blocks: Vec<Block>,
 }
 

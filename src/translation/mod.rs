@@ -1,0 +1,285 @@
+//! Translations that keep up with their English: each translated section carries
+//! `translated_from`, the fingerprint of the English section it translates, so a change to
+//! the English shows up as that section going stale in every translation that holds it.
+//!
+//! The fingerprint is FNV-1a (128-bit, [`crate::hash::Fnv128`]) over the section's unit ids
+//! and English texts and the values a translation copies (a warning sign's urgency), each
+//! length-prefixed, written as its first 16 hex digits. It changes when any text, any
+//! item or block, or an urgency of the section changes, and for nothing else: not
+//! comments, not key order, not other sections. It is not cryptographic, and need not
+//! be: it detects change, it does not guard against forgery.
+
+pub mod walk;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+use crate::hash::Fnv128;
+use crate::language;
+use crate::model::{self, Handout, Section};
+use walk::Piece;
+
+/// Hex digits kept of the 128-bit hash: 64 bits, plenty to tell versions of a section apart.
+const FINGERPRINT_DIGITS: usize = 16;
+
+/// Bumped if what is hashed ever changes, so old fingerprints read as stale, not as equal.
+const FINGERPRINT_VERSION: &[u8] = b"handout-section-1";
+
+/// The fingerprint of `section`'s source text.
+pub fn fingerprint(section: &Section) -> String {
+    let mut hash = Fnv128::default();
+    hash.field(FINGERPRINT_VERSION);
+    walk::pieces(section, &mut |piece| {
+        let (id, text) = match piece {
+            Piece::Text { id, text, .. } => (id, text),
+            Piece::Fixed { id, value } => (id, value),
+        };
+        hash.field(id.as_bytes()).field(text.as_bytes());
+    });
+    let mut hex = hash.hex();
+    hex.truncate(FINGERPRINT_DIGITS);
+    hex
+}
+
+/// The English handout a translation at `path` translates: the file beside it named after
+/// its id (`ID.toml`, or for an id ending in its language, `ID-xx` → `ID.toml`), when
+/// that file is in another language. `None` for a handout that is not a translation.
+pub fn source_beside(path: &Path, handout: &Handout) -> Option<PathBuf> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let meta = &handout.meta;
+    let suffix = format!("-{}", meta.language.to_ascii_lowercase());
+    let mut names = vec![format!("{}.toml", meta.id)];
+    if meta.id.len() > suffix.len() && meta.id.to_ascii_lowercase().ends_with(&suffix) {
+        names.push(format!("{}.toml", &meta.id[..meta.id.len() - suffix.len()]));
+    }
+    let own = path.canonicalize().ok();
+    names
+        .into_iter()
+        .map(|name| dir.join(name))
+        .find(|candidate| candidate.is_file() && candidate.canonicalize().ok() != own)
+}
+
+/// Whether `english` is in another language than `translation`: a file beside a
+/// translation that is in its own language is a sibling, not its source.
+pub fn is_source_of(english: &Handout, translation: &Handout) -> bool {
+    english.meta.id
+        == translation
+            .meta
+            .id
+            .get(..english.meta.id.len())
+            .unwrap_or("")
+        && !language::matches(&english.meta.language, &translation.meta.language)
+        && !language::matches(&translation.meta.language, &english.meta.language)
+}
+
+/// Loads the English a translation at `path` translates, if there is one.
+pub fn load_source(path: &Path, handout: &Handout) -> Result<Option<(PathBuf, Handout)>, Error> {
+    let Some(source) = source_beside(path, handout) else {
+        return Ok(None);
+    };
+    let (english, _) = model::load(&source)?;
+    Ok(is_source_of(&english, handout).then_some((source, english)))
+}
+
+/// A translated section whose English changed after it was translated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stale {
+    pub section: String,
+    /// The fingerprint the translation records, and the English section's now.
+    pub was: String,
+    pub now: String,
+    /// What differs that can be seen without the old English: units the English gained
+    /// or lost, values it changed; empty when only wording changed.
+    pub changes: Vec<String>,
+}
+
+impl Stale {
+    /// "section \"prevention\": its English changed since it was translated (…)".
+    pub fn describe(&self) -> String {
+        let what = if self.changes.is_empty() {
+            "its English wording changed since it was translated".to_string()
+        } else {
+            format!(
+                "its English changed since it was translated: {}",
+                self.changes.join("; ")
+            )
+        };
+        format!(
+            "section {:?}: {what} (fingerprint {} now {})",
+            self.section, self.was, self.now
+        )
+    }
+}
+
+/// How a translation stands against its English.
+#[derive(Debug, Clone, Default)]
+pub struct Status {
+    pub stale: Vec<Stale>,
+    /// Translated sections with no fingerprint: nobody can tell what they translate.
+    pub unstamped: Vec<String>,
+    /// English sections the translation does not have (a partial translation).
+    pub missing: Vec<String>,
+    /// Sections the English does not have.
+    pub unknown: Vec<String>,
+    /// The English's sections.
+    pub english_sections: usize,
+}
+
+/// Each of `translation`'s sections against `english`; with `only`, just those sections
+/// (a build looks at what it prints).
+pub fn status(english: &Handout, translation: &Handout, only: Option<&[&str]>) -> Status {
+    let mut status = Status {
+        english_sections: english.sections.len(),
+        ..Status::default()
+    };
+    let wanted = |id: &str| only.is_none_or(|only| only.contains(&id));
+    for section in translation.sections.iter().filter(|s| wanted(s.id())) {
+        let Some(source) = english.sections.iter().find(|e| e.id() == section.id()) else {
+            status.unknown.push(section.id().to_string());
+            continue;
+        };
+        let Some(was) = &section.translated_from else {
+            status.unstamped.push(section.id().to_string());
+            continue;
+        };
+        let now = fingerprint(source);
+        if *was != now {
+            status.stale.push(Stale {
+                section: section.id().to_string(),
+                was: was.clone(),
+                now,
+                changes: changes(source, section),
+            });
+        }
+    }
+    if only.is_none() {
+        status.missing = english
+            .sections
+            .iter()
+            .filter(|e| !translation.sections.iter().any(|t| t.id() == e.id()))
+            .map(|e| e.id().to_string())
+            .collect();
+    }
+    status
+}
+
+/// The pieces of a section by unit id: (what it is, its text or value).
+fn piece_map(section: &Section) -> BTreeMap<String, (&'static str, String)> {
+    let mut map = BTreeMap::new();
+    walk::pieces(section, &mut |piece| {
+        let (id, field, text) = match *piece {
+            Piece::Text {
+                id, field, text, ..
+            } => (id, field, text),
+            Piece::Fixed { id, value } => (id, "urgency", value),
+        };
+        map.insert(id.to_string(), (field, text.to_string()));
+    });
+    map
+}
+
+/// Most changes listed for one section; the rest are counted.
+const CHANGES_SHOWN: usize = 5;
+
+/// What the English section has that its translation's shape lacks, or the other way:
+/// the translation mirrors the English it was made from, so a difference in shape is a
+/// difference in the English.
+fn changes(english: &Section, translation: &Section) -> Vec<String> {
+    let (theirs, ours) = (piece_map(english), piece_map(translation));
+    let mut out = Vec::new();
+    for (id, (field, value)) in &theirs {
+        match ours.get(id) {
+            None => out.push(format!("{id} ({field}) added: {value:?}")),
+            Some((_, old)) if *field == "urgency" && old != value => {
+                out.push(format!("{id} now {value} (was {old})"))
+            }
+            Some(_) => {}
+        }
+    }
+    for (id, (field, _)) in &ours {
+        if !theirs.contains_key(id) {
+            out.push(format!("{id} ({field}) removed"));
+        }
+    }
+    if out.len() > CHANGES_SHOWN {
+        let more = out.len() - CHANGES_SHOWN;
+        out.truncate(CHANGES_SHOWN);
+        out.push(format!("{more} more"));
+    }
+    out
+}
+
+/// `text` (a translation's TOML) with every section the English has stamped with that
+/// English section's fingerprint, comments and layout kept: declares the translation
+/// current as it stands. Refuses a file whose `[[sections]]` tables it cannot place a key
+/// in with certainty, and checks the result reads back with the fingerprints intended.
+pub fn stamp(path: &Path, text: &str, english: &Handout) -> Result<String, Error> {
+    let fail = |why: &str| Error::Invalid {
+        path: path.to_path_buf(),
+        what: "translation to stamp",
+        problems: vec![why.to_string()],
+    };
+    let mut out = String::with_capacity(text.len() + 2048);
+    let mut in_section = false;
+    let mut current: Option<String> = None;
+    let mut expected = BTreeMap::new();
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            in_section = trimmed == "[[sections]]";
+            current = None;
+        } else if in_section && trimmed.starts_with("translated_from") {
+            continue;
+        }
+        out.push_str(line);
+        if !in_section {
+            continue;
+        }
+        if let Some(value) = key_value(trimmed, "id") {
+            current = Some(value);
+        } else if key_value(trimmed, "title").is_some() {
+            let Some(id) = current.take() else {
+                return Err(fail(
+                    "a section's title comes before its id; put `id` first",
+                ));
+            };
+            if let Some(source) = english.sections.iter().find(|s| s.id() == id) {
+                let fingerprint = fingerprint(source);
+                if !out.ends_with('\n') {
+                    out.push('\n');
+                }
+                out.push_str(&format!(
+                    "translated_from = {}\n",
+                    walk::quote(&fingerprint)
+                ));
+                expected.insert(id, fingerprint);
+            }
+        }
+    }
+    let stamped = model::parse(path, &out)?;
+    for section in &stamped.sections {
+        if section.translated_from.as_ref() != expected.get(section.id()) {
+            return Err(fail(&format!(
+                "section {:?}: could not place its fingerprint (write `id` and `title` \
+                 as one-line strings)",
+                section.id()
+            )));
+        }
+    }
+    Ok(out)
+}
+
+/// The value of `key = "value"` on a line of one basic string and nothing after it.
+fn key_value(line: &str, key: &str) -> Option<String> {
+    let rest = line
+        .strip_prefix(key)?
+        .trim_start()
+        .strip_prefix('=')?
+        .trim();
+    let table: toml::Table = toml::from_str(&format!("v = {rest}")).ok()?;
+    table.get("v")?.as_str().map(str::to_string)
+}
