@@ -283,3 +283,89 @@ fn key_value(line: &str, key: &str) -> Option<String> {
     let table: toml::Table = toml::from_str(&format!("v = {rest}")).ok()?;
     table.get("v")?.as_str().map(str::to_string)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ENGLISH: &str = r#"
+disclaimer = "General information only."
+[meta]
+id = "x"
+title = "X"
+language = "en-US"
+reviewed_by = "Team"
+last_updated = 2025-01-01
+
+[[sections]]
+id = "a"
+title = "A"
+[[sections.blocks]]
+type = "warning-signs"
+[[sections.blocks.signs]]
+urgency = "soon"
+text = "Call us."
+
+[[sections]]
+id = "b"
+title = "B"
+[[sections.blocks]]
+type = "bullets"
+items = ["One.", "Two."]
+"#;
+
+    fn parse(text: &str) -> Handout {
+        model::parse(Path::new("x.toml"), text).unwrap()
+    }
+
+    #[test]
+    fn a_fingerprint_is_stable_and_follows_its_own_section_only() {
+        let english = parse(ENGLISH);
+        let (a, b) = (
+            fingerprint(&english.sections[0]),
+            fingerprint(&english.sections[1]),
+        );
+        // Written into translation files: it must never change for the same text. The
+        // value is FNV-1a 128 over the documented fields, computed by a separate Python
+        // implementation (docs/translations.md gives the definition).
+        assert_eq!(b, "feedf3e8d56db15e");
+        assert_eq!(a.len(), 16);
+        let reworded = parse(&ENGLISH.replace("\"Two.\"", "\"Two!\""));
+        assert_eq!(fingerprint(&reworded.sections[0]), a);
+        assert_ne!(fingerprint(&reworded.sections[1]), b);
+        // An urgency is followed too; comments and spacing are not.
+        let urgent = parse(&ENGLISH.replace("\"soon\"", "\"emergency\""));
+        assert_ne!(fingerprint(&urgent.sections[0]), a);
+        let commented = parse(&ENGLISH.replace("items = [", "# a comment\nitems = [\n "));
+        assert_eq!(fingerprint(&commented.sections[1]), b);
+        // A moved item is a change, though every text is still there.
+        let moved = parse(&ENGLISH.replace("\"One.\", \"Two.\"", "\"Two.\", \"One.\""));
+        assert_ne!(fingerprint(&moved.sections[1]), b);
+    }
+
+    #[test]
+    fn stamping_then_changing_the_english_names_only_the_changed_section() {
+        let english = parse(ENGLISH);
+        let translation_text = ENGLISH
+            .replace("en-US", "fr")
+            .replace("Call us.", "Appelez-nous.");
+        let stamped = stamp(Path::new("x.fr.toml"), &translation_text, &english).unwrap();
+        assert_eq!(stamped.matches("\ntranslated_from = ").count(), 2);
+        let translation = parse(&stamped);
+        assert!(status(&english, &translation, None).stale.is_empty());
+        let changed =
+            parse(&ENGLISH.replace("\"One.\", \"Two.\"", "\"One.\", \"Two.\", \"Three.\""));
+        let status = status(&changed, &translation, None);
+        let ids: Vec<&str> = status.stale.iter().map(|s| s.section.as_str()).collect();
+        assert_eq!(ids, ["b"]);
+        assert_eq!(
+            status.stale[0].changes,
+            ["b/b1/items/3 (bullet point) added: \"Three.\""]
+        );
+        // Stamping again is idempotent.
+        assert_eq!(
+            stamp(Path::new("x.fr.toml"), &stamped, &english).unwrap(),
+            stamped
+        );
+    }
+}

@@ -16,13 +16,18 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use crate::model::{Handout, Section};
+use crate::translation;
 use crate::translation::walk::{self, Piece};
-use crate::translation::{self, Status};
 use crate::xml::escape;
 
 /// The namespace of the attributes XLIFF 1.2 does not have (the handout's id, a group's
 /// fingerprint); tools keep attributes of other namespaces they do not know.
 pub const NAMESPACE: &str = "urn:x-handout:xliff";
+
+/// XLIFF 1.2 target states: a string not translated yet, and one whose English changed
+/// since it was translated.
+const NEEDS_TRANSLATION: &str = "needs-translation";
+const NEEDS_REVIEW: &str = "needs-review-translation";
 
 /// The id of the head's group: the disclaimer, the title, the sources.
 const HEAD: &str = "head";
@@ -93,18 +98,17 @@ pub fn export(
     changed_only: bool,
 ) -> String {
     let status = translation.map(|t| translation::status(english, t, None));
-    let needs = |id: &str| match &status {
-        None => true,
-        Some(Status {
-            stale,
-            unstamped,
-            missing,
-            ..
-        }) => {
-            stale.iter().any(|s| s.section == id)
-                || unstamped.iter().any(|s| s == id)
-                || missing.iter().any(|s| s == id)
-        }
+    // A translated section whose English changed, or that nobody stamped: its targets go
+    // out for review, and come back as they were only once a translator has touched them.
+    let to_review = |id: &str| {
+        status.as_ref().is_some_and(|s| {
+            s.stale.iter().any(|s| s.section == id) || s.unstamped.iter().any(|s| s == id)
+        })
+    };
+    let missing = |id: &str| {
+        status
+            .as_ref()
+            .is_none_or(|s| s.missing.iter().any(|m| m == id))
     };
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -142,9 +146,10 @@ pub fn export(
         .into_iter()
         .filter(|u| !changed_only || u.target.is_empty())
         .collect();
-    write_group(&mut out, HEAD, None, "the handout's head", &head);
+    write_group(&mut out, HEAD, None, "the handout's head", &head, false);
     for section in &english.sections {
-        if changed_only && !needs(section.id()) {
+        let review = to_review(section.id());
+        if changed_only && !review && !missing(section.id()) {
             continue;
         }
         let targets = translation
@@ -154,7 +159,14 @@ pub fn export(
         let units = units(|v| walk::pieces(section, v), &targets);
         let context = format!("section \"{}\"", section.title);
         let fingerprint = translation::fingerprint(section);
-        write_group(&mut out, section.id(), Some(&fingerprint), &context, &units);
+        write_group(
+            &mut out,
+            section.id(),
+            Some(&fingerprint),
+            &context,
+            &units,
+            review,
+        );
     }
     out.push_str("    </body>\n  </file>\n</xliff>\n");
     out
@@ -166,6 +178,7 @@ fn write_group(
     fingerprint: Option<&str>,
     context: &str,
     units: &[Unit],
+    review: bool,
 ) {
     if units.is_empty() {
         return;
@@ -193,7 +206,9 @@ fn write_group(
         out.push_str(">\n");
         let _ = writeln!(out, "          <source>{}</source>", escape(&unit.source));
         let state = if unit.target.is_empty() {
-            "needs-translation"
+            NEEDS_TRANSLATION
+        } else if review {
+            NEEDS_REVIEW
         } else {
             "translated"
         };
@@ -326,6 +341,19 @@ pub fn import(
             .get(group)
             .is_some_and(|units| units.values().any(|t| !t.is_empty()))
     };
+    // A section sent for review that comes back with every target as it went out, still
+    // marked for review: nobody looked at it, so it stays as it was (and stays stale).
+    let untouched = |group: &str, old: Option<&Section>| {
+        let Some(old) = old.filter(|o| o.translated_from.is_some()) else {
+            return false;
+        };
+        let old_texts = section_texts(old);
+        let in_group =
+            |u: &&read::ReadUnit| english_units.get(&u.id).is_some_and(|(g, _)| g == group);
+        doc.units.iter().filter(in_group).all(|u| {
+            u.state.as_deref() == Some(NEEDS_REVIEW) && u.target.as_ref() == old_texts.get(&u.id)
+        })
+    };
     let existing_head = existing.map(head_texts).unwrap_or_default();
     let head_values = fill_group(
         HEAD,
@@ -347,7 +375,7 @@ pub fn import(
     for section in &english.sections {
         let id = section.id();
         let old = existing.and_then(|t| t.sections.iter().find(|s| s.id() == id));
-        if translating(id) {
+        if translating(id) && !untouched(id, old) {
             let old_texts = old.map(section_texts).unwrap_or_default();
             let english_units = units(|v| walk::pieces(section, v), &BTreeMap::new());
             let values = fill_group(

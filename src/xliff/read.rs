@@ -17,6 +17,8 @@ pub struct ReadUnit {
     pub source: String,
     /// `None` when the unit has no `<target>`; an empty target is `Some("")`.
     pub target: Option<String>,
+    /// The target's `state` (`translated`, `needs-review-translation`...), if it has one.
+    pub state: Option<String>,
     /// The `fingerprint` of the `<group>` the unit is in, if the tool kept it.
     pub fingerprint: Option<String>,
     /// 1-based line of the unit's start tag.
@@ -154,6 +156,7 @@ pub fn read(path: &Path, text: &str) -> Result<Document, Error> {
                             id,
                             source: String::new(),
                             target: None,
+                            state: None,
                             fingerprint: groups.iter().rev().flatten().next().cloned(),
                             line: line_of(text, at),
                         });
@@ -161,8 +164,10 @@ pub fn read(path: &Path, text: &str) -> Result<Document, Error> {
                     b"source" if unit.is_some() => collect = Collect::Source,
                     b"target" if unit.is_some() => {
                         collect = Collect::Target;
+                        let state = state_of(&start, path, text, at)?;
                         if let Some(unit) = unit.as_mut() {
                             unit.target = Some(String::new());
+                            unit.state = state;
                         }
                     }
                     b"seg-source" | b"alt-trans" => skip = 1,
@@ -175,8 +180,10 @@ pub fn read(path: &Path, text: &str) -> Result<Document, Error> {
                 }
                 match local(start.name().as_ref()) {
                     b"target" => {
+                        let state = state_of(&start, path, text, at)?;
                         if let Some(unit) = unit.as_mut() {
                             unit.target = Some(String::new());
+                            unit.state = state;
                         }
                     }
                     b"trans-unit" => {
@@ -274,4 +281,16 @@ fn resolve(name: &str) -> Option<String> {
         }
     };
     Some(c.to_string())
+}
+
+fn state_of(
+    start: &BytesStart<'_>,
+    path: &Path,
+    text: &str,
+    at: usize,
+) -> Result<Option<String>, Error> {
+    Ok(attributes(start, path, text, at)?
+        .into_iter()
+        .find(|(prefix, key, _)| prefix.is_empty() && key == b"state")
+        .map(|(_, _, v)| v))
 }
