@@ -332,6 +332,10 @@ fn refused_imports_write_nothing() {
         &[&format!("es.xlf:{line}:"), "not a well-formed XLIFF file"],
     );
     refused(&good[..good.len() / 2], &["es.xlf:", "not a well-formed"]);
+    refused(
+        &good.replacen("&#39;", "&bogus;", 1),
+        &["es.xlf:", "unknown entity &bogus;"],
+    );
     // A unit the English does not have.
     refused(
         &good.replacen(

@@ -217,14 +217,18 @@ pub fn read(path: &Path, text: &str) -> Result<Document, Error> {
                     .map_err(|e| malformed(path, text, at, &e.to_string()))?;
                 push(&mut unit, collect, &piece);
             }
-            Event::GeneralRef(r) if skip == 0 && collect != Collect::Nothing => {
+            // An entity XML does not define is a mistake wherever it is, not only in a
+            // unit's text.
+            Event::GeneralRef(r) => {
                 let name = r
                     .decode()
                     .map_err(|e| malformed(path, text, at, &e.to_string()))?;
                 let resolved = resolve(&name).ok_or_else(|| {
                     malformed(path, text, at, &format!("unknown entity &{name};"))
                 })?;
-                push(&mut unit, collect, &resolved);
+                if skip == 0 && collect != Collect::Nothing {
+                    push(&mut unit, collect, &resolved);
+                }
             }
             Event::CData(c) if skip == 0 && collect != Collect::Nothing => {
                 let piece = c
