@@ -247,6 +247,25 @@ fn a_changed_english_sentence_makes_check_name_that_section_in_each_translation(
     assert_eq!(named.len(), 15);
     assert!(named.contains(&(format!("{ID}.es.toml"), "overview".to_string())));
 
+    // The desk says it beside the preview of a translation, and only there.
+    let handouts = dir.join("handouts");
+    let server = common::server::Server::start(&["--handouts", handouts.to_str().unwrap()]);
+    let preview = |language: Option<&str>| {
+        let mut body = serde_json::json!({"handout": ID, "preset": "brief"});
+        if let Some(language) = language {
+            body["language"] = language.into();
+        }
+        server.post_json("/api/v1/preview", &body).json()["stale"].clone()
+    };
+    assert_eq!(
+        preview(Some("fr")),
+        serde_json::json!([
+            "\"Protéger votre dos\" translates an older English: the English section changed after it was translated."
+        ])
+    );
+    assert_eq!(preview(None), serde_json::json!([]));
+    drop(server);
+
     // A build warns; with --strict it refuses and writes nothing.
     let pdf = dir.join("fr.pdf");
     let args = [
