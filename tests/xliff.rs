@@ -201,13 +201,11 @@ fn stale(dir: &Path, strict: bool) -> (bool, Vec<(String, String)>) {
                 .unwrap()
                 .to_string_lossy()
                 .into_owned();
-            let section = l
-                .split("section \"")
-                .nth(1)
-                .unwrap()
-                .split('"')
-                .next()
-                .unwrap();
+            let section = match l.split("section \"").nth(1) {
+                Some(rest) => rest.split('"').next().unwrap(),
+                None if l.contains("the title, subtitle, disclaimer") => "meta",
+                None => panic!("{l}"),
+            };
             (name, section.to_string())
         })
         .collect();
@@ -265,6 +263,16 @@ fn a_changed_english_sentence_makes_check_name_that_section_in_each_translation(
     );
     assert_eq!(preview(None), serde_json::json!([]));
     drop(server);
+
+    // The disclaimer is in every translation's head, which every page prints.
+    let scratch = library("xliff-stale-head");
+    change_english(&scratch, "call 911 right away.", "call 911 now.");
+    let (_, named) = stale(&scratch, false);
+    let expected: Vec<(String, String)> = languages
+        .iter()
+        .map(|l| (format!("{ID}.{l}.toml"), "meta".to_string()))
+        .collect();
+    assert_eq!(named, expected);
 
     // A build warns; with --strict it refuses and writes nothing.
     let pdf = dir.join("fr.pdf");

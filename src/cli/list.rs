@@ -140,7 +140,17 @@ fn translation_text(status: &crate::translation::Status) -> String {
     let mut text = if status.stale.is_empty() {
         "current".to_string()
     } else {
-        let ids: Vec<&str> = status.stale.iter().map(|s| s.section.as_str()).collect();
+        let ids: Vec<&str> = status
+            .stale
+            .iter()
+            .map(|s| {
+                if s.head {
+                    "title and disclaimer"
+                } else {
+                    s.section.as_str()
+                }
+            })
+            .collect();
         format!("STALE: {} (English changed since)", ids.join(", "))
     };
     if !status.unstamped.is_empty() {

@@ -305,6 +305,14 @@ pub(super) fn report(path: &Path, status: &Status) -> usize {
             path.display()
         );
     }
+    if status.head_unstamped {
+        eprintln!(
+            "warning: {}: [meta] records no translated_from: nothing tells which English \
+             title, disclaimer and sources it translates (`handout xliff stamp` if they \
+             match the English now)",
+            path.display()
+        );
+    }
     for id in &status.unknown {
         eprintln!(
             "warning: {}: section {id:?} is not in the English any more",

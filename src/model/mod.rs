@@ -52,6 +52,11 @@ pub struct Meta {
     /// Where the handout can be read online; printed on page 1 as a link and a QR code.
     #[serde(default)]
     pub url: Option<String>,
+    /// In a translation: the fingerprint of the English head (disclaimer, title,
+    /// subtitle, reviewer, sources' names) it translates, as a section's
+    /// `translated_from`. Layout never reads it.
+    #[serde(default)]
+    pub translated_from: Option<String>,
 }
 
 impl Meta {

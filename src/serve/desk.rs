@@ -174,6 +174,11 @@ impl Desk {
             .stale
             .iter()
             .map(|stale| {
+                if stale.head {
+                    return "The title, disclaimer or sources translate an older English: the \
+                            English changed after they were translated."
+                        .to_string();
+                }
                 let title = sections
                     .iter()
                     .find(|s| s.id() == stale.section)

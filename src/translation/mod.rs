@@ -25,12 +25,25 @@ const FINGERPRINT_DIGITS: usize = 16;
 
 /// Bumped if what is hashed ever changes, so old fingerprints read as stale, not as equal.
 const FINGERPRINT_VERSION: &[u8] = b"handout-section-1";
+const HEAD_FINGERPRINT_VERSION: &[u8] = b"handout-head-1";
 
 /// The fingerprint of `section`'s source text.
 pub fn fingerprint(section: &Section) -> String {
+    hashed(FINGERPRINT_VERSION, |visit| walk::pieces(section, visit))
+}
+
+/// The fingerprint of the head's source text: the disclaimer, title, subtitle, reviewer
+/// and sources' names, which every page or the first prints whatever sections are chosen.
+pub fn head_fingerprint(handout: &Handout) -> String {
+    hashed(HEAD_FINGERPRINT_VERSION, |visit| {
+        walk::head_pieces(handout, visit)
+    })
+}
+
+fn hashed(version: &[u8], walk: impl FnOnce(&mut dyn FnMut(&Piece<'_>))) -> String {
     let mut hash = Fnv128::default();
-    hash.field(FINGERPRINT_VERSION);
-    walk::pieces(section, &mut |piece| {
+    hash.field(version);
+    walk(&mut |piece| {
         let (id, text) = match piece {
             Piece::Text { id, text, .. } => (id, text),
             Piece::Fixed { id, value } => (id, value),
@@ -53,8 +66,9 @@ pub fn source_beside(path: &Path, handout: &Handout) -> Option<PathBuf> {
     let meta = &handout.meta;
     let suffix = format!("-{}", meta.language.to_ascii_lowercase());
     let mut names = vec![format!("{}.toml", meta.id)];
-    if meta.id.len() > suffix.len() && meta.id.to_ascii_lowercase().ends_with(&suffix) {
-        names.push(format!("{}.toml", &meta.id[..meta.id.len() - suffix.len()]));
+    let base = meta.id.to_ascii_lowercase();
+    if let Some(base) = base.strip_suffix(&suffix).filter(|b| !b.is_empty()) {
+        names.push(format!("{base}.toml"));
     }
     let own = path.canonicalize().ok();
     names
@@ -66,12 +80,11 @@ pub fn source_beside(path: &Path, handout: &Handout) -> Option<PathBuf> {
 /// Whether `english` is in another language than `translation`: a file beside a
 /// translation that is in its own language is a sibling, not its source.
 pub fn is_source_of(english: &Handout, translation: &Handout) -> bool {
-    english.meta.id
-        == translation
-            .meta
-            .id
-            .get(..english.meta.id.len())
-            .unwrap_or("")
+    let (id, theirs) = (&english.meta.id, &translation.meta.id);
+    (theirs == id
+        || theirs
+            .strip_prefix(id.as_str())
+            .is_some_and(|rest| rest.starts_with('-')))
         && !language::matches(&english.meta.language, &translation.meta.language)
         && !language::matches(&translation.meta.language, &english.meta.language)
 }
@@ -88,7 +101,10 @@ pub fn load_source(path: &Path, handout: &Handout) -> Result<Option<(PathBuf, Ha
 /// A translated section whose English changed after it was translated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stale {
+    /// The section's id; for the head, `meta`.
     pub section: String,
+    /// The head (title, disclaimer, sources) rather than a section.
+    pub head: bool,
     /// The fingerprint the translation records, and the English section's now.
     pub was: String,
     pub now: String,
@@ -108,10 +124,12 @@ impl Stale {
                 self.changes.join("; ")
             )
         };
-        format!(
-            "section {:?}: {what} (fingerprint {} now {})",
-            self.section, self.was, self.now
-        )
+        let part = if self.head {
+            "the title, subtitle, disclaimer, reviewer and sources".to_string()
+        } else {
+            format!("section {:?}", self.section)
+        };
+        format!("{part}: {what} (fingerprint {} now {})", self.was, self.now)
     }
 }
 
@@ -121,6 +139,8 @@ pub struct Status {
     pub stale: Vec<Stale>,
     /// Translated sections with no fingerprint: nobody can tell what they translate.
     pub unstamped: Vec<String>,
+    /// The head has no fingerprint.
+    pub head_unstamped: bool,
     /// English sections the translation does not have (a partial translation).
     pub missing: Vec<String>,
     /// Sections the English does not have.
@@ -137,6 +157,26 @@ pub fn status(english: &Handout, translation: &Handout, only: Option<&[&str]>) -
         ..Status::default()
     };
     let wanted = |id: &str| only.is_none_or(|only| only.contains(&id));
+    // The head is printed whatever the selection.
+    match &translation.meta.translated_from {
+        None => status.head_unstamped = true,
+        Some(was) => {
+            let now = head_fingerprint(english);
+            if *was != now {
+                let (theirs, ours) = (
+                    piece_map(|v| walk::head_pieces(english, v)),
+                    piece_map(|v| walk::head_pieces(translation, v)),
+                );
+                status.stale.push(Stale {
+                    section: "meta".to_string(),
+                    head: true,
+                    was: was.clone(),
+                    now,
+                    changes: changes(theirs, ours),
+                });
+            }
+        }
+    }
     for section in translation.sections.iter().filter(|s| wanted(s.id())) {
         let Some(source) = english.sections.iter().find(|e| e.id() == section.id()) else {
             status.unknown.push(section.id().to_string());
@@ -150,9 +190,13 @@ pub fn status(english: &Handout, translation: &Handout, only: Option<&[&str]>) -
         if *was != now {
             status.stale.push(Stale {
                 section: section.id().to_string(),
+                head: false,
                 was: was.clone(),
                 now,
-                changes: changes(source, section),
+                changes: changes(
+                    piece_map(|v| walk::pieces(source, v)),
+                    piece_map(|v| walk::pieces(section, v)),
+                ),
             });
         }
     }
@@ -167,10 +211,12 @@ pub fn status(english: &Handout, translation: &Handout, only: Option<&[&str]>) -
     status
 }
 
-/// The pieces of a section by unit id: (what it is, its text or value).
-fn piece_map(section: &Section) -> BTreeMap<String, (&'static str, String)> {
+/// The pieces of a section or head by unit id: (what it is, its text or value).
+fn piece_map(
+    walk: impl FnOnce(&mut dyn FnMut(&Piece<'_>)),
+) -> BTreeMap<String, (&'static str, String)> {
     let mut map = BTreeMap::new();
-    walk::pieces(section, &mut |piece| {
+    walk(&mut |piece| {
         let (id, field, text) = match *piece {
             Piece::Text {
                 id, field, text, ..
@@ -188,8 +234,10 @@ const CHANGES_SHOWN: usize = 5;
 /// What the English section has that its translation's shape lacks, or the other way:
 /// the translation mirrors the English it was made from, so a difference in shape is a
 /// difference in the English.
-fn changes(english: &Section, translation: &Section) -> Vec<String> {
-    let (theirs, ours) = (piece_map(english), piece_map(translation));
+fn changes(
+    theirs: BTreeMap<String, (&'static str, String)>,
+    ours: BTreeMap<String, (&'static str, String)>,
+) -> Vec<String> {
     let mut out = Vec::new();
     for (id, (field, value)) in &theirs {
         match ours.get(id) {
@@ -225,17 +273,26 @@ pub fn stamp(path: &Path, text: &str, english: &Handout) -> Result<String, Error
     };
     let mut out = String::with_capacity(text.len() + 2048);
     let mut in_section = false;
+    let mut in_meta = false;
     let mut current: Option<String> = None;
     let mut expected = BTreeMap::new();
+    let head = head_fingerprint(english);
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim();
         if trimmed.starts_with('[') {
             in_section = trimmed == "[[sections]]";
+            in_meta = trimmed == "[meta]";
             current = None;
-        } else if in_section && trimmed.starts_with("translated_from") {
+        } else if (in_section || in_meta) && trimmed.starts_with("translated_from") {
             continue;
         }
         out.push_str(line);
+        if in_meta && key_value(trimmed, "language").is_some() {
+            if !out.ends_with('\n') {
+                out.push('\n');
+            }
+            out.push_str(&format!("translated_from = {}\n", walk::quote(&head)));
+        }
         if !in_section {
             continue;
         }
@@ -261,6 +318,11 @@ pub fn stamp(path: &Path, text: &str, english: &Handout) -> Result<String, Error
         }
     }
     let stamped = model::parse(path, &out)?;
+    if stamped.meta.translated_from.as_ref() != Some(&head) {
+        return Err(fail(
+            "could not place the head's fingerprint (write `language` in [meta] as a one-line string)",
+        ));
+    }
     for section in &stamped.sections {
         if section.translated_from.as_ref() != expected.get(section.id()) {
             return Err(fail(&format!(
@@ -350,7 +412,7 @@ items = ["One.", "Two."]
             .replace("en-US", "fr")
             .replace("Call us.", "Appelez-nous.");
         let stamped = stamp(Path::new("x.fr.toml"), &translation_text, &english).unwrap();
-        assert_eq!(stamped.matches("\ntranslated_from = ").count(), 2);
+        assert_eq!(stamped.matches("\ntranslated_from = ").count(), 3);
         let translation = parse(&stamped);
         assert!(status(&english, &translation, None).stale.is_empty());
         let changed =

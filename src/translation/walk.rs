@@ -315,7 +315,7 @@ fn write_block(out: &mut String, table: &str, path: &str, block: &Block, fill: &
 /// The head's translatable strings, in file order: the disclaimer, the title and
 /// subtitle, who reviewed it, the sources' names.
 pub fn head_pieces(handout: &Handout, visit: &mut dyn FnMut(&Piece<'_>)) {
-    head_toml(handout, &handout.meta.language, &[], &mut |piece| {
+    head_toml(handout, &handout.meta.language, None, &[], &mut |piece| {
         visit(piece);
         match piece {
             Piece::Text { text, .. } => (*text).to_string(),
@@ -328,7 +328,13 @@ pub fn head_pieces(handout: &Handout, visit: &mut dyn FnMut(&Piece<'_>)) {
 /// `language`: every string as `fill` gives it, every other value the English one; only
 /// the presets whose sections are all in `present` (a preset naming a section the
 /// translation lacks would not check).
-pub fn head_toml(english: &Handout, language: &str, present: &[&str], fill: &mut Fill) -> String {
+pub fn head_toml(
+    english: &Handout,
+    language: &str,
+    translated_from: Option<&str>,
+    present: &[&str],
+    fill: &mut Fill,
+) -> String {
     let meta = &english.meta;
     let mut out = String::new();
     let mut text = |out: &mut String,
@@ -368,6 +374,9 @@ pub fn head_toml(english: &Handout, language: &str, present: &[&str], fill: &mut
         );
     }
     let _ = writeln!(out, "language = {}", quote(language));
+    if let Some(fingerprint) = translated_from {
+        let _ = writeln!(out, "translated_from = {}", quote(fingerprint));
+    }
     if !meta.codes.is_empty() {
         let codes: Vec<String> = meta.codes.iter().map(|c| quote(c)).collect();
         let _ = writeln!(out, "codes = [{}]", codes.join(", "));

@@ -102,9 +102,13 @@ pub fn export(
     // out for review, and come back as they were only once a translator has touched them.
     let to_review = |id: &str| {
         status.as_ref().is_some_and(|s| {
-            s.stale.iter().any(|s| s.section == id) || s.unstamped.iter().any(|s| s == id)
+            s.stale.iter().any(|s| !s.head && s.section == id)
+                || s.unstamped.iter().any(|s| s == id)
         })
     };
+    let review_head = status
+        .as_ref()
+        .is_some_and(|s| s.head_unstamped || s.stale.iter().any(|s| s.head));
     let missing = |id: &str| {
         status
             .as_ref()
@@ -144,9 +148,17 @@ pub fn export(
     let head = units(|v| walk::head_pieces(english, v), &head_targets);
     let head: Vec<Unit> = head
         .into_iter()
-        .filter(|u| !changed_only || u.target.is_empty())
+        .filter(|u| !changed_only || review_head || u.target.is_empty())
         .collect();
-    write_group(&mut out, HEAD, None, "the handout's head", &head, false);
+    let fingerprint = translation::head_fingerprint(english);
+    write_group(
+        &mut out,
+        HEAD,
+        Some(&fingerprint),
+        "the handout's head",
+        &head,
+        review_head,
+    );
     for section in &english.sections {
         let review = to_review(section.id());
         if changed_only && !review && !missing(section.id()) {
@@ -304,24 +316,23 @@ pub fn import(
     }
     // A group exported from another version of its English, where no unit shows it (an
     // item added, an urgency changed).
-    for section in &english.sections {
-        let now = translation::fingerprint(section);
-        let was = doc.units.iter().find_map(|u| {
-            english_units
-                .get(&u.id)
-                .filter(|(g, _)| g == section.id())
-                .and(u.fingerprint.as_ref())
-        });
-        if let Some(was) = was.filter(|was| **was != now) {
-            if !older
-                .iter()
-                .any(|o| o.contains(&format!("\"{}/", section.id())))
-            {
-                older.push(format!(
-                    "section {:?}: exported from its English with fingerprint {was}; it is {now} now",
-                    section.id()
-                ));
-            }
+    let groups = english
+        .sections
+        .iter()
+        .map(|s| (s.id(), translation::fingerprint(s)))
+        .chain([(HEAD, translation::head_fingerprint(english))]);
+    for (group, now) in groups {
+        let mut in_group = doc
+            .units
+            .iter()
+            .filter(|u| english_units.get(&u.id).is_some_and(|(g, _)| g == group));
+        let was = in_group.clone().find_map(|u| u.fingerprint.as_ref());
+        let shown = in_group.any(|u| older.iter().any(|o| o.contains(&format!("{:?}", u.id))));
+        if let Some(was) = was.filter(|was| **was != now && !shown) {
+            older.push(format!(
+                "{}: exported from its English with fingerprint {was}; it is {now} now",
+                describe_group(group)
+            ));
         }
     }
     if !older.is_empty() {
@@ -343,11 +354,10 @@ pub fn import(
     };
     // A section sent for review that comes back with every target as it went out, still
     // marked for review: nobody looked at it, so it stays as it was (and stays stale).
-    let untouched = |group: &str, old: Option<&Section>| {
-        let Some(old) = old.filter(|o| o.translated_from.is_some()) else {
+    let untouched = |group: &str, old_texts: Option<&BTreeMap<String, String>>| {
+        let Some(old_texts) = old_texts else {
             return false;
         };
-        let old_texts = section_texts(old);
         let in_group =
             |u: &&read::ReadUnit| english_units.get(&u.id).is_some_and(|(g, _)| g == group);
         doc.units.iter().filter(in_group).all(|u| {
@@ -355,6 +365,14 @@ pub fn import(
         })
     };
     let existing_head = existing.map(head_texts).unwrap_or_default();
+    let stamped_head = existing.filter(|e| e.meta.translated_from.is_some());
+    // The head is always written: from the file when translated there, else as it was.
+    let head_fingerprint =
+        if translating(HEAD) && !untouched(HEAD, stamped_head.map(|_| &existing_head)) {
+            Some(translation::head_fingerprint(english))
+        } else {
+            existing.and_then(|e| e.meta.translated_from.clone())
+        };
     let head_values = fill_group(
         HEAD,
         &units(|v| walk::head_pieces(english, v), &BTreeMap::new()),
@@ -375,7 +393,10 @@ pub fn import(
     for section in &english.sections {
         let id = section.id();
         let old = existing.and_then(|t| t.sections.iter().find(|s| s.id() == id));
-        if translating(id) && !untouched(id, old) {
+        let stamped = old
+            .filter(|o| o.translated_from.is_some())
+            .map(section_texts);
+        if translating(id) && !untouched(id, stamped.as_ref()) {
             let old_texts = old.map(section_texts).unwrap_or_default();
             let english_units = units(|v| walk::pieces(section, v), &BTreeMap::new());
             let values = fill_group(
@@ -442,6 +463,7 @@ pub fn import(
     toml.push_str(&walk::head_toml(
         english,
         language,
+        head_fingerprint.as_deref(),
         &present,
         &mut |piece| match piece {
             Piece::Text { id, .. } => head_values.get(*id).cloned().unwrap_or_default(),
