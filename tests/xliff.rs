@@ -380,6 +380,26 @@ fn refused_imports_write_nothing() {
         &format!("{}{}", &good[..start], &good[end..]),
         &["\"faq/b1/items/2/answer\" has an empty target"],
     );
+    // A language that is no tag would reach outside the directory.
+    refused(
+        &good.replacen("target-language=\"es\"", "target-language=\"../../es\"", 1),
+        &["expected an id (lowercase letters, digits and dashes) and a language tag"],
+    );
+    // Another file is not written over, the English least of all.
+    std::fs::write(&xlf, &good).unwrap();
+    let before = snapshot(&dir.join("handouts"));
+    let english = format!("handouts/{ID}.toml");
+    let out = run(
+        &dir,
+        &["xliff", "import", xlf.to_str().unwrap(), "-o", &english],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("is not the \"es\" translation"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot(&dir.join("handouts")), before);
     // Exported from an older English: the changed unit is listed.
     std::fs::write(&xlf, &good).unwrap();
     change_english(

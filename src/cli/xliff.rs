@@ -199,7 +199,16 @@ fn import(args: &ImportArgs) -> Result<(), Error> {
             "its <file> names no handout (original) or no target-language".into(),
         ]));
     };
-    let (path, english) = english(&id, &args.handouts)?;
+    // Both become part of a file name: only an id and a tag, nothing that reaches
+    // outside the directory.
+    if !model::is_kebab_id(&id) || !model::is_language_tag(&language) {
+        return Err(refuse(vec![format!(
+            "its <file> names handout {id:?} in language {language:?}; expected an id \
+             (lowercase letters, digits and dashes) and a language tag such as fr"
+        )]));
+    }
+    let (entry, _) = library::find_in(&args.handouts, &id, None)?;
+    let (path, english) = english(&entry.path.display().to_string(), &args.handouts)?;
     if let Some(source) = &doc.source_language {
         if !library::is_in_language(&english, source) {
             return Err(refuse(vec![format!(
@@ -220,6 +229,22 @@ fn import(args: &ImportArgs) -> Result<(), Error> {
         (None, Some((existing, _))) => existing.clone(),
         (None, None) => path.with_file_name(format!("{}.{language}.toml", english.meta.id)),
     };
+    // An import updates its translation; any other file already there is not silently
+    // replaced.
+    let is_current = current.as_ref().is_some_and(|(p, _)| *p == out);
+    if out.exists() && !is_current {
+        let same = model::load(&out).is_ok_and(|(h, _)| {
+            h.meta.id == english.meta.id && library::is_in_language(&h, language)
+        });
+        if !same {
+            return Err(refuse(vec![format!(
+                "{} exists and is not the {language:?} translation of {:?}; remove it or \
+                 choose another name with -o",
+                out.display(),
+                english.meta.id
+            )]));
+        }
+    }
     // The result must check clean before it replaces anything.
     let written = model::parse(&out, &imported.toml).and_then(|h| {
         pipeline::check(&h, &out)?;
