@@ -234,6 +234,16 @@ fn a_changed_english_sentence_makes_check_name_that_section_in_each_translation(
         .collect();
     assert_eq!(named, expected);
     assert!(!stale(&dir, true).0, "--strict refuses stale sections");
+    let out = run(&dir, &["list"]);
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        listed
+            .matches("translation: STALE: prevention (English changed since)")
+            .count(),
+        14,
+        "{listed}"
+    );
+    assert!(listed.contains("partial: 3 of 14 sections"), "{listed}");
 
     // A section only the Spanish holds: only the Spanish is named for it.
     change_english(

@@ -371,7 +371,7 @@ pub(super) fn stale_gate(
     if !stamped {
         return Ok(Vec::new());
     }
-    let Ok(Some((_, english))) = translation::load_source(path, handout) else {
+    let Ok(Some(english)) = translation::load_source_sections(path, handout, printed) else {
         return Ok(Vec::new());
     };
     let status = translation::status(&english, handout, Some(printed));

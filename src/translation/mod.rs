@@ -98,6 +98,69 @@ pub fn load_source(path: &Path, handout: &Handout) -> Result<Option<(PathBuf, Ha
     Ok(is_source_of(&english, handout).then_some((source, english)))
 }
 
+/// For a build: the English of a translation at `path`, with its head and (at least) the
+/// sections `ids` only. Parsing a whole English handout would cost a translation's build
+/// about a third more instructions; its head and the few sections printed are read alone
+/// (see [`partial`]), and the whole file only when that does not give them.
+pub fn load_source_sections(
+    path: &Path,
+    handout: &Handout,
+    ids: &[&str],
+) -> Result<Option<Handout>, Error> {
+    let Some(source) = source_beside(path, handout) else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(&source).map_err(|err| Error::Read {
+        path: source.clone(),
+        source: err,
+    })?;
+    let english = match partial(&text, ids) {
+        Some(english) => english,
+        None => model::parse(&source, &text)?,
+    };
+    Ok(is_source_of(&english, handout).then_some(english))
+}
+
+/// The text before the first `[[sections]]` table (the disclaimer, `[meta]`, presets) and
+/// the `[[sections]]` tables that name one of `ids`, parsed as one handout; `None` when
+/// that does not parse or lacks one of `ids` (the caller then reads the whole file). Not
+/// validated: the fingerprints need the text, and `check` judges the English itself.
+fn partial(text: &str, ids: &[&str]) -> Option<Handout> {
+    const HEADER: &str = "[[sections]]";
+    // Headers at the start of a line; one inside a multi-line string would split a table
+    // wrongly, and the parse below then fails or misses an id: the whole file is read.
+    let starts: Vec<usize> = text
+        .match_indices(HEADER)
+        .map(|(at, _)| at)
+        .filter(|&at| at == 0 || text.as_bytes()[at - 1] == b'\n')
+        .collect();
+    let first = *starts.first()?;
+    let mut doc = String::with_capacity(first + 8192);
+    doc.push_str(&text[..first]);
+    let ends = starts.iter().skip(1).copied().chain([text.len()]);
+    for (&start, end) in starts.iter().zip(ends) {
+        let table = &text[start..end];
+        // The id, when it is the table's first key as the format writes it; a table
+        // written otherwise is kept, to be sure.
+        let first_key = table[HEADER.len()..]
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !l.starts_with('#'))
+            .unwrap_or("");
+        let id = first_key
+            .strip_prefix("id")
+            .map(|rest| rest.trim_start().trim_start_matches('=').trim())
+            .and_then(|v| v.strip_prefix('"')?.strip_suffix('"'));
+        if id.is_none_or(|id| ids.contains(&id)) {
+            doc.push_str(table);
+        }
+    }
+    let english: Handout = toml::from_str(&doc).ok()?;
+    ids.iter()
+        .all(|id| english.sections.iter().any(|s| s.id() == *id))
+        .then_some(english)
+}
+
 /// A translated section whose English changed after it was translated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stale {
@@ -403,6 +466,17 @@ items = ["One.", "Two."]
         // A moved item is a change, though every text is still there.
         let moved = parse(&ENGLISH.replace("\"One.\", \"Two.\"", "\"Two.\", \"One.\""));
         assert_ne!(fingerprint(&moved.sections[1]), b);
+    }
+
+    #[test]
+    fn the_sections_read_alone_are_the_sections_read_with_the_file() {
+        let english = parse(ENGLISH);
+        let alone = partial(ENGLISH, &["b"]).unwrap();
+        assert_eq!(head_fingerprint(&alone), head_fingerprint(&english));
+        let b = alone.sections.iter().find(|s| s.id() == "b").unwrap();
+        assert_eq!(fingerprint(b), fingerprint(&english.sections[1]));
+        assert!(alone.sections.iter().all(|s| s.id() != "a"));
+        assert!(partial(ENGLISH, &["c"]).is_none());
     }
 
     #[test]
