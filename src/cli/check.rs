@@ -104,7 +104,7 @@ fn check(
                     println!("{line}");
                 }
                 if let Some(status) = sources.status(file, &handout) {
-                    let stale = xliff::report(file, &status);
+                    let stale = xliff::report(file, &status, !json);
                     if stale > 0 && strict {
                         eprintln!(
                             "error: {}: {stale} section(s) translate an older English \

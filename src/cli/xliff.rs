@@ -318,8 +318,9 @@ impl Sources {
 }
 
 /// Warnings for a translation's stale, unstamped and unknown sections; the partial
-/// report (information) on standard output. Returns how many sections are stale.
-pub(super) fn report(path: &Path, status: &Status) -> usize {
+/// report (information) on standard output, or with `to_stdout` false (stdout carrying
+/// JSON) on standard error. Returns how many sections are stale.
+pub(super) fn report(path: &Path, status: &Status, to_stdout: bool) -> usize {
     for stale in &status.stale {
         eprintln!("warning: {}: {}", path.display(), stale.describe());
     }
@@ -345,12 +346,17 @@ pub(super) fn report(path: &Path, status: &Status) -> usize {
         );
     }
     if !status.missing.is_empty() {
-        println!(
+        let line = format!(
             "  partial translation: {} of {} sections; not translated: {}",
             status.english_sections - status.missing.len(),
             status.english_sections,
             status.missing.join(", ")
         );
+        if to_stdout {
+            println!("{line}");
+        } else {
+            eprintln!("{line}");
+        }
     }
     status.stale.len()
 }
