@@ -298,3 +298,38 @@ fn state_of(
         .find(|(prefix, key, _)| prefix.is_empty() && key == b"state")
         .map(|(_, _, v)| v))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SMALL: &str = "<?xml version=\"1.0\"?>\n<xliff version=\"1.2\" xmlns:h=\"urn:x\">\
+        <file original=\"x.toml\" source-language=\"en\" target-language=\"es\" h:id=\"x\">\
+        <body><group id=\"a\" h:fingerprint=\"f\"><trans-unit id=\"a/title\">\
+        <source>Día &amp; <![CDATA[<noche>]]></source><seg-source>skip</seg-source>\
+        <target state=\"translated\">D&#237;a <mrk mtype=\"x\">y</mrk> noche</target>\
+        </trans-unit></group></body></file></xliff>\n";
+
+    #[test]
+    fn units_entities_cdata_and_inline_markup_are_read_as_text() {
+        let doc = read(Path::new("x.xlf"), SMALL).unwrap();
+        assert_eq!(doc.id.as_deref(), Some("x"));
+        assert_eq!(doc.target_language.as_deref(), Some("es"));
+        let unit = &doc.units[0];
+        assert_eq!(unit.source, "Día & <noche>");
+        assert_eq!(unit.target.as_deref(), Some("Día y noche"));
+        assert_eq!(unit.fingerprint.as_deref(), Some("f"));
+        assert_eq!(unit.state.as_deref(), Some("translated"));
+    }
+
+    #[test]
+    fn any_cut_of_a_file_is_read_or_refused_without_panicking() {
+        for end in 0..SMALL.len() {
+            if SMALL.is_char_boundary(end) {
+                if let Err(err) = read(Path::new("x.xlf"), &SMALL[..end]) {
+                    assert!(err.to_string().starts_with("x.xlf:"), "{err}");
+                }
+            }
+        }
+    }
+}
