@@ -218,6 +218,12 @@ fn import(args: &ImportArgs) -> Result<(), Error> {
             )]));
         }
     }
+    if library::is_in_language(&english, &language) {
+        return Err(refuse(vec![format!(
+            "its target-language {language:?} is the English's own ({:?})",
+            english.meta.language
+        )]));
+    }
     let current = existing(&path, &english, &language)?;
     let language = current
         .as_ref()
@@ -266,6 +272,11 @@ fn import(args: &ImportArgs) -> Result<(), Error> {
         imported.left_out.len(),
         imported.changed.len()
     );
+    // A reviewer sees what a translator's file changed without diffing the TOML.
+    const CHANGES_LISTED: usize = 20;
+    if !imported.changed.is_empty() && imported.changed.len() <= CHANGES_LISTED {
+        eprintln!("changed: {}", imported.changed.join(", "));
+    }
     if !imported.dropped.is_empty() {
         eprintln!(
             "note: left out section(s) the English no longer has: {}",
