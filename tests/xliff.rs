@@ -139,11 +139,19 @@ fn a_target_changed_in_translate_toolkit_comes_back_as_that_one_change() {
     let french = file(&dir, Some("fr"));
     let before = content(&french);
     let xlf = export(&dir, "fr", &[]);
+    let text = std::fs::read_to_string(&xlf).unwrap();
     let units = translate_toolkit(&xlf, &["prevention/b1/items/2=Faites du sport."]);
     // Every string of the English is a unit: the toolkit reads them all.
-    let text = std::fs::read_to_string(&xlf).unwrap();
     assert_eq!(units, text.matches("<trans-unit ").count());
     assert!(units > 500, "{units}");
+    // The tool rewrote the file, keeping what it does not know: the fingerprints.
+    let saved = std::fs::read_to_string(&xlf).unwrap();
+    assert_ne!(saved, text);
+    assert_eq!(
+        saved.matches("handout:fingerprint=\"").count(),
+        text.matches("handout:fingerprint=\"").count()
+    );
+    assert_eq!(text.matches("handout:fingerprint=\"").count(), 15);
     ok(&run(&dir, &["xliff", "import", xlf.to_str().unwrap()]));
     assert_eq!(
         diff(&before, &content(&french)),
