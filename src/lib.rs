@@ -52,7 +52,9 @@ pub mod readability;
 pub mod render;
 pub mod select;
 pub mod serve;
+pub mod translation;
 pub mod vocabulary;
+pub mod xliff;
 pub mod xml;
 
 pub use error::Error;

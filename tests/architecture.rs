@@ -28,7 +28,16 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "inputs",
-        &["model", "overlay", "personal", "profile", "library", "fhir"],
+        &[
+            "model",
+            "overlay",
+            "personal",
+            "profile",
+            "library",
+            "fhir",
+            "translation",
+            "xliff",
+        ],
     ),
     ("select", &["select", "readability", "catalog"]),
     ("layout", &["layout"]),

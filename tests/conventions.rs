@@ -361,6 +361,7 @@ fn man_pages_render() {
             "handout-man.1",
             "handout-new.1",
             "handout-serve.1",
+            "handout-xliff.1",
             "handout.1"
         ]
     );

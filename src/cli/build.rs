@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use clap::ValueEnum;
 
-use super::{placeholders, review_due};
+use super::{placeholders, review_due, xliff};
 use crate::dates::{self, Review};
 use crate::error::Error;
 use crate::layout::dump;
@@ -201,6 +201,10 @@ pub(super) fn run(args: BuildArgs) -> Result<(), Error> {
         reuse_across_builds: false,
         pages: args.pages,
     };
+    for warning in stale_gate(handout, path, &options, args.strict)? {
+        eprintln!("warning: {warning}");
+        warnings.push(warning);
+    }
     let output = args
         .output
         .clone()
@@ -488,4 +492,23 @@ pub(super) fn source_date_epoch() -> Result<Option<i64>, Error> {
             }),
         Err(_) => Ok(None),
     }
+}
+
+/// The translation's printed sections whose English changed: warnings, or with `--strict`
+/// an error. Nothing is read for a handout with no fingerprints (one not translated).
+fn stale_gate(
+    handout: &Handout,
+    path: &Path,
+    options: &Options,
+    strict: bool,
+) -> Result<Vec<String>, Error> {
+    if handout.sections.iter().all(|s| s.translated_from.is_none()) {
+        return Ok(Vec::new());
+    }
+    let Ok(sections) = select::select(handout, path, &options.selection()) else {
+        // A selection that does not fit is the build's own error, reported next.
+        return Ok(Vec::new());
+    };
+    let printed: Vec<&str> = sections.iter().map(|s| s.id()).collect();
+    xliff::stale_gate(handout, path, &printed, strict)
 }

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{placeholders, summary};
+use super::{placeholders, summary, xliff};
 use crate::error::Error;
 use crate::library;
 use crate::model::{self, Handout};
@@ -24,7 +24,8 @@ pub(super) struct CheckArgs {
     /// Spanish is held to INFLESZ 55, the start of its "normal" band)
     #[arg(long, default_value_t = 8.0, requires = "readability")]
     max_grade: f64,
-    /// Fail (exit 1) on text left as `handout new` wrote it, and with --readability
+    /// Fail (exit 1) on text left as `handout new` wrote it, on a translated section
+    /// whose English changed since it was translated, and with --readability
     /// when a section reads above --max-grade (English) or below INFLESZ 55 (Spanish)
     #[arg(long)]
     strict: bool,
@@ -65,6 +66,7 @@ fn check(
     let mut reports = Vec::new();
     // Each handout's id and language, to find two files that claim the same.
     let mut claims: Vec<(String, String, PathBuf)> = Vec::new();
+    let mut sources = xliff::Sources::default();
     for file in files {
         match library::load_file(file)
             .and_then(|loaded| pipeline::check(&loaded.handout, file).map(|()| loaded))
@@ -114,6 +116,17 @@ fn check(
                     eprintln!("{line}");
                 } else {
                     println!("{line}");
+                }
+                if let Some(status) = sources.status(file, &handout) {
+                    let stale = xliff::report(file, &status, !json);
+                    if stale > 0 && strict {
+                        eprintln!(
+                            "error: {}: {stale} section(s) translate an older English \
+                             (--strict refuses them)",
+                            file.display()
+                        );
+                        refused = true;
+                    }
                 }
                 if let Some(ReadabilityCheck {
                     max_grade, strict, ..

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{review_due, summary};
+use super::{review_due, summary, xliff};
 use crate::catalog::{matches_code, ListEntry};
 use crate::dates::{self, Review};
 use crate::error::Error;
@@ -56,17 +56,48 @@ pub(super) fn run(args: &ListArgs) -> Result<(), Error> {
         }
     }
     let today = dates::today();
+    let mut sources = xliff::Sources::default();
+    let translations: Vec<Option<String>> = found
+        .iter()
+        .map(|e| {
+            sources
+                .status(&e.path, &e.handout)
+                .map(|s| translation_text(&s))
+        })
+        .collect();
     let out = if json {
         let entries: Vec<ListEntry> = found
             .iter()
             .map(|entry| ListEntry::of(entry, today))
             .collect();
+        let mut entries = serde_json::to_value(&entries)
+            .map_err(|e| Error::Pdf(format!("cannot write JSON: {e}")))?;
+        if let Some(list) = entries.as_array_mut() {
+            for (entry, translation) in list.iter_mut().zip(&translations) {
+                if let Some(text) = translation {
+                    entry["translation"] = text.clone().into();
+                }
+            }
+        }
         let mut text = serde_json::to_string_pretty(&entries)
             .map_err(|e| Error::Pdf(format!("cannot write JSON: {e}")))?;
         text.push('\n');
         text
     } else {
-        found.iter().map(|entry| describe(entry, today)).collect()
+        found
+            .iter()
+            .zip(&translations)
+            .map(|(entry, translation)| {
+                let mut text = describe(entry, today);
+                if let Some(translation) = translation {
+                    text.push_str(&format!(
+                        "  translation: {translation}
+"
+                    ));
+                }
+                text
+            })
+            .collect()
     };
     print!("{out}");
     summary(failed, files.len())
@@ -124,4 +155,39 @@ fn describe(entry: &Entry, today: i64) -> String {
         ));
     }
     s
+}
+
+/// A translation's standing in one line: current, or which sections are stale, and
+/// how much of the English it covers.
+fn translation_text(status: &crate::translation::Status) -> String {
+    let translated = status.english_sections - status.missing.len();
+    let mut text = if status.stale.is_empty() {
+        "current".to_string()
+    } else {
+        let ids: Vec<&str> = status
+            .stale
+            .iter()
+            .map(|s| {
+                if s.head {
+                    "title and disclaimer"
+                } else {
+                    s.section.as_str()
+                }
+            })
+            .collect();
+        format!("STALE: {} (English changed since)", ids.join(", "))
+    };
+    if !status.unstamped.is_empty() {
+        text.push_str(&format!(
+            "; no fingerprint: {}",
+            status.unstamped.join(", ")
+        ));
+    }
+    if !status.missing.is_empty() {
+        text.push_str(&format!(
+            "; partial: {translated} of {} sections",
+            status.english_sections
+        ));
+    }
+    text
 }

@@ -10,6 +10,7 @@ mod man;
 mod new;
 mod placeholders;
 mod serve;
+mod xliff;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -32,6 +33,7 @@ Examples:
   handout list handouts/ --code M48.06
   handout check handouts/
   handout new low-back-pain --title \"Low back pain\"
+  handout xliff export l3-l4-foraminal-narrowing --language fr --changed
 
 Exit codes:
   0  success
@@ -39,6 +41,19 @@ Exit codes:
      language, an unknown handout, section or preset) or a failed build, or what
      --strict refuses (an overdue review, a missed page target)
   2  usage error (an unknown option, a missing argument, options that conflict)";
+
+const XLIFF_HELP: &str = "\
+Examples:
+  handout xliff export l3-l4-foraminal-narrowing --language fr -o fr.xlf
+  handout xliff export l3-l4-foraminal-narrowing --language fr --changed -o fr-changes.xlf
+  handout xliff import fr.xlf
+  handout check handouts/
+
+Exit codes:
+  0  success
+  1  a refused import (an older English, a malformed file, unknown units, an empty
+     target in a translated section: nothing is written) or bad input
+  2  usage error";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -70,6 +85,9 @@ enum Command {
     New(new::NewArgs),
     /// Serve the handout desk to browsers and a JSON API to the EHR, on this machine
     Serve(serve::ServeArgs),
+    /// Translations through translators' tools: export XLIFF, import it back, stamp
+    #[command(after_help = XLIFF_HELP)]
+    Xliff(xliff::XliffArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     Completions(completions::CompletionsArgs),
     /// Print the manual page in roff, or write every page with --out-dir
@@ -101,6 +119,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             Ok(())
         }
         Command::Man(args) => man::run(&args),
+        Command::Xliff(args) => xliff::run(&args),
     }
 }
 

@@ -53,6 +53,11 @@ pub struct Meta {
     /// Where the handout can be read online; printed on page 1 as a link and a QR code.
     #[serde(default)]
     pub url: Option<String>,
+    /// In a translation: the fingerprint of the English head (disclaimer, title,
+    /// subtitle, reviewer, sources' names) it translates, as a section's
+    /// `translated_from`. Layout never reads it.
+    #[serde(default)]
+    pub translated_from: Option<String>,
 }
 
 impl Meta {
@@ -89,6 +94,10 @@ pub struct Section {
     /// Spanned so that validation can point at the line of a bad or duplicate id.
     pub id: toml::Spanned<String>,
     pub title: String,
+    /// In a translation: the fingerprint of the English section this one translates,
+    /// written by `handout xliff` (see `crate::translation`). Layout never reads it.
+    #[serde(default)]
+    pub translated_from: Option<String>,
     pub blocks: Vec<Block>,
 }
 

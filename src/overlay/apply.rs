@@ -149,6 +149,7 @@ pub fn apply(path: &Path, file: &OverlayFile, base: &Handout) -> Result<Handout,
             id: id.clone(),
             title: title.clone(),
             blocks: addition.blocks.clone(),
+            translated_from: None,
         };
         handout.sections.insert(index, section);
     }

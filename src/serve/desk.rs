@@ -14,7 +14,8 @@ use crate::personal::{self, Personal};
 use crate::pipeline::{self, Options};
 use crate::profile::{self, Profile};
 use crate::render::{svg, EncodedImage};
-use crate::select::Selection;
+use crate::select::{self, Selection};
+use crate::translation;
 use crate::vocabulary::Paper;
 
 /// A clinic profile with its logo encoded once for every PDF that uses it.
@@ -159,8 +160,47 @@ impl Desk {
                     .collect(),
                 fit: pipeline::FitReport::of(&doc),
                 warning: pipeline::missed_target(&doc, &entry.path, &options.selection()),
+                stale: self.stale(entry, options),
             })
         })
+    }
+
+    /// For a translation: a warning for each section it prints whose English changed
+    /// since it was translated, as `handout build` warns.
+    fn stale(&self, entry: &Entry, options: &Options<'_>) -> Vec<String> {
+        let handout = &entry.handout;
+        if handout.sections.iter().all(|s| s.translated_from.is_none()) {
+            return Vec::new();
+        }
+        let Ok(english) = self.library.find(&handout.meta.id, None) else {
+            return Vec::new();
+        };
+        if !translation::is_source_of(&english.handout, handout) {
+            return Vec::new();
+        }
+        let Ok(sections) = select::select(handout, &entry.path, &options.selection()) else {
+            return Vec::new();
+        };
+        let printed: Vec<&str> = sections.iter().map(|s| s.id()).collect();
+        translation::status(&english.handout, handout, Some(&printed))
+            .stale
+            .iter()
+            .map(|stale| {
+                if stale.head {
+                    return "The title, disclaimer or sources translate an older English: the \
+                            English changed after they were translated."
+                        .to_string();
+                }
+                let title = sections
+                    .iter()
+                    .find(|s| s.id() == stale.section)
+                    .map_or(stale.section.as_str(), |s| s.title.as_str());
+                format!(
+                    "\"{title}\" translates an older English: the English section changed \
+                     after it was translated."
+                )
+            })
+            .collect()
     }
 
     /// Runs `f` with the pipeline's options for a request, as `handout build` would
@@ -221,6 +261,8 @@ pub struct Preview {
     pub fit: pipeline::FitReport,
     /// Set when the pages missed their target.
     pub warning: Option<String>,
+    /// For a translation, each printed section whose English changed since.
+    pub stale: Vec<String>,
 }
 
 /// What `POST /api/v1/pdf`, `/api/v1/html` and `/api/v1/preview` take: the names of `handout build`'s

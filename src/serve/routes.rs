@@ -389,6 +389,7 @@ async fn preview(State(app): State<Arc<App>>, headers: HeaderMap, request: Reque
             "pages": preview.svg.len(),
             "fit": preview.fit,
             "warning": preview.warning,
+            "stale": preview.stale,
             "svg": preview.svg,
             "mistakes": app.mistakes(),
         })),

@@ -202,6 +202,9 @@ function pageCount(result) {
       ? `, fits ${plural(fit.target)} (body text ${fit.body_pt} pt)`
       : `: does not fit ${plural(fit.target)} even with body text at ${fit.body_pt} pt; leave out a section`;
   }
+  // A translated section whose English changed since: said beside the count, as
+  // `handout build` warns.
+  for (const stale of result.stale || []) text += `. ${stale}`;
   return text;
 }
 
