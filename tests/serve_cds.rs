@@ -195,8 +195,18 @@ fn handouts_of(server: &Server, reply: &Reply) -> Vec<String> {
             .next()
             .unwrap()
             .to_string();
-        assert_eq!(desk, format!("{origin}?handout={id}"));
-        ids.push(id);
+        // The desk link names the handout and its language (a translation shares its id).
+        let language = path
+            .split("language=")
+            .nth(1)
+            .expect("the PDF link names the language");
+        assert_eq!(desk, format!("{origin}?handout={id}&language={language}"));
+        // Named as its file would be: the id, and the language after it when not English.
+        ids.push(if language.starts_with("en") {
+            id
+        } else {
+            format!("{id}-{language}")
+        });
     }
     ids
 }
