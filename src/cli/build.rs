@@ -220,12 +220,7 @@ pub(super) fn run(args: BuildArgs) -> Result<(), Error> {
         eprintln!("warning: {missed}");
         warnings.push(missed);
     }
-    let mut inputs: Vec<&Path> = Vec::new();
-    if path != Path::new(STDIN_LABEL) {
-        inputs.push(path);
-    }
-    inputs.extend(args.profile.as_deref());
-    inputs.extend(args.personal.as_deref());
+    let mut inputs = inputs_of(&args, path);
     if to_stdout {
         write_stdout(&built.pdf)?;
     } else {
@@ -241,20 +236,13 @@ pub(super) fn run(args: BuildArgs) -> Result<(), Error> {
         }
     }
     let pages = built.layout.pages.len();
-    let shown = if to_stdout {
-        "standard output".to_string()
-    } else {
-        output.display().to_string()
-    };
+    let shown = shown_as(&output, to_stdout);
     eprintln!(
         "wrote {shown} ({pages} page{})",
         if pages == 1 { "" } else { "s" }
     );
     if args.json {
-        let sections: Vec<String> = select::select(handout, path, &options.selection())?
-            .iter()
-            .map(|s| s.id().to_string())
-            .collect();
+        let sections = section_ids(handout, path, &options)?;
         let report = serde_json::json!({
             "path": output.display().to_string(),
             "pages": pages,
@@ -273,6 +261,38 @@ pub(super) fn run(args: BuildArgs) -> Result<(), Error> {
     Ok(())
 }
 
+/// The files a written output is made from, which it must not overwrite.
+fn inputs_of<'a>(args: &'a BuildArgs, path: &'a Path) -> Vec<&'a Path> {
+    let mut inputs: Vec<&Path> = Vec::new();
+    if path != Path::new(STDIN_LABEL) {
+        inputs.push(path);
+    }
+    inputs.extend(args.profile.as_deref());
+    inputs.extend(args.personal.as_deref());
+    inputs
+}
+
+/// How the "wrote …" line names where the output went.
+fn shown_as(output: &Path, to_stdout: bool) -> String {
+    if to_stdout {
+        "standard output".to_string()
+    } else {
+        output.display().to_string()
+    }
+}
+
+/// The ids of the sections a build prints, in order, for `--json`.
+fn section_ids(
+    handout: &Handout,
+    path: &Path,
+    options: &Options<'_>,
+) -> Result<Vec<String>, Error> {
+    Ok(select::select(handout, path, &options.selection())?
+        .iter()
+        .map(|s| s.id().to_string())
+        .collect())
+}
+
 /// `handout build --format html`: the page, written where the PDF would be.
 fn write_html(
     args: &BuildArgs,
@@ -287,25 +307,12 @@ fn write_html(
     if to_stdout {
         write_stdout(page.as_bytes())?;
     } else {
-        let mut inputs: Vec<&Path> = Vec::new();
-        if path != Path::new(STDIN_LABEL) {
-            inputs.push(path);
-        }
-        inputs.extend(args.profile.as_deref());
-        inputs.extend(args.personal.as_deref());
-        write_atomic(output, page.as_bytes(), &inputs)?;
+        write_atomic(output, page.as_bytes(), &inputs_of(args, path))?;
     }
-    let shown = if to_stdout {
-        "standard output".to_string()
-    } else {
-        output.display().to_string()
-    };
+    let shown = shown_as(output, to_stdout);
     eprintln!("wrote {shown} (a web page)");
     if args.json {
-        let sections: Vec<String> = select::select(handout, path, &options.selection())?
-            .iter()
-            .map(|s| s.id().to_string())
-            .collect();
+        let sections = section_ids(handout, path, options)?;
         let report = serde_json::json!({
             "path": output.display().to_string(),
             "format": "html",
