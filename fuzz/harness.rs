@@ -143,6 +143,7 @@ pub fn profile_and_csv(data: &[u8]) {
             report: None,
             force: true,
             shard: None,
+            filed: 0,
         };
         let _ = handout::batch::run(&settings);
         // Whatever happened, no temporary file is left behind.

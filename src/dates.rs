@@ -41,10 +41,28 @@ pub fn timestamp(date: &Datetime) -> i64 {
 
 /// Today's date (UTC) as days since 1970.
 pub fn today() -> i64 {
+    now() / 86_400
+}
+
+/// The time now, in whole seconds since 1970.
+pub fn now() -> i64 {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    i64::try_from(secs / 86_400).unwrap_or(0)
+    i64::try_from(secs).unwrap_or(0)
+}
+
+/// Seconds since 1970 as an ISO 8601 instant in UTC (`2026-12-03T09:30:00Z`), the form
+/// FHIR's `instant` and `dateTime` take.
+pub fn instant(seconds: i64) -> String {
+    let (year, month, day) = civil_from_days(seconds.div_euclid(86_400));
+    let time = seconds.rem_euclid(86_400);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        time / 3600,
+        time / 60 % 60,
+        time % 60
+    )
 }
 
 /// Whether a handout is due for review.
@@ -79,6 +97,13 @@ pub fn iso(date: &Datetime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn instants_are_utc_with_seconds() {
+        assert_eq!(instant(0), "1970-01-01T00:00:00Z");
+        assert_eq!(instant(1_796_333_327), "2026-12-03T21:28:47Z");
+        assert_eq!(instant(-1), "1969-12-31T23:59:59Z");
+    }
 
     #[test]
     fn civil_dates_to_days() {

@@ -33,6 +33,7 @@ pub mod batch;
 pub mod catalog;
 pub mod cli;
 pub mod dates;
+pub mod document_reference;
 pub mod error;
 pub mod fhir;
 pub mod fonts;

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
+use crate::document_reference;
 use crate::error::{Error, SourceError};
 use crate::fonts::Fonts;
 use crate::html;
@@ -158,6 +159,13 @@ impl Options<'_> {
         )
     }
 
+    /// When the PDF says it was made: `timestamp` when given, else the day the handout was
+    /// last updated, so the same inputs make the same bytes.
+    pub fn pdf_timestamp(&self, handout: &Handout) -> i64 {
+        self.timestamp
+            .unwrap_or_else(|| crate::dates::timestamp(&handout.meta.last_updated))
+    }
+
     /// The web address for page 1: the profile's, else the handout's, with `{id}` and
     /// `{language}` replaced by the handout's (see [`expand_url`]).
     pub fn url<'h>(&'h self, handout: &'h Handout) -> Option<Cow<'h, str>> {
@@ -300,9 +308,7 @@ pub fn build(handout: &Handout, path: &Path, options: &Options<'_>) -> Result<Ou
         author,
         subject: meta.subtitle.clone().unwrap_or_else(|| meta.title.clone()),
         keywords,
-        timestamp: options
-            .timestamp
-            .unwrap_or_else(|| crate::dates::timestamp(&meta.last_updated)),
+        timestamp: options.pdf_timestamp(handout),
         inputs: options.inputs.clone(),
         language: meta.language.clone(),
     };
@@ -320,6 +326,27 @@ pub fn build(handout: &Handout, path: &Path, options: &Options<'_>) -> Result<Ou
     };
     let pdf = render::render(&doc, &info, logo, options.reuse_across_builds)?;
     Ok(Output { layout: doc, pdf })
+}
+
+/// The FHIR DocumentReference that files `pdf`, built from `handout` with `options`, to
+/// the chart of `subject` (when given), as filed at `filed` (seconds since 1970): one
+/// line of JSON holding the PDF itself.
+pub fn document_reference(
+    handout: &Handout,
+    options: &Options<'_>,
+    pdf: &[u8],
+    subject: Option<&crate::fhir::PatientReference>,
+    filed: i64,
+) -> Result<String, Error> {
+    document_reference::to_json(&document_reference::Filing {
+        pdf,
+        title: &handout.meta.title,
+        language: &handout.meta.language,
+        subject,
+        filed,
+        created: options.pdf_timestamp(handout),
+    })
+    .map_err(|e| Error::DocumentReference(e.to_string()))
 }
 
 /// Builds the selected sections as one self-contained web page: the same selection,

@@ -41,7 +41,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     ("select", &["select", "readability", "catalog"]),
     ("layout", &["layout"]),
-    ("backends", &["render", "html"]),
+    ("backends", &["render", "html", "document_reference"]),
     ("pipeline", &["pipeline"]),
     ("front ends", &["batch", "serve", "cli"]),
 ];
@@ -217,14 +217,15 @@ fn every_module_has_a_layer() {
     );
 }
 
-/// Overlays are resolved into an ordinary handout before selection: selection, layout and
-/// the backends never learn they exist (nor where a handout was found).
+/// Overlays are resolved into an ordinary handout before selection, and FHIR input read
+/// into the same: selection, layout and the page backends never learn that overlays or
+/// FHIR exist (nor where a handout was found).
 #[test]
-fn selection_layout_and_backends_never_see_overlays() {
+fn selection_layout_and_backends_never_see_overlays_or_fhir() {
     let graph = graph();
-    for module in ["select", "layout", "render"] {
+    for module in ["select", "layout", "render", "html"] {
         let uses = graph.get(module).cloned().unwrap_or_default();
-        for hidden in ["overlay", "library"] {
+        for hidden in ["overlay", "library", "fhir", "document_reference"] {
             assert!(!uses.contains(hidden), "{module} uses {hidden}");
         }
     }

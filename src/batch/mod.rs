@@ -1,9 +1,12 @@
 //! Batch runs: thousands of handouts from a patient list or a manifest, in parallel,
 //! resumable, each PDF written atomically, every job reported.
 
+mod bulk_export;
+mod filed;
 mod names;
 mod plan;
 
+pub use bulk_export::Counts as ExportCounts;
 pub use names::{pdf_name, slug};
 pub use plan::{Job, Planned, Rejected, COLUMNS};
 
@@ -29,6 +32,13 @@ pub enum Source {
     Csv { list: PathBuf, handouts: PathBuf },
     /// A manifest of handouts × profiles × presets.
     Manifest(PathBuf),
+    /// A FHIR Bulk Data export folder (Patient and Condition NDJSON), with the directory
+    /// of handouts its problems are matched against and the preset to build.
+    FhirExport {
+        dir: PathBuf,
+        handouts: PathBuf,
+        preset: String,
+    },
 }
 
 /// Part `index` (1-based) of `count`, for splitting one batch across machines.
@@ -74,6 +84,9 @@ pub struct Settings {
     pub shard: Option<Shard>,
     /// What each job writes: a PDF, a web page, or both (an empty list is a PDF).
     pub formats: Vec<Format>,
+    /// When the run's PDFs are filed to the chart (a FHIR export's DocumentReferences),
+    /// in seconds since 1970.
+    pub filed: i64,
 }
 
 /// What happened to one job.
@@ -97,9 +110,14 @@ pub struct Record {
     /// How a written PDF met its page target.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fit: Option<pipeline::FitReport>,
-    /// Why a written PDF deserves a look: it missed its page target.
+    /// Why a written PDF deserves a look: it missed its page target, or is not in the
+    /// patient's language.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
+    /// The FHIR DocumentReference filing the PDF (one NDJSON line), for a job with a
+    /// patient to file it for.
+    #[serde(skip)]
+    pub document: Option<String>,
 }
 
 /// Totals for the summary line and the report.
@@ -109,6 +127,9 @@ pub struct Summary {
     pub up_to_date: usize,
     pub failed: usize,
     pub not_started: usize,
+    /// What a FHIR export held (patients, matches, bad lines), for a run from one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub export: Option<ExportCounts>,
 }
 
 /// Set by Ctrl-C (SIGINT) or SIGTERM: jobs not yet started are skipped, jobs under way
@@ -123,6 +144,9 @@ fn install_stop_handler() {
 /// Jobs built in parallel at a time: enough to keep every core busy, few enough that
 /// memory does not grow with the length of the list.
 const CHUNK: usize = 256;
+/// The same for jobs that also carry their PDF as base64 in a DocumentReference: a
+/// chunk's lines are held until it is done.
+const CHUNK_FILED: usize = 32;
 
 /// Runs a batch and returns its summary. Errors that stop the whole batch (an unreadable
 /// list, a bad profile, an unknown column) come back as `Err`; failed jobs do not.
@@ -143,11 +167,23 @@ pub fn run(settings: &Settings) -> Result<Summary, Error> {
         (None, Source::Manifest(path)) => plan::manifest_out_dir(path)?
             .ok_or_else(|| Error::Usage("give --out-dir, or out_dir in the manifest".into()))?,
         (None, Source::Csv { .. }) => return Err(Error::Usage("--csv needs --out-dir".into())),
+        (None, Source::FhirExport { .. }) => {
+            return Err(Error::Usage("--fhir-ndjson needs --out-dir".into()))
+        }
     };
     let library = match &settings.source {
-        Source::Csv { handouts, .. } => Some(Library::load_dir(handouts)?),
+        Source::Csv { handouts, .. } | Source::FhirExport { handouts, .. } => {
+            Some(Library::load_dir(handouts)?)
+        }
         Source::Manifest(_) => None,
     };
+    let export = match (&settings.source, &library) {
+        (Source::FhirExport { dir, preset, .. }, Some(library)) => {
+            Some(bulk_export::Export::read(dir, library, preset)?)
+        }
+        _ => None,
+    };
+    let export_counts = std::cell::Cell::new(None);
     let mut formats = settings.formats.clone();
     formats.sort_unstable();
     formats.dedup();
@@ -181,7 +217,16 @@ pub fn run(settings: &Settings) -> Result<Summary, Error> {
             (Source::Manifest(path), _) => {
                 plan::manifest_jobs(path, profile.as_ref(), &out_dir, &mut per_format)
             }
-            (Source::Csv { .. }, None) => Ok(()),
+            (Source::FhirExport { .. }, Some(library)) => match &export {
+                Some(export) => {
+                    let counts =
+                        export.jobs(library, profile.as_ref(), &out_dir, &mut per_format)?;
+                    export_counts.set(Some(counts));
+                    Ok(())
+                }
+                None => Ok(()),
+            },
+            (Source::Csv { .. } | Source::FhirExport { .. }, None) => Ok(()),
         }
     };
     let file_key = |p: &Path| {
@@ -235,24 +280,37 @@ pub fn run(settings: &Settings) -> Result<Summary, Error> {
         .build()
         .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
     let mut sink = Sink::new(settings.report.as_deref(), progress.clone())?;
+    let mut filed = match &settings.source {
+        Source::FhirExport { .. } => Some(filed::FiledDocuments::create(
+            out_dir.join(filed::file_name(settings.shard)),
+        )?),
+        _ => None,
+    };
+    let chunk_size = if filed.is_some() { CHUNK_FILED } else { CHUNK };
 
     // Pass 2: build, a chunk at a time.
-    let force = settings.force;
-    let mut chunk: Vec<Job> = Vec::with_capacity(CHUNK);
-    let flush = |chunk: &mut Vec<Job>, sink: &mut Sink| {
-        let done: Vec<Record> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|job| {
-                    let record = run_job(job, force);
-                    progress.inc(1);
-                    record
-                })
-                .collect()
-        });
-        chunk.clear();
-        done.into_iter().try_for_each(|r| sink.add(r))
-    };
+    let (force, filed_at) = (settings.force, settings.filed);
+    let mut chunk: Vec<Job> = Vec::with_capacity(chunk_size);
+    let flush =
+        |chunk: &mut Vec<Job>, sink: &mut Sink, filed: &mut Option<filed::FiledDocuments>| {
+            let done: Vec<Record> = pool.install(|| {
+                chunk
+                    .par_iter()
+                    .map(|job| {
+                        let record = run_job(job, force, filed_at);
+                        progress.inc(1);
+                        record
+                    })
+                    .collect()
+            });
+            chunk.clear();
+            done.into_iter().try_for_each(|mut record| {
+                if let (Some(filed), Some(line)) = (filed.as_mut(), record.document.take()) {
+                    filed.add(&line)?;
+                }
+                sink.add(record)
+            })
+        };
     let mut failure: Option<Error> = None;
     each_planned(&mut |planned| {
         if failure.is_some() {
@@ -278,7 +336,7 @@ pub fn run(settings: &Settings) -> Result<Summary, Error> {
         };
         let result = match record {
             Some(r) => sink.add(r),
-            None if chunk.len() >= CHUNK => flush(&mut chunk, &mut sink),
+            None if chunk.len() >= chunk_size => flush(&mut chunk, &mut sink, &mut filed),
             None => Ok(()),
         };
         if let Err(e) = result {
@@ -288,11 +346,20 @@ pub fn run(settings: &Settings) -> Result<Summary, Error> {
     if let Some(e) = failure {
         return Err(e);
     }
-    flush(&mut chunk, &mut sink)?;
+    flush(&mut chunk, &mut sink, &mut filed)?;
     progress.finish_and_clear();
 
     let seconds = started.elapsed().as_secs_f64();
+    sink.summary.export = export_counts.get();
+    let filed = filed.map(filed::FiledDocuments::finish).transpose()?;
     let summary = sink.finish(seconds)?;
+    if let Some((path, lines)) = filed {
+        eprintln!(
+            "filed: {lines} DocumentReference{} in {}",
+            if lines == 1 { "" } else { "s" },
+            path.display()
+        );
+    }
     eprintln!(
         "batch: {} written, {} up to date, {} failed, {} not started in {seconds:.2} s ({:.0} PDFs/s)",
         summary.written,
@@ -317,6 +384,7 @@ impl Record {
             input_hash: None,
             fit: None,
             warning: None,
+            document: None,
         }
     }
 }
@@ -415,7 +483,7 @@ fn report_error(target: &Path, e: &dyn std::fmt::Display) -> Error {
     }
 }
 
-fn run_job(job: &Job, force: bool) -> Record {
+fn run_job(job: &Job, force: bool, filed_at: i64) -> Record {
     let record = |status, error: Option<String>| Record {
         job: job.label.clone(),
         output: Some(job.output.display().to_string()),
@@ -423,13 +491,11 @@ fn run_job(job: &Job, force: bool) -> Record {
         error,
         input_hash: Some(job.inputs.clone()),
         fit: None,
-        warning: None,
+        warning: job.warning.clone(),
+        document: None,
     };
     if STOP.load(Ordering::SeqCst) {
         return record(Status::NotStarted, None);
-    }
-    if !force && is_up_to_date(&job.output, &job.inputs, job.format) {
-        return record(Status::UpToDate, None);
     }
     let options = Options {
         selection: Some(job.selection.clone()),
@@ -443,6 +509,32 @@ fn run_job(job: &Job, force: bool) -> Record {
         reuse_across_builds: true,
         pages: job.pages,
     };
+    // A PDF filed to a chart: its DocumentReference, made in this worker thread, as the
+    // base64 of a few dozen kilobytes is.
+    let file = |pdf: &[u8]| -> Result<Option<String>, crate::error::Error> {
+        match (&job.subject, job.format) {
+            (Some(subject), Format::Pdf) => pipeline::document_reference(
+                &job.entry.handout,
+                &options,
+                pdf,
+                Some(subject),
+                filed_at,
+            )
+            .map(Some),
+            _ => Ok(None),
+        }
+    };
+    if !force {
+        if let Some(existing) = up_to_date(&job.output, &job.inputs, job.format) {
+            return match file(&existing) {
+                Ok(document) => Record {
+                    document,
+                    ..record(Status::UpToDate, None)
+                },
+                Err(e) => record(Status::Failed, Some(e.to_string())),
+            };
+        }
+    }
     let mut inputs: Vec<&Path> = vec![&job.entry.path];
     if let Some(p) = &job.profile {
         inputs.push(&p.profile.path);
@@ -458,30 +550,33 @@ fn run_job(job: &Job, force: bool) -> Record {
         };
     }
     let result = pipeline::build(&job.entry.handout, &job.entry.path, &options).and_then(|built| {
+        let document = file(&built.pdf)?;
         write_atomic_with(&job.output, &built.pdf, &inputs, Durability::Buffered)?;
         let missed = built.missed_target(&job.entry.path, &job.selection);
-        Ok((built.fit(), missed))
+        Ok((built.fit(), missed, document))
     });
     match result {
-        Ok((fit, warning)) => Record {
+        Ok((fit, missed, document)) => Record {
             fit: Some(fit),
-            warning,
+            warning: match (missed, job.warning.clone()) {
+                (Some(missed), Some(planned)) => Some(format!("{planned}; {missed}")),
+                (missed, planned) => missed.or(planned),
+            },
+            document,
             ..record(Status::Written, None)
         },
         Err(e) => record(Status::Failed, Some(e.to_string())),
     }
 }
 
-/// An existing output built from exactly these inputs.
-fn is_up_to_date(output: &Path, inputs: &str, format: Format) -> bool {
+/// An existing output built from exactly these inputs, read.
+fn up_to_date(output: &Path, inputs: &str, format: Format) -> Option<Vec<u8>> {
     let recorded = match format {
         Format::Pdf => recorded_inputs,
         Format::Html => crate::html::recorded_inputs,
     };
-    std::fs::read(output)
-        .ok()
-        .and_then(|file| recorded(&file))
-        .is_some_and(|recorded| recorded == inputs)
+    let file = std::fs::read(output).ok()?;
+    (recorded(&file)? == inputs).then_some(file)
 }
 
 /// Temporary files a killed run (SIGKILL, power loss) may have left:

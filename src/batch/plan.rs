@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::names::pdf_name;
 use crate::error::Error;
+use crate::fhir::PatientReference;
 use crate::fonts::Face;
 use crate::hash::Fnv128;
 use crate::library::{Entry, Library};
@@ -69,6 +70,11 @@ pub struct Job {
     pub inputs: String,
     /// Planned as a PDF; a run asked for more formats makes a copy of the job for each.
     pub format: Format,
+    /// The patient whose chart the PDF is filed to (a FHIR export's jobs).
+    pub subject: Option<PatientReference>,
+    /// What planning noticed that the report should say (a handout built in English for
+    /// want of a translation).
+    pub warning: Option<String>,
 }
 
 /// A row or manifest entry that could not become a job.
@@ -117,7 +123,7 @@ fn tool_hash() -> [u8; 16] {
     })
 }
 
-fn inputs_hash(
+pub(super) fn inputs_hash(
     entry: &Entry,
     profile: Option<&LoadedProfile>,
     selection: &Selection,
@@ -148,7 +154,7 @@ fn inputs_hash(
 }
 
 /// A short, stable name for a selection: the preset, or `sections-` and a hash of the ids.
-fn selection_label(selection: &Selection) -> String {
+pub(super) fn selection_label(selection: &Selection) -> String {
     match selection {
         Selection::Preset(name) => name.clone(),
         Selection::Sections(ids) => {
@@ -373,6 +379,8 @@ fn row_job(
         output,
         inputs,
         format: Format::Pdf,
+        subject: None,
+        warning: None,
     })
 }
 
@@ -560,6 +568,8 @@ pub fn manifest_jobs(
                 output,
                 inputs,
                 format: Format::Pdf,
+                subject: None,
+                warning: None,
             }));
         }
     }

@@ -11,15 +11,23 @@ Examples:
   handout batch --csv today.csv --handouts handouts/ --out-dir out/ --profile profiles/riverside-spine.toml
   handout batch library.toml --out-dir out/library -j 2 --report report.json
   handout batch --csv all.csv --handouts handouts/ --out-dir /shared/out --shard 3/8
+  handout batch --fhir-ndjson export/ --handouts handouts/ --out-dir out/ --preset brief
 
 CSV columns: patient and handout (a handout id) are required; preset or sections
 (ids separated by ;), date (YYYY-MM-DD), clinician, follow_up, note and language are
 optional. A row that fails is reported with its row number; the others still build.
 Outputs already built from the same inputs are skipped unless --force is given.
-Exit code 1 if any job failed or the run was interrupted.";
+Exit code 1 if any job failed or the run was interrupted.
+
+A FHIR Bulk Data export (--fhir-ndjson): every patient with an active Condition whose
+ICD-10-CM code a handout covers gets that handout once, with their name, in their
+preferred language when the library has it (else the handout's own, reported). The PDFs
+are named patient-<Patient id>-<handout>-<preset>.pdf; DocumentReference.ndjson beside
+them files each to the patient's chart. A line that cannot be used is reported as
+FILE:LINE; the other patients are still built.";
 
 #[derive(Debug, clap::Args)]
-#[command(group(clap::ArgGroup::new("source").required(true).args(["manifest", "csv"])))]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["manifest", "csv", "fhir_ndjson"])))]
 pub(super) struct BatchArgs {
     /// A manifest TOML: [[job]] tables with handouts (a file or glob), profile,
     /// preset or sections, large_print, paper
@@ -27,9 +35,17 @@ pub(super) struct BatchArgs {
     /// A patient list (CSV with a header row)
     #[arg(long, requires = "handouts")]
     csv: Option<PathBuf>,
-    /// The directory of handouts the CSV's handout column refers to
+    /// A FHIR Bulk Data export folder: Patient.ndjson and Condition.ndjson (or numbered
+    /// parts such as Patient.000.ndjson, or gzipped)
+    #[arg(long, value_name = "DIR")]
+    fhir_ndjson: Option<PathBuf>,
+    /// The directory of handouts the CSV's handout column, or the export's problems,
+    /// refer to [default: handouts]
     #[arg(long)]
     handouts: Option<PathBuf>,
+    /// With --fhir-ndjson: the preset to build for each patient
+    #[arg(long, requires = "fhir_ndjson", default_value = "brief")]
+    preset: String,
     /// Where to write the PDFs (created if missing)
     #[arg(long)]
     out_dir: Option<PathBuf>,
@@ -64,15 +80,23 @@ enum FormatArg {
 }
 
 pub(super) fn run(args: BatchArgs) -> Result<(), Error> {
-    let source = match (args.csv, args.manifest) {
-        (Some(list), _) => batch::Source::Csv {
-            list,
-            handouts: args.handouts.unwrap_or_else(|| PathBuf::from("handouts")),
+    let handouts = args.handouts.unwrap_or_else(|| PathBuf::from("handouts"));
+    let source = match (args.csv, args.manifest, args.fhir_ndjson) {
+        (Some(list), _, _) => batch::Source::Csv { list, handouts },
+        (None, Some(manifest), _) => batch::Source::Manifest(manifest),
+        (None, None, Some(dir)) => batch::Source::FhirExport {
+            dir,
+            handouts,
+            preset: args.preset,
         },
-        (None, Some(manifest)) => batch::Source::Manifest(manifest),
-        (None, None) => return Err(Error::Usage("give a manifest or --csv".into())),
+        (None, None, None) => {
+            return Err(Error::Usage(
+                "give a manifest, --csv or --fhir-ndjson".into(),
+            ))
+        }
     };
     let settings = batch::Settings {
+        filed: super::build::source_date_epoch()?.unwrap_or_else(crate::dates::now),
         source,
         out_dir: args.out_dir,
         profile: args.profile,

@@ -10,6 +10,7 @@ use clap::ValueEnum;
 use super::{placeholders, review_due, xliff};
 use crate::dates::{self, Review};
 use crate::error::Error;
+use crate::fhir::PatientReference;
 use crate::layout::dump;
 use crate::library::{self, Entry};
 use crate::model::{self, Handout};
@@ -55,11 +56,15 @@ pub(super) struct BuildArgs {
     /// id>-<preset>.pdf, or .html]
     #[arg(short, long)]
     output: Option<PathBuf>,
-    /// What to write: a PDF, or the selected sections as one self-contained web page
-    /// (html) for phones and patient portals [default: by the -o file's extension, else
-    /// pdf]
+    /// What to write: a PDF; the selected sections as one self-contained web page (html)
+    /// for phones and patient portals; or the PDF inside a FHIR R4 DocumentReference
+    /// (fhir), to file it to the chart [default: by the -o file's extension (.html,
+    /// .json), else pdf]
     #[arg(long, value_enum)]
     format: Option<FormatArg>,
+    /// With --format fhir: the patient the DocumentReference is filed for, as Patient/ID
+    #[arg(long, value_name = "Patient/ID")]
+    subject: Option<PatientReference>,
     /// Paper size [default: the profile's, else letter]
     #[arg(long, value_enum)]
     paper: Option<PaperArg>,
@@ -100,16 +105,32 @@ pub(super) struct BuildArgs {
     notes_area: bool,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum FormatArg {
     Pdf,
     Html,
+    Fhir,
 }
 
-impl From<FormatArg> for Format {
-    fn from(f: FormatArg) -> Format {
-        match f {
-            FormatArg::Pdf => Format::Pdf,
+impl FormatArg {
+    /// The format a file name asks for by its extension, if any.
+    fn of_path(path: &Path) -> Option<FormatArg> {
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        {
+            return Some(FormatArg::Fhir);
+        }
+        Format::of_path(path).map(|format| match format {
+            Format::Pdf => FormatArg::Pdf,
+            Format::Html => FormatArg::Html,
+        })
+    }
+
+    /// What the pipeline builds: a DocumentReference wraps the PDF.
+    fn built(self) -> Format {
+        match self {
+            FormatArg::Pdf | FormatArg::Fhir => Format::Pdf,
             FormatArg::Html => Format::Html,
         }
     }
@@ -152,12 +173,19 @@ pub(super) fn run(args: BuildArgs) -> Result<(), Error> {
             }
         )));
     }
-    let format = args
+    let asked = args
         .format
-        .map(Format::from)
-        .or_else(|| args.output.as_deref().and_then(Format::of_path))
-        .unwrap_or(Format::Pdf);
-    if to_stdout && format == Format::Pdf && std::io::stdout().is_terminal() {
+        .or_else(|| args.output.as_deref().and_then(FormatArg::of_path))
+        .unwrap_or(FormatArg::Pdf);
+    let format = asked.built();
+    if args.subject.is_some() && asked != FormatArg::Fhir {
+        return Err(Error::Usage(
+            "--subject names the patient a FHIR DocumentReference is filed for; add \
+             --format fhir"
+                .into(),
+        ));
+    }
+    if to_stdout && asked == FormatArg::Pdf && std::io::stdout().is_terminal() {
         return Err(Error::Usage(
             "-o - writes the PDF to standard output, which is a terminal; pipe it \
              (handout build ... -o - | lp) or redirect it (> handout.pdf)"
@@ -205,10 +233,13 @@ pub(super) fn run(args: BuildArgs) -> Result<(), Error> {
         eprintln!("warning: {warning}");
         warnings.push(warning);
     }
-    let output = args
-        .output
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(options.file_name_as(handout, format)));
+    let output = args.output.clone().unwrap_or_else(|| {
+        let name = options.file_name_as(handout, format);
+        match asked {
+            FormatArg::Fhir => PathBuf::from(name).with_extension("fhir.json"),
+            _ => PathBuf::from(name),
+        }
+    });
     if format == Format::Html {
         return write_html(&args, &found, &options, &output, warnings);
     }
@@ -221,10 +252,21 @@ pub(super) fn run(args: BuildArgs) -> Result<(), Error> {
         warnings.push(missed);
     }
     let mut inputs = inputs_of(&args, path);
-    if to_stdout {
-        write_stdout(&built.pdf)?;
+    let filed;
+    let written: &[u8] = if asked == FormatArg::Fhir {
+        let subject = args.subject.as_ref();
+        let now = source_date_epoch()?.unwrap_or_else(dates::now);
+        let mut json = pipeline::document_reference(handout, &options, &built.pdf, subject, now)?;
+        json.push('\n');
+        filed = json;
+        filed.as_bytes()
     } else {
-        write_atomic(&output, &built.pdf, &inputs)?;
+        &built.pdf
+    };
+    if to_stdout {
+        write_stdout(written)?;
+    } else {
+        write_atomic(&output, written, &inputs)?;
     }
     if let Some(dump_path) = &args.layout_dump {
         let text = dump::dump(&built.layout);
@@ -238,15 +280,24 @@ pub(super) fn run(args: BuildArgs) -> Result<(), Error> {
     let pages = built.layout.pages.len();
     let shown = shown_as(&output, to_stdout);
     eprintln!(
-        "wrote {shown} ({pages} page{})",
-        if pages == 1 { "" } else { "s" }
+        "wrote {shown} ({pages} page{}{})",
+        if pages == 1 { "" } else { "s" },
+        if asked == FormatArg::Fhir {
+            ", as a FHIR DocumentReference"
+        } else {
+            ""
+        }
     );
     if args.json {
         let sections = section_ids(handout, path, &options)?;
         let report = serde_json::json!({
             "path": output.display().to_string(),
+            "format": match asked {
+                FormatArg::Fhir => "fhir",
+                _ => "pdf",
+            },
             "pages": pages,
-            "bytes": built.pdf.len(),
+            "bytes": written.len(),
             "sections": sections,
             "warnings": warnings,
             "fit": built.fit(),

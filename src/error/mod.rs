@@ -159,6 +159,9 @@ pub enum Error {
 
     #[error("the PDF could not be produced: {0}")]
     Pdf(String),
+
+    #[error("the FHIR DocumentReference could not be written: {0}")]
+    DocumentReference(String),
 }
 
 /// A character no font has: at its line and column with the line shown when the file has

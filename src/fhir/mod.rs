@@ -1,7 +1,10 @@
 //! FHIR R4 resources as the tool reads them: a Patient's languages and the problem codes
-//! of a patient's Conditions, from the JSON an EHR sends (CDS Hooks prefetch) or its FHIR
-//! server answers. Only what a handout is chosen by is kept; names, identifiers and
-//! everything else of the patient are read past and never stored.
+//! of a patient's Conditions, from the JSON an EHR sends (CDS Hooks prefetch), its FHIR
+//! server answers, or a Bulk Data export holds ([`bulk`]). Only what a handout is chosen
+//! and personalized by is kept: the languages, the codes, and for a handout printed for
+//! the patient, the name; identifiers and everything else are read past.
+
+pub mod bulk;
 
 use serde_json::Value;
 
@@ -27,6 +30,96 @@ impl Patient {
     pub fn language(&self) -> Option<&str> {
         self.languages.first().map(String::as_str)
     }
+}
+
+/// Whether `id` is a FHIR resource id: 1 to 64 of `A-Z a-z 0-9 - .`. Nothing else can
+/// reach a file name or a reference made from it.
+pub fn is_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+}
+
+/// A reference to one Patient, `Patient/<id>`: the subject a handout is filed under.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PatientReference(String);
+
+impl PatientReference {
+    pub fn to_patient(id: &str) -> Result<PatientReference, String> {
+        if is_id(id) {
+            Ok(PatientReference(format!("Patient/{id}")))
+        } else {
+            Err(format!(
+                "{id:?} is not a FHIR id: 1 to 64 letters, digits, '-' or '.'"
+            ))
+        }
+    }
+
+    /// The reference as FHIR writes it: `Patient/123`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The Patient's id: `123` of `Patient/123`.
+    pub fn id(&self) -> &str {
+        &self.0["Patient/".len()..]
+    }
+}
+
+impl std::str::FromStr for PatientReference {
+    type Err = String;
+    fn from_str(text: &str) -> Result<PatientReference, String> {
+        let text = text.trim();
+        match text.strip_prefix("Patient/") {
+            Some(id) => PatientReference::to_patient(id),
+            None => Err(format!(
+                "{text:?} is not a reference to a Patient; give it as Patient/ID, e.g. \
+                 Patient/12345"
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for PatientReference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The name to print for the patient: the official one first (as `Patient.name` asks),
+/// then the usual one, then any but an old or maiden name; its `text`, else the given
+/// names and the family name. `None` when the Patient has no name to print.
+pub fn patient_name(patient: &Value) -> Option<String> {
+    let names = patient["name"].as_array()?;
+    let rank = |name: &&Value| match name["use"].as_str() {
+        Some("official") => 0,
+        Some("usual") => 1,
+        None | Some("temp" | "nickname") => 2,
+        Some("anonymous") => 3,
+        Some(_) => 4,
+    };
+    let mut ranked: Vec<&Value> = names
+        .iter()
+        .filter(|n| !matches!(n["use"].as_str(), Some("old" | "maiden")))
+        .collect();
+    ranked.sort_by_key(rank);
+    ranked.into_iter().find_map(|name| {
+        let spaced = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        if let Some(text) = name["text"].as_str().map(spaced).filter(|t| !t.is_empty()) {
+            return Some(text);
+        }
+        let parts: Vec<String> = name["given"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .chain(std::iter::once(&name["family"]))
+            .filter_map(Value::as_str)
+            .map(spaced)
+            .filter(|p| !p.is_empty())
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(" "))
+    })
 }
 
 /// Reads a Patient resource; `None` when `value` is not one (an OperationOutcome, say).
@@ -77,21 +170,31 @@ pub fn active_problem_codes(value: &Value) -> Option<Vec<String>> {
         _ => return None,
     };
     let mut codes: Vec<String> = Vec::new();
-    for condition in conditions.into_iter().filter(|c| is_active(c)) {
-        for coding in condition["code"]["coding"].as_array().into_iter().flatten() {
-            let Some(code) = coding["code"].as_str().map(str::trim) else {
-                continue;
-            };
-            let code = dotted(&code.to_ascii_uppercase());
-            if coding["system"] == ICD10CM
-                && model::is_icd10cm_code(&code)
-                && !codes.contains(&code)
-            {
+    for condition in conditions {
+        for code in condition_codes(condition) {
+            if !codes.contains(&code) {
                 codes.push(code);
             }
         }
     }
     Some(codes)
+}
+
+/// The ICD-10-CM codes of one Condition while it is active (see
+/// [`active_problem_codes`]); none when it is not.
+pub fn condition_codes(condition: &Value) -> Vec<String> {
+    if !is_active(condition) {
+        return Vec::new();
+    }
+    condition["code"]["coding"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|coding| coding["system"] == ICD10CM)
+        .filter_map(|coding| coding["code"].as_str())
+        .map(|code| dotted(&code.trim().to_ascii_uppercase()))
+        .filter(|code| model::is_icd10cm_code(code))
+        .collect()
 }
 
 /// An ICD-10-CM code with its dot, as some EHRs leave it out (`M48061` is `M48.061`).
@@ -203,6 +306,43 @@ mod tests {
             super::patient(&json!({ "resourceType": "Condition" })),
             None
         );
+    }
+
+    #[test]
+    fn the_official_name_is_printed_first() {
+        let patient = json!({ "resourceType": "Patient", "name": [
+            { "use": "old", "text": "Maria Lopez" },
+            { "use": "usual", "given": ["Mari"], "family": "Garcia" },
+            { "use": "official", "given": ["Maria", " José "], "family": "Garcia  Lopez" },
+        ]});
+        assert_eq!(
+            patient_name(&patient).as_deref(),
+            Some("Maria José Garcia Lopez")
+        );
+        let texted = json!({ "name": [{ "text": " Nguyễn Văn An ", "family": "Nguyễn" }] });
+        assert_eq!(patient_name(&texted).as_deref(), Some("Nguyễn Văn An"));
+        let only_old = json!({ "name": [{ "use": "maiden", "family": "Smith" }] });
+        assert_eq!(patient_name(&only_old), None);
+        assert_eq!(patient_name(&json!({ "name": [{}] })), None);
+        assert_eq!(patient_name(&json!({})), None);
+    }
+
+    #[test]
+    fn patient_references_hold_fhir_ids_only() {
+        let subject: PatientReference = "Patient/abc-123.4".parse().unwrap();
+        assert_eq!(subject.as_str(), "Patient/abc-123.4");
+        assert_eq!(subject.id(), "abc-123.4");
+        for bad in [
+            "Patient/",
+            "Patient/../x",
+            "Patient/a b",
+            "Practitioner/1",
+            "123",
+        ] {
+            assert!(bad.parse::<PatientReference>().is_err(), "{bad}");
+        }
+        assert!(!is_id(&"a".repeat(65)));
+        assert!(is_id(&"a".repeat(64)));
     }
 
     #[test]

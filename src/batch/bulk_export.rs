@@ -1,0 +1,353 @@
+//! Jobs from a FHIR Bulk Data export (`Patient` and `Condition` NDJSON): for each patient
+//! with an active Condition whose ICD-10-CM code a handout covers (along the code
+//! hierarchy), that handout, once, printed for the patient by name, in their preferred
+//! language when the library has it.
+//!
+//! The export is read three times, a line at a time: the Patient files for the ids there
+//! are, the Condition files for which patient needs which handout, and the Patient files
+//! again to plan the jobs. Kept between the reads: eight bytes a patient, and ten a
+//! (patient, handout) pair, so memory grows only slowly with the export, never with the
+//! size of its resources.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::names::pdf_name;
+use super::plan::{inputs_hash, selection_label, Job, LoadedProfile, Planned, Rejected};
+use crate::catalog::matches_code;
+use crate::error::Error;
+use crate::fhir::bulk::{self, BadLine};
+use crate::fhir::{self, PatientReference};
+use crate::library::Library;
+use crate::personal::Personal;
+use crate::pipeline::Format;
+use crate::select::{self, Selection};
+
+/// What the report says of the export, beside its jobs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    /// Patients in the export.
+    pub patients: usize,
+    /// Patients with at least one active problem a handout covers.
+    pub patients_matched: usize,
+    /// Handouts planned, one per patient and handout.
+    pub handouts: usize,
+    /// Of those, the ones built in the handout's own language for want of a translation
+    /// into the patient's.
+    pub not_in_patients_language: usize,
+    /// Lines that are not a usable resource, each reported with its file and line.
+    pub bad_lines: usize,
+}
+
+/// An export read for the jobs it makes.
+pub struct Export {
+    patients: Vec<PathBuf>,
+    /// The handout ids a code may point to: an overlay stands in for the handout it
+    /// extends.
+    handouts: Vec<String>,
+    /// (patient key, index into `handouts`), sorted, each pair once.
+    wanted: Vec<(u64, u16)>,
+    /// The Condition lines that could not be used, in the order read.
+    bad_conditions: Vec<Rejected>,
+    preset: String,
+}
+
+/// A patient id as eight bytes: enough to tell apart the patients of any export (the
+/// chance of two of a million ids sharing a key is about 3 in 100 million).
+fn key(id: &str) -> u64 {
+    let hash = crate::hash::fingerprint(id.as_bytes());
+    let mut first = [0; 8];
+    first.copy_from_slice(&hash[..8]);
+    u64::from_le_bytes(first)
+}
+
+impl Export {
+    /// Reads the export in `dir` for which patients need which handouts of `library`.
+    /// Fails when the folder or one of its files cannot be read, or holds no Patient file.
+    pub fn read(dir: &Path, library: &Library, preset: &str) -> Result<Export, Error> {
+        let patients = bulk::files_of(dir, "Patient")?;
+        let conditions = bulk::files_of(dir, "Condition")?;
+        if patients.is_empty() {
+            return Err(Error::Usage(format!(
+                "{} has no Patient NDJSON file (Patient.ndjson, Patient.000.ndjson, \
+                 1.Patient.ndjson or the same .gz); is it a Bulk Data export folder?",
+                dir.display()
+            )));
+        }
+        let mut known = Vec::new();
+        for file in &patients {
+            bulk::each_resource(file, &mut |_, resource| {
+                if let Some(id) = resource.ok().as_ref().and_then(patient_id) {
+                    known.push(key(id));
+                }
+            })?;
+        }
+        known.sort_unstable();
+        known.dedup();
+
+        let handouts = outreach_ids(library);
+        let mut by_code: HashMap<String, Vec<u16>> = HashMap::new();
+        let mut wanted = Vec::new();
+        let mut bad_conditions = Vec::new();
+        for file in &conditions {
+            bulk::each_resource(file, &mut |line, resource| {
+                let condition = match resource {
+                    Ok(c) => c,
+                    Err(bad) => return bad_conditions.push(rejected(file, &bad)),
+                };
+                let Some(subject) = condition_subject(&condition) else {
+                    return bad_conditions.push(rejected(
+                        file,
+                        &if condition["resourceType"] == "Condition" {
+                            bad_line(
+                                line,
+                                "the Condition names no patient as its subject \
+                                (subject.reference Patient/ID)",
+                            )
+                        } else {
+                            wrong_type(line, &condition, "Condition")
+                        },
+                    ));
+                };
+                if known.binary_search(&key(&subject)).is_err() {
+                    return bad_conditions.push(rejected(
+                        file,
+                        &bad_line(
+                            line,
+                            &format!(
+                                "its subject Patient/{subject} is not in the export's \
+                                 Patient files"
+                            ),
+                        ),
+                    ));
+                }
+                for code in fhir::condition_codes(&condition) {
+                    let covering = by_code
+                        .entry(code)
+                        .or_insert_with_key(|code| covering_handouts(library, &handouts, code));
+                    wanted.extend(covering.iter().map(|&h| (key(&subject), h)));
+                }
+            })?;
+        }
+        wanted.sort_unstable();
+        wanted.dedup();
+        Ok(Export {
+            patients,
+            handouts,
+            wanted,
+            bad_conditions,
+            preset: preset.to_string(),
+        })
+    }
+
+    /// Plans the jobs, handing each to `each` in the order of the Patient files (the
+    /// Condition lines that could not be used first), and returns the counts.
+    pub fn jobs(
+        &self,
+        library: &Library,
+        profile: Option<&Arc<LoadedProfile>>,
+        out_dir: &Path,
+        each: &mut dyn FnMut(Planned),
+    ) -> Result<Counts, Error> {
+        let mut counts = Counts {
+            bad_lines: self.bad_conditions.len(),
+            ..Counts::default()
+        };
+        for rejected in &self.bad_conditions {
+            each(Err(rejected.clone()));
+        }
+        let selection = Selection::Preset(self.preset.clone());
+        for file in &self.patients {
+            bulk::each_resource(file, &mut |line, resource| {
+                let patient = match resource {
+                    Ok(p) if p["resourceType"] == "Patient" => p,
+                    Ok(other) => {
+                        counts.bad_lines += 1;
+                        return each(Err(rejected(file, &wrong_type(line, &other, "Patient"))));
+                    }
+                    Err(bad) => {
+                        counts.bad_lines += 1;
+                        return each(Err(rejected(file, &bad)));
+                    }
+                };
+                let Some(subject) = patient_reference(&patient) else {
+                    counts.bad_lines += 1;
+                    let bad = bad_line(line, "the Patient has no id a file can be named by (1 to 64 letters, digits, '-' or '.')");
+                    return each(Err(rejected(file, &bad)));
+                };
+                counts.patients += 1;
+                let patient_key = key(subject.id());
+                let first = self.wanted.partition_point(|&(k, _)| k < patient_key);
+                let wanted = self.wanted[first..]
+                    .iter()
+                    .take_while(|&&(k, _)| k == patient_key);
+                let mut matched = false;
+                for &(_, handout) in wanted {
+                    matched = true;
+                    counts.handouts += 1;
+                    let id = &self.handouts[usize::from(handout)];
+                    let planned = self.job(
+                        library, profile, out_dir, &selection, &patient, &subject, id,
+                    );
+                    if let Ok(Job {
+                        warning: Some(_), ..
+                    }) = &planned
+                    {
+                        counts.not_in_patients_language += 1;
+                    }
+                    each(planned.map_err(|reason| Rejected {
+                        label: format!("{}: {id}", subject),
+                        reason: format!("{}:{line}: {reason}", file_name(file)),
+                    }));
+                }
+                counts.patients_matched += usize::from(matched);
+            })?;
+        }
+        Ok(counts)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn job(
+        &self,
+        library: &Library,
+        profile: Option<&Arc<LoadedProfile>>,
+        out_dir: &Path,
+        selection: &Selection,
+        patient: &Value,
+        subject: &PatientReference,
+        id: &str,
+    ) -> Result<Job, String> {
+        let language = fhir::patient(patient).and_then(|p| p.language().map(str::to_string));
+        let (entry, warning) = library.find_or_own_language(id, language.as_deref())?;
+        select::select(&entry.handout, &entry.path, selection).map_err(|e| e.to_string())?;
+        let personal = Personal {
+            patient: fhir::patient_name(patient),
+            ..Personal::default()
+        };
+        personal.check()?;
+        // The Patient's id and the handout's, never the patient's name: file names end up
+        // in listings, backups and logs.
+        let output = out_dir.join(format!(
+            "patient-{}-{}",
+            subject.id(),
+            pdf_name(&[&entry.handout.meta.file_stem(), &selection_label(selection)])
+        ));
+        let personal = (!personal.is_empty()).then_some(personal);
+        let inputs = inputs_hash(
+            &entry,
+            profile.map(|p| &**p),
+            selection,
+            personal.as_ref(),
+            false,
+            None,
+            None,
+        );
+        Ok(Job {
+            label: format!("{subject}: {id}"),
+            entry,
+            profile: profile.cloned(),
+            selection: selection.clone(),
+            personal,
+            large_print: false,
+            paper: None,
+            pages: None,
+            output,
+            inputs,
+            format: Format::Pdf,
+            subject: Some(subject.clone()),
+            warning,
+        })
+    }
+}
+
+/// The ids a code may pick: every id of the library but those a clinic overlay in it
+/// extends, whose overlay is given instead.
+fn outreach_ids(library: &Library) -> Vec<String> {
+    let extended: Vec<&str> = library
+        .entries()
+        .filter_map(|e| e.overlay.as_ref().map(|o| o.base_id.as_str()))
+        .collect();
+    library
+        .ids()
+        .into_iter()
+        .filter(|id| !extended.contains(id))
+        .take(usize::from(u16::MAX))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The handouts (indices into `ids`) whose codes cover `code`, judged by each id's own
+/// handout (translations share its codes).
+fn covering_handouts(library: &Library, ids: &[String], code: &str) -> Vec<u16> {
+    ids.iter()
+        .enumerate()
+        .filter(|(_, id)| {
+            library
+                .find(id, None)
+                .is_ok_and(|entry| matches_code(&entry.handout, code))
+        })
+        .filter_map(|(i, _)| u16::try_from(i).ok())
+        .collect()
+}
+
+fn patient_id(resource: &Value) -> Option<&str> {
+    (resource["resourceType"] == "Patient")
+        .then(|| resource["id"].as_str())
+        .flatten()
+        .filter(|id| fhir::is_id(id))
+}
+
+fn patient_reference(patient: &Value) -> Option<PatientReference> {
+    PatientReference::to_patient(patient_id(patient)?).ok()
+}
+
+/// The id of the Patient a Condition is about: `Patient/ID`, or the same at the end of
+/// an absolute address; `None` for anything else, or for a resource that is no Condition.
+fn condition_subject(condition: &Value) -> Option<String> {
+    if condition["resourceType"] != "Condition" {
+        return None;
+    }
+    let reference = condition["subject"]["reference"].as_str()?;
+    let mut parts = reference.trim_end_matches('/').rsplit('/');
+    let id = parts.next()?;
+    (parts.next() == Some("Patient") && fhir::is_id(id)).then(|| id.to_string())
+}
+
+fn bad_line(line: usize, reason: &str) -> BadLine {
+    BadLine {
+        line,
+        column: None,
+        reason: reason.to_string(),
+    }
+}
+
+fn wrong_type(line: usize, resource: &Value, expected: &str) -> BadLine {
+    let found = match resource["resourceType"].as_str() {
+        Some(found) if found.starts_with(['A', 'E', 'I', 'O', 'U']) => format!("an {found}"),
+        Some(found) => format!("a {found}"),
+        None => "a resource without resourceType".to_string(),
+    };
+    bad_line(
+        line,
+        &format!("{found} where the file holds {expected} resources"),
+    )
+}
+
+fn file_name(file: &Path) -> String {
+    file.file_name()
+        .unwrap_or(file.as_os_str())
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// A line that makes no job: named `Condition.ndjson:57:30` in the report and on the
+/// terminal, with what is wrong.
+fn rejected(file: &Path, bad: &BadLine) -> Rejected {
+    Rejected {
+        label: bad.place(file),
+        reason: bad.reason.clone(),
+    }
+}
