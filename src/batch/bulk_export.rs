@@ -77,6 +77,16 @@ impl Export {
                 dir.display()
             )));
         }
+        let presets: std::collections::BTreeSet<String> = library
+            .entries()
+            .flat_map(|e| select::preset_names(&e.handout))
+            .collect();
+        if !presets.contains(preset) {
+            return Err(Error::Usage(format!(
+                "--preset {preset:?}: no handout in the library has it; valid presets: {}",
+                presets.into_iter().collect::<Vec<_>>().join(", ")
+            )));
+        }
         let mut known = Vec::new();
         for file in &patients {
             bulk::each_resource(file, &mut |_, resource| {

@@ -26,6 +26,8 @@ VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 LANGUAGES = ["es-MX", "vi", "de", "zh-TW", "", "fr", "sw", "en-US"]
 GIVEN = ["María José", "An", "Jürgen", "美玲", "Fatima", "Jean-Luc", "Amani", "Pat"]
 FAMILY = ["García López", "Nguyễn", "Müller", "陳", "Haddad", "Côté", "Mwangi", "Smith"]
+# A middle name from a list of another length: the first 88 patients' names all differ.
+MIDDLE = ["Ana", "Binh", "Carl", "Dina", "Emil", "Fei", "Gita", "Hugo", "Ines", "Jon", "Kay"]
 
 
 def patient(i):
@@ -35,7 +37,11 @@ def patient(i):
         "id": f"p{i:05d}",
         "name": [
             {"use": "old", "family": "Formerly"},
-            {"use": "official", "given": GIVEN[i % len(GIVEN)].split(" "), "family": FAMILY[i % len(FAMILY)]},
+            {
+                "use": "official",
+                "given": GIVEN[i % len(GIVEN)].split(" ") + [MIDDLE[i % len(MIDDLE)]],
+                "family": FAMILY[i % len(FAMILY)],
+            },
         ],
     }
     if lang:
