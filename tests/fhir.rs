@@ -262,7 +262,10 @@ fn an_export_gives_each_matching_patient_their_handouts_once_in_their_language()
             "Condition.ndjson:5",
             "a Patient where the file holds Condition",
         ),
-        ("Condition.ndjson:7", "its subject Patient/nobody is not in the export"),
+        (
+            "Condition.ndjson:7",
+            "its subject Patient/nobody is not in the export",
+        ),
         (
             "Patient.ndjson:2",
             "an Observation where the file holds Patient",

@@ -235,6 +235,47 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Whatever a file holds, each line is a resource or a bad line with its number,
+        /// never a panic, and no line is skipped unless blank.
+        #[test]
+        fn any_bytes_read_line_by_line(bytes in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::strategy::Just(b'\n'),
+                proptest::strategy::Just(b'{'),
+                proptest::strategy::Just(b'"'),
+                proptest::num::u8::ANY,
+            ],
+            0..400,
+        )) {
+            let dir = std::env::temp_dir().join(format!("handout-bulk-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            let file = dir.join(format!("Patient.{}.ndjson", bytes.len()));
+            std::fs::write(&file, &bytes).unwrap();
+            let mut seen = Vec::new();
+            each_resource(&file, &mut |line, read| {
+                if let Err(bad) = &read {
+                    assert_eq!(bad.line, line);
+                }
+                seen.push(line);
+            })
+            .unwrap();
+            let _ = std::fs::remove_file(&file);
+            let lines = bytes.split(|&b| b == b'\n').count();
+            assert!(seen.windows(2).all(|w| w[0] < w[1]));
+            assert!(seen.last().is_none_or(|&last| last <= lines));
+            let nonblank = bytes
+                .split(|&b| b == b'\n')
+                .enumerate()
+                .filter(|(i, l)| {
+                    let l = if *i == 0 { l.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(l) } else { l };
+                    !l.trim_ascii().is_empty()
+                })
+                .count();
+            assert_eq!(seen.len(), nonblank);
+        }
+    }
+
     #[test]
     fn a_broken_line_is_named_with_its_column() {
         let bad = parse(57, br#"{"resourceType": "Condition",, }"#).unwrap_err();

@@ -3,6 +3,11 @@ batch's tests and benchmark: mixed languages and names, active, resolved and unr
 problems, and (with --broken) the mistakes a real export can hold.
 
     python3 tests/fhir/export.py OUT_DIR [--patients N] [--broken] [--gzip] [--parts K]
+                                 [--csv LIST.csv]
+
+--csv also writes the same jobs as a patient list for `batch --csv` (the bundled
+handout for each matching patient, by name, in their language where the bundled library
+has it), so scripts/bench-fhir-batch can compare the two on identical work.
 
 Patient i (from 0) is built to a plan the tests read back from the ids:
   i % 6 == 0  active M48.061                      -> the handout
@@ -14,6 +19,7 @@ Patient i (from 0) is built to a plan the tests read back from the ids:
 Languages cycle (preferred first) through LANGUAGES below.
 """
 import argparse
+import csv
 import gzip
 import json
 import os
@@ -83,8 +89,20 @@ def main():
     parser.add_argument("--broken", action="store_true")
     parser.add_argument("--gzip", action="store_true")
     parser.add_argument("--parts", type=int, default=1)
+    parser.add_argument("--csv")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
+    if args.csv:
+        bundled = {"es-MX": "es", "vi": "vi", "zh-TW": "zh-Hant", "fr": "fr"}
+        with open(args.csv, "w", encoding="utf-8", newline="") as f:
+            rows = csv.writer(f)
+            rows.writerow(["patient", "handout", "preset", "language"])
+            for i in range(args.patients):
+                if i % 6 in (0, 3, 4):
+                    official = patient(i)["name"][1]
+                    name = " ".join(official["given"] + [official["family"]])
+                    language = bundled.get(LANGUAGES[i % len(LANGUAGES)], "")
+                    rows.writerow([name, "l3-l4-foraminal-narrowing", "brief", language])
 
     def lines(kind):
         if kind == "Patient":
