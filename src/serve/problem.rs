@@ -32,7 +32,7 @@ impl From<Error> for Problem {
             | Error::UnknownPreset { valid, .. }
             | Error::ProfileChoice { valid, .. } => (StatusCode::UNPROCESSABLE_ENTITY, valid),
             Error::UnknownHandout { .. } => (StatusCode::NOT_FOUND, Vec::new()),
-            Error::Pdf(_) | Error::Read { .. } | Error::Output { .. } => {
+            Error::Pdf(_) | Error::Read { .. } | Error::Output { .. } | Error::DiskFull { .. } => {
                 (StatusCode::INTERNAL_SERVER_ERROR, Vec::new())
             }
             _ => (StatusCode::UNPROCESSABLE_ENTITY, Vec::new()),
