@@ -16,7 +16,8 @@ CSV columns: patient and handout (a handout id) are required; preset or sections
 (ids separated by ;), date (YYYY-MM-DD), clinician, follow_up, note and language are
 optional. A row that fails is reported with its row number; the others still build.
 Outputs already built from the same inputs are skipped unless --force is given.
-Exit code 1 if any job failed or the run was interrupted.";
+A full disk stops the run: no new job starts, and a rerun once there is room builds
+the rest. Exit code 1 if any job failed or the run was interrupted or stopped.";
 
 #[derive(Debug, clap::Args)]
 #[command(group(clap::ArgGroup::new("source").required(true).args(["manifest", "csv"])))]
