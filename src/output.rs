@@ -14,6 +14,28 @@ fn fail(path: &Path, reason: impl Into<String>) -> Error {
     }
 }
 
+/// A failed write of `path` as an [`Error`]: [`Error::DiskFull`] when the file system is
+/// out of space or the user out of quota, which callers writing many files treat as the
+/// end of the run, else [`Error::Output`].
+pub fn write_error(path: &Path, e: &std::io::Error) -> Error {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => {
+            let message = e.to_string();
+            // "No space left on device (os error 28)": the number tells a reader nothing.
+            let reason = match message.rsplit_once(" (os error ") {
+                Some((reason, _)) => reason.to_string(),
+                None => message,
+            };
+            Error::DiskFull {
+                path: path.to_path_buf(),
+                reason,
+            }
+        }
+        _ => fail(path, e.to_string()),
+    }
+}
+
 /// Whether a write waits for the disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Durability {
@@ -66,7 +88,7 @@ pub fn write_atomic_with(
     })();
     result.map_err(|e| {
         let _ = fs::remove_file(&temp);
-        fail(target, e.to_string())
+        write_error(target, &e)
     })
 }
 
@@ -76,10 +98,7 @@ pub fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
     let mut out = std::io::stdout().lock();
     out.write_all(bytes)
         .and_then(|()| out.flush())
-        .map_err(|e| Error::Output {
-            path: PathBuf::from("standard output"),
-            reason: e.to_string(),
-        })
+        .map_err(|e| write_error(Path::new("standard output"), &e))
 }
 
 /// A fresh temporary file name in `target`'s directory, which must exist: renaming or
@@ -128,7 +147,7 @@ pub fn write_new(target: &Path, bytes: &[u8]) -> Result<(), Error> {
     let _ = fs::remove_file(&temp);
     result.map_err(|e| match e.kind() {
         std::io::ErrorKind::AlreadyExists => exists(),
-        _ => fail(target, e.to_string()),
+        _ => write_error(target, &e),
     })
 }
 
@@ -195,6 +214,27 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("does not exist"));
+    }
+
+    #[test]
+    fn a_full_disk_or_quota_is_told_apart_from_other_write_errors() {
+        let target = Path::new("out/a.pdf");
+        // ENOSPC and EDQUOT as Linux numbers them.
+        for (code, words) in [(28, "No space left on device"), (122, "quota exceeded")] {
+            let e = std::io::Error::from_raw_os_error(code);
+            match write_error(target, &e) {
+                Error::DiskFull { path, reason } => {
+                    assert_eq!(path, target);
+                    assert!(
+                        reason.contains(words) && !reason.contains("os error"),
+                        "{reason}"
+                    );
+                }
+                other => panic!("os error {code} became {other:?}"),
+            }
+        }
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        assert!(matches!(write_error(target, &denied), Error::Output { .. }));
     }
 
     #[test]

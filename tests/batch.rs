@@ -438,6 +438,8 @@ fn interrupted_batch_stops_cleanly_and_a_rerun_finishes_the_rest(signal: &str) {
         "out",
         "-j",
         "1",
+        "--report",
+        "report.json",
         "--quiet",
     ];
     let mut child = Command::new(env!("CARGO_BIN_EXE_handout"))
@@ -498,6 +500,9 @@ fn interrupted_batch_stops_cleanly_and_a_rerun_finishes_the_rest(signal: &str) {
     for pdf in &done {
         assert!(is_complete_pdf(pdf), "{} is incomplete", pdf.display());
     }
+    let summary = &report(&dir.join("report.json"))["summary"];
+    assert_eq!(summary["stopped"], "interrupted", "{summary}");
+    assert_eq!(summary["not_started"], rows - done.len(), "{summary}");
     let out = common::run(&dir, &args);
     assert!(out.status.success(), "{}", common::stderr(&out));
     let expected = format!(
@@ -600,4 +605,176 @@ fn a_change_to_the_handout_profile_logo_or_fonts_rebuilds_every_pdf_it_made() {
     }
     assert!(run(&other_fonts).contains(&summary(2)), "the fonts changed");
     assert!(run(&other_fonts).contains(&summary(0)), "nothing changed");
+}
+
+/// Runs `handout args…` in `dir` with a tmpfs of `size` mounted on `dir/tiny`, in a user
+/// and mount namespace of its own (`unshare -rm`, so no root is needed), then copies
+/// what the tmpfs held to `dir/kept`: the tmpfs goes when the namespace does.
+fn on_a_tiny_disk(dir: &Path, size: &str, args: &[&str]) -> std::process::Output {
+    std::fs::create_dir_all(dir.join("tiny")).unwrap();
+    std::fs::create_dir_all(dir.join("kept")).unwrap();
+    let script = "mount -t tmpfs -o size=\"$0\" tmpfs tiny || exit 97
+        \"$@\"; code=$?
+        cp -a tiny/. kept/ || exit 98
+        exit $code";
+    let out = Command::new("unshare")
+        .args([
+            "-rm",
+            "sh",
+            "-c",
+            script,
+            size,
+            env!("CARGO_BIN_EXE_handout"),
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env_remove(handout::render::UNCOMPRESSED_VAR)
+        .output()
+        .expect("`unshare` (util-linux) must be installed: it gives the test a tiny disk");
+    let err = common::stderr(&out);
+    assert_ne!(out.status.code(), Some(97), "cannot mount a tmpfs: {err}");
+    assert_ne!(out.status.code(), Some(98), "cannot copy the tmpfs: {err}");
+    out
+}
+
+#[test]
+fn a_full_disk_stops_the_batch_once_and_a_rerun_builds_the_rest() {
+    let dir = common::scratch("batch-disk-full");
+    // A brief is about 30 KB, so the 3 MB disk fills at about a third of the list.
+    let rows = 300;
+    let mut list = String::from("patient,handout,preset\n");
+    for i in 1..=rows {
+        list.push_str(&format!("Patient {i:04},l3-l4-foraminal-narrowing,brief\n"));
+    }
+    std::fs::write(dir.join("list.csv"), list).unwrap();
+    let handouts = handouts_dir();
+    let args = [
+        "batch",
+        "--csv",
+        "list.csv",
+        "--handouts",
+        &handouts,
+        "--out-dir",
+        "tiny",
+        "--report",
+        "report.json",
+        "--quiet",
+    ];
+    let out = on_a_tiny_disk(&dir, "3m", &args);
+    let err = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.matches("disk is full").count(), 1, "said once: {err}");
+    assert!(!err.contains("error: row"), "a row failed: {err}");
+    let kept = dir.join("kept");
+    let written = pdfs(&kept);
+    let n = written.len();
+    assert!(n > 0 && n < rows, "{n} of {rows} fitted: {err}");
+    assert!(
+        err.contains("error: the disk is full (No space left on device) writing tiny/")
+            && err.contains(&format!(
+                ": {n} handouts written; free some space and run the same command again \
+                 to build the other {}",
+                rows - n
+            )),
+        "{err}"
+    );
+    assert!(leftovers(&kept).is_empty(), "{:?}", leftovers(&kept));
+    for pdf in &written {
+        assert!(is_complete_pdf(pdf), "{} is incomplete", pdf.display());
+    }
+    let first = report(&dir.join("report.json"));
+    let summary = &first["summary"];
+    assert_eq!(summary["written"], n, "{summary}");
+    assert_eq!(summary["not_started"], rows - n, "{summary}");
+    assert_eq!(summary["failed"], 0, "{summary}");
+    assert_eq!(summary["stopped"], "disk-full", "{summary}");
+    let jobs = first["jobs"].as_array().unwrap();
+    assert_eq!(jobs.len(), rows);
+    let status = |s: &str| jobs.iter().filter(|j| j["status"] == s).count();
+    assert_eq!((status("written"), status("not-started")), (n, rows - n));
+    // The job that found the disk full is the one with an error, and it is left to
+    // the rerun.
+    let errors: Vec<_> = jobs.iter().filter(|j| !j["error"].is_null()).collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["status"], "not-started");
+    assert!(errors[0]["error"]
+        .as_str()
+        .is_some_and(|e| e.contains("the disk is full")));
+
+    // The same command, once there is room (the outputs moved to the roomy disk).
+    std::fs::remove_dir(dir.join("tiny")).unwrap();
+    std::fs::rename(&kept, dir.join("tiny")).unwrap();
+    let out = common::run(&dir, &args);
+    let err = common::stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains(&format!(
+            "batch: {} written, {n} up to date, 0 failed, 0 not started",
+            rows - n
+        )),
+        "{err}"
+    );
+    assert_eq!(pdfs(&dir.join("tiny")).len(), rows);
+    assert!(report(&dir.join("report.json"))["summary"]
+        .get("stopped")
+        .is_none());
+}
+
+#[test]
+fn a_report_with_no_room_is_a_clear_error_and_leaves_no_temporary_file() {
+    let dir = common::scratch("batch-report-full");
+    // About 250 bytes a job: 40 of them overflow a 4 KB disk.
+    let rows = 40;
+    let mut list = String::from("patient,handout,preset\n");
+    for i in 1..=rows {
+        list.push_str(&format!("Patient {i:04},l3-l4-foraminal-narrowing,brief\n"));
+    }
+    std::fs::write(dir.join("list.csv"), list).unwrap();
+    let handouts = handouts_dir();
+    let args = |report: &'static str| {
+        [
+            "batch",
+            "--csv",
+            "list.csv",
+            "--handouts",
+            &handouts,
+            "--out-dir",
+            "out",
+            "--report",
+            report,
+            "--quiet",
+        ]
+        .map(String::from)
+    };
+    let first = args("tiny/report.json");
+    let out = on_a_tiny_disk(&dir, "4k", &first.each_ref().map(String::as_str));
+    let err = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.matches("disk is full").count(), 1, "said once: {err}");
+    // The jobs of the chunk under way were finished before the report filled its disk.
+    assert!(
+        err.contains(&format!(
+            "error: the disk is full (No space left on device) writing tiny/report.json: \
+             {rows} handouts written; free some space and run the same command again to \
+             write tiny/report.json"
+        )),
+        "{err}"
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.join("kept")).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+    assert_eq!(pdfs(&dir.join("out")).len(), rows);
+
+    let second = args("report.json");
+    let out = common::run(&dir, &second.each_ref().map(String::as_str));
+    let err = common::stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains(&format!("batch: 0 written, {rows} up to date")),
+        "{err}"
+    );
+    assert_eq!(
+        report(&dir.join("report.json"))["summary"]["up_to_date"],
+        rows
+    );
 }

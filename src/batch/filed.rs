@@ -75,9 +75,7 @@ impl Drop for FiledDocuments {
     }
 }
 
+/// A full disk is the run's fault, told apart as every batch write's is.
 fn fail(target: &Path, e: &std::io::Error) -> Error {
-    Error::Output {
-        path: target.to_path_buf(),
-        reason: e.to_string(),
-    }
+    crate::output::write_error(target, e)
 }

@@ -5,12 +5,13 @@ mod bulk_export;
 mod filed;
 mod names;
 mod plan;
+mod sink;
 
 pub use bulk_export::Counts as ExportCounts;
 pub use names::{pdf_name, slug};
 pub use plan::{Job, Planned, Rejected, COLUMNS};
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -20,10 +21,11 @@ use rayon::prelude::*;
 use crate::error::Error;
 use crate::hash::Fnv128;
 use crate::library::Library;
-use crate::output::{write_atomic_with, Durability};
+use crate::output::{write_atomic_with, write_error, Durability};
 use crate::pipeline::{self, Format, Options};
 use crate::render::recorded_inputs;
 use plan::LoadedProfile;
+use sink::{Halt, Sink};
 
 /// Where the jobs come from.
 #[derive(Debug, Clone)]
@@ -127,9 +129,23 @@ pub struct Summary {
     pub up_to_date: usize,
     pub failed: usize,
     pub not_started: usize,
+    /// Why jobs were left unstarted, when they were.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<Stopped>,
     /// What a FHIR export held (patients, matches, bad lines), for a run from one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub export: Option<ExportCounts>,
+}
+
+/// Why a run stopped starting jobs before the end of its list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stopped {
+    /// Ctrl-C or SIGTERM.
+    Interrupted,
+    /// A write found the disk full (or the quota used up); a rerun once there is room
+    /// builds the rest.
+    DiskFull,
 }
 
 /// Set by Ctrl-C (SIGINT) or SIGTERM: jobs not yet started are skipped, jobs under way
@@ -149,7 +165,8 @@ const CHUNK: usize = 256;
 const CHUNK_FILED: usize = 32;
 
 /// Runs a batch and returns its summary. Errors that stop the whole batch (an unreadable
-/// list, a bad profile, an unknown column) come back as `Err`; failed jobs do not.
+/// list, a bad profile, an unknown column, a full disk) come back as `Err`; failed jobs
+/// do not.
 ///
 /// The list is read twice, streaming: once for the output names (to find clashes and
 /// count the work), once to build the jobs a chunk at a time. Per job, only a 16-byte
@@ -268,10 +285,7 @@ pub fn run(settings: &Settings) -> Result<Summary, Error> {
     }
     let clashes = plan::clashes(clash_jobs);
 
-    std::fs::create_dir_all(&out_dir).map_err(|e| Error::Output {
-        path: out_dir.clone(),
-        reason: e.to_string(),
-    })?;
+    std::fs::create_dir_all(&out_dir).map_err(|e| write_error(&out_dir, &e))?;
     remove_stale_temp_files(&out_dir);
     install_stop_handler();
     let progress = progress_bar(total as u64, settings.quiet);
@@ -279,7 +293,8 @@ pub fn run(settings: &Settings) -> Result<Summary, Error> {
         .num_threads(settings.threads.unwrap_or(0))
         .build()
         .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
-    let mut sink = Sink::new(settings.report.as_deref(), progress.clone())?;
+    let halt = Halt::default();
+    let mut sink = Sink::new(settings.report.as_deref(), progress.clone(), &halt)?;
     let mut filed = match &settings.source {
         Source::FhirExport { .. } => Some(filed::FiledDocuments::create(
             out_dir.join(filed::file_name(settings.shard)),
@@ -297,7 +312,7 @@ pub fn run(settings: &Settings) -> Result<Summary, Error> {
                 chunk
                     .par_iter()
                     .map(|job| {
-                        let record = run_job(job, force, filed_at);
+                        let record = run_job(job, force, filed_at, &halt);
                         progress.inc(1);
                         record
                     })
@@ -350,9 +365,9 @@ pub fn run(settings: &Settings) -> Result<Summary, Error> {
     progress.finish_and_clear();
 
     let seconds = started.elapsed().as_secs_f64();
-    sink.summary.export = export_counts.get();
+    sink.set_export(export_counts.get());
     let filed = filed.map(filed::FiledDocuments::finish).transpose()?;
-    let summary = sink.finish(seconds)?;
+    let (summary, report_lost) = sink.finish(seconds)?;
     if let Some((path, lines)) = filed {
         eprintln!(
             "filed: {lines} DocumentReference{} in {}",
@@ -368,6 +383,15 @@ pub fn run(settings: &Settings) -> Result<Summary, Error> {
         summary.not_started,
         if seconds > 0.0 { summary.written as f64 / seconds } else { 0.0 }
     );
+    if let Some((path, reason)) = halt.cause() {
+        return Err(Error::BatchDiskFull {
+            path: path.clone(),
+            reason: reason.clone(),
+            written: summary.written,
+            remaining: summary.not_started,
+            report: report_lost,
+        });
+    }
     if summary.not_started > 0 {
         eprintln!("interrupted: run the same command again to finish the remaining jobs");
     }
@@ -389,101 +413,7 @@ impl Record {
     }
 }
 
-/// Where finished jobs go: the totals, failures to stderr as they happen, and the JSON
-/// report streamed to a temporary file that is renamed into place at the end.
-struct Sink {
-    summary: Summary,
-    progress: indicatif::ProgressBar,
-    report: Option<(PathBuf, PathBuf, std::io::BufWriter<std::fs::File>)>,
-    first: bool,
-}
-
-impl Sink {
-    fn new(report: Option<&Path>, progress: indicatif::ProgressBar) -> Result<Sink, Error> {
-        let report = match report {
-            None => None,
-            Some(target) => {
-                let temp = target.with_file_name(format!(
-                    ".{}.{}.tmp",
-                    target
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default(),
-                    std::process::id()
-                ));
-                let file = std::fs::File::create(&temp).map_err(|e| Error::Output {
-                    path: target.to_path_buf(),
-                    reason: e.to_string(),
-                })?;
-                let mut writer = std::io::BufWriter::new(file);
-                write!(writer, "{{\n  \"jobs\": [").map_err(|e| report_error(target, &e))?;
-                Some((target.to_path_buf(), temp, writer))
-            }
-        };
-        Ok(Sink {
-            summary: Summary::default(),
-            progress,
-            report,
-            first: true,
-        })
-    }
-
-    fn add(&mut self, record: Record) -> Result<(), Error> {
-        if let Some(warning) = &record.warning {
-            let line = format!("warning: {}: {warning}", record.job);
-            self.progress.suspend(|| eprintln!("{line}"));
-        }
-        match record.status {
-            Status::Written => self.summary.written += 1,
-            Status::UpToDate => self.summary.up_to_date += 1,
-            Status::Failed => {
-                self.summary.failed += 1;
-                let line = format!(
-                    "error: {}: {}",
-                    record.job,
-                    record.error.as_deref().unwrap_or("failed")
-                );
-                self.progress.suspend(|| eprintln!("{line}"));
-            }
-            Status::NotStarted => self.summary.not_started += 1,
-        }
-        if let Some((target, _, writer)) = &mut self.report {
-            let json = serde_json::to_string(&record).map_err(|e| report_error(target, &e))?;
-            let separator = if self.first { "\n    " } else { ",\n    " };
-            write!(writer, "{separator}{json}").map_err(|e| report_error(target, &e))?;
-            self.first = false;
-        }
-        Ok(())
-    }
-
-    fn finish(self, seconds: f64) -> Result<Summary, Error> {
-        if let Some((target, temp, mut writer)) = self.report {
-            let summary =
-                serde_json::to_string(&self.summary).map_err(|e| report_error(&target, &e))?;
-            write!(
-                writer,
-                "\n  ],\n  \"summary\": {summary},\n  \"seconds\": {seconds:.3}\n}}\n"
-            )
-            .and_then(|()| writer.flush())
-            .map_err(|e| report_error(&target, &e))?;
-            drop(writer);
-            std::fs::rename(&temp, &target).map_err(|e| {
-                let _ = std::fs::remove_file(&temp);
-                report_error(&target, &e)
-            })?;
-        }
-        Ok(self.summary)
-    }
-}
-
-fn report_error(target: &Path, e: &dyn std::fmt::Display) -> Error {
-    Error::Output {
-        path: target.to_path_buf(),
-        reason: e.to_string(),
-    }
-}
-
-fn run_job(job: &Job, force: bool, filed_at: i64) -> Record {
+fn run_job(job: &Job, force: bool, filed_at: i64, halt: &Halt) -> Record {
     let record = |status, error: Option<String>| Record {
         job: job.label.clone(),
         output: Some(job.output.display().to_string()),
@@ -494,7 +424,7 @@ fn run_job(job: &Job, force: bool, filed_at: i64) -> Record {
         warning: job.warning.clone(),
         document: None,
     };
-    if STOP.load(Ordering::SeqCst) {
+    if STOP.load(Ordering::SeqCst) || halt.is_set() {
         return record(Status::NotStarted, None);
     }
     let options = Options {
@@ -511,7 +441,7 @@ fn run_job(job: &Job, force: bool, filed_at: i64) -> Record {
     };
     // A PDF filed to a chart: its DocumentReference, made in this worker thread, as the
     // base64 of a few dozen kilobytes is.
-    let file = |pdf: &[u8]| -> Result<Option<String>, crate::error::Error> {
+    let file = |pdf: &[u8]| -> Result<Option<String>, Error> {
         match (&job.subject, job.format) {
             (Some(subject), Format::Pdf) => pipeline::document_reference(
                 &job.entry.handout,
@@ -546,7 +476,7 @@ fn run_job(job: &Job, force: bool, filed_at: i64) -> Record {
             });
         return match written {
             Ok(()) => record(Status::Written, None),
-            Err(e) => record(Status::Failed, Some(e.to_string())),
+            Err(e) => failed(e, halt, record),
         };
     }
     let result = pipeline::build(&job.entry.handout, &job.entry.path, &options).and_then(|built| {
@@ -565,7 +495,20 @@ fn run_job(job: &Job, force: bool, filed_at: i64) -> Record {
             document,
             ..record(Status::Written, None)
         },
-        Err(e) => record(Status::Failed, Some(e.to_string())),
+        Err(e) => failed(e, halt, record),
+    }
+}
+
+/// A job's error as its record: a full disk is not the job's fault but the run's, so the
+/// job counts as not started (a rerun builds it) and stops the others from starting;
+/// only the first job to find the disk full carries the error, the one the run reports.
+fn failed(e: Error, halt: &Halt, record: impl Fn(Status, Option<String>) -> Record) -> Record {
+    match &e {
+        Error::DiskFull { path, reason } if halt.disk_full(path, reason) => {
+            record(Status::NotStarted, Some(e.to_string()))
+        }
+        Error::DiskFull { .. } => record(Status::NotStarted, None),
+        _ => record(Status::Failed, Some(e.to_string())),
     }
 }
 

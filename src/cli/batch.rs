@@ -17,7 +17,8 @@ CSV columns: patient and handout (a handout id) are required; preset or sections
 (ids separated by ;), date (YYYY-MM-DD), clinician, follow_up, note and language are
 optional. A row that fails is reported with its row number; the others still build.
 Outputs already built from the same inputs are skipped unless --force is given.
-Exit code 1 if any job failed or the run was interrupted.
+A full disk stops the run: no new job starts, and a rerun once there is room builds
+the rest. Exit code 1 if any job failed or the run was interrupted or stopped.
 
 A FHIR Bulk Data export (--fhir-ndjson): every patient with an active Condition whose
 ICD-10-CM code a handout covers gets that handout once, with their name, in their

@@ -78,6 +78,11 @@ pub enum Error {
     #[error("cannot write {}: {reason}", path.display())]
     Output { path: PathBuf, reason: String },
 
+    /// A write that failed for want of space (ENOSPC) or quota (EDQUOT): kept apart from
+    /// [`Error::Output`] because no other file will fit either, so a batch stops there.
+    #[error("cannot write {}: the disk is full ({reason})", path.display())]
+    DiskFull { path: PathBuf, reason: String },
+
     #[error("the environment variable {name} {problem}")]
     Environment { name: &'static str, problem: String },
 
@@ -154,6 +159,19 @@ pub enum Error {
     #[error("the batch is incomplete: {failed} failed, {not_started} not started (see above)")]
     BatchIncomplete { failed: usize, not_started: usize },
 
+    /// A batch that stopped starting jobs when the disk filled up.
+    #[error("{}", batch_disk_full(path, reason, *written, *remaining, report.as_deref()))]
+    BatchDiskFull {
+        /// The file whose write found the disk full.
+        path: PathBuf,
+        reason: String,
+        written: usize,
+        /// Jobs not built, each to be built by a rerun.
+        remaining: usize,
+        /// The report asked for, when it could not be written.
+        report: Option<PathBuf>,
+    },
+
     #[error("{failed} of {total} handout files have errors (see above)")]
     SomeFailed { failed: usize, total: usize },
 
@@ -185,6 +203,26 @@ fn missing_glyph(
         .to_string(),
         None => format!("{}: {message}", path.display()),
     }
+}
+
+fn batch_disk_full(
+    path: &std::path::Path,
+    reason: &str,
+    written: usize,
+    remaining: usize,
+    report: Option<&std::path::Path>,
+) -> String {
+    let handouts = if written == 1 { "handout" } else { "handouts" };
+    let todo = match (remaining, report) {
+        (0, Some(report)) => format!("write {}", report.display()),
+        (_, Some(report)) => format!("build the other {remaining} and write {}", report.display()),
+        _ => format!("build the other {remaining}"),
+    };
+    format!(
+        "the disk is full ({reason}) writing {}: {written} {handouts} written; free some \
+         space and run the same command again to {todo}",
+        path.display()
+    )
 }
 
 fn bullet_list(items: &[String]) -> String {

@@ -35,7 +35,8 @@ impl From<Error> for Problem {
             Error::Pdf(_)
             | Error::DocumentReference(_)
             | Error::Read { .. }
-            | Error::Output { .. } => (StatusCode::INTERNAL_SERVER_ERROR, Vec::new()),
+            | Error::Output { .. }
+            | Error::DiskFull { .. } => (StatusCode::INTERNAL_SERVER_ERROR, Vec::new()),
             _ => (StatusCode::UNPROCESSABLE_ENTITY, Vec::new()),
         };
         Problem {
