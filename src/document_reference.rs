@@ -38,11 +38,11 @@ pub struct Filing<'a> {
 
 /// The DocumentReference as one line of JSON (no line breaks inside), as NDJSON takes it.
 pub fn to_json(filing: &Filing<'_>) -> Result<String, serde_json::Error> {
-    let hash = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, filing.pdf);
+    let hash: [u8; 20] = <sha1::Sha1 as sha1::Digest>::digest(filing.pdf).into();
     let base64 = &base64::engine::general_purpose::STANDARD;
     let resource = DocumentReference {
         resource_type: "DocumentReference",
-        id: resource_id(filing.subject, hash.as_ref()),
+        id: resource_id(filing.subject, &hash),
         status: "current",
         doc_status: "final",
         kind: Concept {
@@ -70,9 +70,9 @@ pub fn to_json(filing: &Filing<'_>) -> Result<String, serde_json::Error> {
             attachment: Attachment {
                 content_type: "application/pdf",
                 language: filing.language,
-                data: base64.encode(filing.pdf),
+                data: "",
                 size: filing.pdf.len(),
-                hash: base64.encode(hash.as_ref()),
+                hash: base64.encode(hash),
                 title: filing.title,
                 creation: dates::instant(filing.created),
             },
@@ -83,7 +83,18 @@ pub fn to_json(filing: &Filing<'_>) -> Result<String, serde_json::Error> {
             },
         }],
     };
-    serde_json::to_string(&resource)
+    let json = serde_json::to_string(&resource)?;
+    // Every quote in the handout's own words comes escaped (`\"`), so the first `"data":""`
+    // is the attachment's own.
+    let empty = "\"data\":\"\"";
+    let Some(at) = json.find(empty) else {
+        return Ok(json);
+    };
+    let mut out = String::with_capacity(json.len() + filing.pdf.len().div_ceil(3) * 4);
+    out.push_str(&json[..at + empty.len() - 1]);
+    base64.encode_string(filing.pdf, &mut out);
+    out.push_str(&json[at + empty.len() - 1..]);
+    Ok(out)
 }
 
 /// The same PDF given to the same patient is the same resource: filing a batch's output
@@ -144,7 +155,10 @@ struct Content<'a> {
 struct Attachment<'a> {
     content_type: &'static str,
     language: &'a str,
-    data: String,
+    /// Left empty here and filled in after: a PDF's base64 is most of the resource, and
+    /// serde_json would scan every byte of it for characters to escape, which base64
+    /// never has.
+    data: &'static str,
     size: usize,
     hash: String,
     title: &'a str,
@@ -159,7 +173,7 @@ mod tests {
     fn filing<'a>(pdf: &'a [u8], subject: Option<&'a PatientReference>) -> Filing<'a> {
         Filing {
             pdf,
-            title: "Lumbar stenosis \"L3–L4\"",
+            title: "Lumbar stenosis \"L3–L4\" \"data\":\"\"",
             language: "es",
             subject,
             filed: 1_796_333_327,
@@ -173,6 +187,7 @@ mod tests {
         let json = to_json(&filing(b"%PDF-1.7 abc", Some(&subject))).unwrap();
         assert!(!json.contains('\n'));
         let value: Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(json.matches("JVBERi0xLjcgYWJj").count(), 1);
         let attachment = &value["content"][0]["attachment"];
         assert_eq!(attachment["data"], "JVBERi0xLjcgYWJj");
         assert_eq!(attachment["size"], 12);
@@ -182,7 +197,10 @@ mod tests {
         assert_eq!(attachment["creation"], "2025-05-20T00:00:00Z");
         assert_eq!(value["date"], "2026-12-03T21:28:47Z");
         assert_eq!(value["subject"]["reference"], "Patient/p-1");
-        assert_eq!(value["description"], "Lumbar stenosis \"L3–L4\"");
+        assert_eq!(
+            value["description"],
+            "Lumbar stenosis \"L3–L4\" \"data\":\"\""
+        );
         assert_eq!(value["type"]["coding"][0]["code"], EDUCATION_NOTE);
     }
 

@@ -295,6 +295,16 @@ fn an_export_gives_each_matching_patient_their_handouts_once_in_their_language()
         })
         .count();
     assert!(in_english_for_want > 0);
+    // By the language asked: export.py's cycle, for each file built in English.
+    let mut missing = BTreeMap::<String, usize>::new();
+    for f in &expected {
+        let i: usize = f[9..14].parse().unwrap();
+        let asked = ["es-MX", "vi", "de", "zh-TW", "", "fr", "sw", "en-US"][i % 8];
+        let english = !f.contains("-es-") && !f.contains("-vi-") && !f.contains("-zh-hant-");
+        if english && !asked.is_empty() && !asked.starts_with("en") {
+            *missing.entry(asked.to_string()).or_default() += 1;
+        }
+    }
     assert_eq!(
         report["summary"],
         serde_json::json!({
@@ -307,6 +317,7 @@ fn an_export_gives_each_matching_patient_their_handouts_once_in_their_language()
                 "patients_matched": 15,
                 "handouts": expected.len(),
                 "not_in_patients_language": in_english_for_want,
+                "missing_translations": missing,
                 "bad_lines": 4,
             }
         })
@@ -322,6 +333,14 @@ fn an_export_gives_each_matching_patient_their_handouts_once_in_their_language()
         })
         .count();
     assert_eq!(warned, in_english_for_want);
+    // On the terminal, one line for them all rather than one a patient.
+    assert!(!said.contains("warning: Patient/"), "{said}");
+    assert!(
+        said.contains(&format!(
+            "note: {in_english_for_want} handouts are built in the handout's own language"
+        )),
+        "{said}"
+    );
 
     // One DocumentReference a PDF, each holding that very file, for that patient.
     let documents = out.join("DocumentReference.ndjson");

@@ -27,7 +27,7 @@ use crate::pipeline::Format;
 use crate::select::{self, Selection};
 
 /// What the report says of the export, beside its jobs.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Counts {
     /// Patients in the export.
     pub patients: usize,
@@ -38,8 +38,36 @@ pub struct Counts {
     /// Of those, the ones built in the handout's own language for want of a translation
     /// into the patient's.
     pub not_in_patients_language: usize,
+    /// Those by the language asked for: the translations a clinic lacks most.
+    pub missing_translations: std::collections::BTreeMap<String, usize>,
     /// Lines that are not a usable resource, each reported with its file and line.
     pub bad_lines: usize,
+}
+
+impl Counts {
+    /// One line for the terminal on the handouts built in their own language, by the
+    /// language each patient asked for (each is named in the report).
+    pub fn untranslated_note(&self) -> Option<String> {
+        if self.not_in_patients_language == 0 {
+            return None;
+        }
+        let by_language: Vec<String> = self
+            .missing_translations
+            .iter()
+            .map(|(language, n)| format!("{language} {n}"))
+            .collect();
+        Some(format!(
+            "{} handout{} built in the handout's own language for want of a translation \
+             into the patient's ({}); the report names each",
+            self.not_in_patients_language,
+            if self.not_in_patients_language == 1 {
+                " is"
+            } else {
+                "s are"
+            },
+            by_language.join(", ")
+        ))
+    }
 }
 
 /// An export read for the jobs it makes.
@@ -207,6 +235,10 @@ impl Export {
                     }) = &planned
                     {
                         counts.not_in_patients_language += 1;
+                        let asked = fhir::patient(&patient)
+                            .and_then(|p| p.language().map(str::to_string))
+                            .unwrap_or_default();
+                        *counts.missing_translations.entry(asked).or_default() += 1;
                     }
                     each(planned.map_err(|reason| Rejected {
                         label: format!("{}: {id}", subject),

@@ -120,10 +120,14 @@ pub struct Record {
     /// patient to file it for.
     #[serde(skip)]
     pub document: Option<String>,
+    /// The warning is for the report alone: the terminal gets one line for all of its
+    /// kind (handouts not in the patient's language) at the end, not one per patient.
+    #[serde(skip)]
+    pub quiet: bool,
 }
 
 /// Totals for the summary line and the report.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Summary {
     pub written: usize,
     pub up_to_date: usize,
@@ -162,7 +166,7 @@ fn install_stop_handler() {
 const CHUNK: usize = 256;
 /// The same for jobs that also carry their PDF as base64 in a DocumentReference: a
 /// chunk's lines are held until it is done.
-const CHUNK_FILED: usize = 32;
+const CHUNK_FILED: usize = 64;
 
 /// Runs a batch and returns its summary. Errors that stop the whole batch (an unreadable
 /// list, a bad profile, an unknown column, a full disk) come back as `Err`; failed jobs
@@ -365,16 +369,12 @@ pub fn run(settings: &Settings) -> Result<Summary, Error> {
     progress.finish_and_clear();
 
     let seconds = started.elapsed().as_secs_f64();
-    sink.set_export(export_counts.get());
-    let filed = filed.map(filed::FiledDocuments::finish).transpose()?;
+    let export_counts = export_counts.take();
+    sink.set_export(export_counts.clone());
+    // The report and the summary line first: a DocumentReference file the disk had no
+    // room for is a reason the rerun gives, not a reason to lose the report.
+    let filed = filed.map(filed::FiledDocuments::finish).transpose();
     let (summary, report_lost) = sink.finish(seconds)?;
-    if let Some((path, lines)) = filed {
-        eprintln!(
-            "filed: {lines} DocumentReference{} in {}",
-            if lines == 1 { "" } else { "s" },
-            path.display()
-        );
-    }
     eprintln!(
         "batch: {} written, {} up to date, {} failed, {} not started in {seconds:.2} s ({:.0} PDFs/s)",
         summary.written,
@@ -391,6 +391,16 @@ pub fn run(settings: &Settings) -> Result<Summary, Error> {
             remaining: summary.not_started,
             report: report_lost,
         });
+    }
+    if let Some(note) = export_counts.as_ref().and_then(|c| c.untranslated_note()) {
+        eprintln!("note: {note}");
+    }
+    if let Some((path, lines)) = filed? {
+        eprintln!(
+            "filed: {lines} DocumentReference{} in {}",
+            if lines == 1 { "" } else { "s" },
+            path.display()
+        );
     }
     if summary.not_started > 0 {
         eprintln!("interrupted: run the same command again to finish the remaining jobs");
@@ -409,6 +419,7 @@ impl Record {
             fit: None,
             warning: None,
             document: None,
+            quiet: false,
         }
     }
 }
@@ -423,6 +434,7 @@ fn run_job(job: &Job, force: bool, filed_at: i64, halt: &Halt) -> Record {
         fit: None,
         warning: job.warning.clone(),
         document: None,
+        quiet: job.warning.is_some(),
     };
     if STOP.load(Ordering::SeqCst) || halt.is_set() {
         return record(Status::NotStarted, None);
@@ -488,6 +500,8 @@ fn run_job(job: &Job, force: bool, filed_at: i64, halt: &Halt) -> Record {
     match result {
         Ok((fit, missed, document)) => Record {
             fit: Some(fit),
+            // A missed page target is worth a line on the terminal, whatever else is noted.
+            quiet: missed.is_none() && job.warning.is_some(),
             warning: match (missed, job.warning.clone()) {
                 (Some(missed), Some(planned)) => Some(format!("{planned}; {missed}")),
                 (missed, planned) => missed.or(planned),

@@ -63,7 +63,7 @@ impl<'a> Sink<'a> {
     }
 
     pub(super) fn add(&mut self, record: Record) -> Result<(), Error> {
-        if let Some(warning) = &record.warning {
+        if let Some(warning) = record.warning.as_ref().filter(|_| !record.quiet) {
             let line = format!("warning: {}: {warning}", record.job);
             self.progress.suspend(|| eprintln!("{line}"));
         }
