@@ -204,6 +204,10 @@ fn no_page_may_be_framed_and_only_the_fonts_are_cached() {
             server.post_json("/api/v1/preview", &brief),
         ),
         (
+            "/api/v1/document-reference",
+            server.post_json("/api/v1/document-reference", &brief),
+        ),
+        (
             "/handouts/{id}.pdf",
             server.get(&format!("/handouts/{ID}.pdf?preset=brief")),
         ),

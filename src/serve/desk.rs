@@ -8,6 +8,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use crate::error::Error;
+use crate::fhir::PatientReference;
 use crate::library::{Entry, Library};
 use crate::model;
 use crate::personal::{self, Personal};
@@ -121,6 +122,26 @@ impl Desk {
         self.with_options(request, |entry, options| {
             let built = pipeline::build(&entry.handout, &entry.path, options)?;
             Ok((built, options.file_name(&entry.handout)))
+        })
+    }
+
+    /// The PDF of [`Desk::pdf`] filed to the chart as a FHIR DocumentReference, as
+    /// `handout build --format fhir --subject` files it, with its file name. Filed now,
+    /// or at `SOURCE_DATE_EPOCH` when the server was started with it, as `build` and
+    /// `batch` date theirs.
+    pub fn document_reference(
+        &self,
+        request: &BuildRequest,
+        subject: Option<&PatientReference>,
+    ) -> Result<(String, String), Error> {
+        let filed = self.timestamp.unwrap_or_else(crate::dates::now);
+        self.with_options(request, |entry, options| {
+            let built = pipeline::build(&entry.handout, &entry.path, options)?;
+            let json =
+                pipeline::document_reference(&entry.handout, options, &built.pdf, subject, filed)?;
+            let name = options.file_name(&entry.handout);
+            let stem = name.strip_suffix(".pdf").unwrap_or(&name);
+            Ok((json, format!("{stem}.fhir.json")))
         })
     }
 
@@ -265,7 +286,8 @@ pub struct Preview {
     pub stale: Vec<String>,
 }
 
-/// What `POST /api/v1/pdf`, `/api/v1/html` and `/api/v1/preview` take: the names of `handout build`'s
+/// What `POST /api/v1/pdf`, `/api/v1/html` and `/api/v1/preview` take (and
+/// `/api/v1/document-reference`, with a `subject` besides): the names of `handout build`'s
 /// flags and of the personal-details file.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -123,6 +123,7 @@ pub fn route_of(path: &str) -> &'static str {
         "/api/v1/pdf" => "/api/v1/pdf",
         "/api/v1/preview" => "/api/v1/preview",
         "/api/v1/html" => "/api/v1/html",
+        "/api/v1/document-reference" => "/api/v1/document-reference",
         "/cds-services" => "/cds-services",
         p if p.starts_with("/cds-services/") => "/cds-services/{id}",
         p if p.starts_with("/assets/logos/") => "/assets/logos/{profile}",
@@ -136,7 +137,7 @@ pub fn route_of(path: &str) -> &'static str {
 fn carries_patient_details(route: &str) -> bool {
     matches!(
         route,
-        "/" | "/api/v1/pdf" | "/api/v1/preview" | "/api/v1/html"
+        "/" | "/api/v1/pdf" | "/api/v1/preview" | "/api/v1/html" | "/api/v1/document-reference"
     )
 }
 

@@ -17,6 +17,7 @@ use super::infobutton::{Format, Question};
 use super::problem::Problem;
 use super::App;
 use crate::catalog::{matches_code, ListEntry};
+use crate::fhir::PatientReference;
 use crate::fonts::Face;
 use crate::library;
 use crate::vocabulary::Paper;
@@ -42,6 +43,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/v1/pdf", post(pdf))
         .route("/api/v1/preview", post(preview))
         .route("/api/v1/html", post(html))
+        .route("/api/v1/document-reference", post(document_reference))
         .route("/handouts/{file}", get(linked_pdf))
         .route("/infobutton", get(infobutton))
         .merge(super::cds::routes())
@@ -136,13 +138,15 @@ async fn openapi(State(app): State<Arc<App>>) -> Response {
         .flat_map(|id| [format!("{id}.pdf"), format!("{id}.html")])
         .collect();
     let profiles: Vec<&String> = desk.profiles.keys().collect();
-    let build = &mut doc["components"]["schemas"]["BuildRequest"]["properties"];
-    build["handout"]["enum"] = serde_json::json!(ids);
     // A profile may also be given as null, which is no profile.
     let mut nullable: Vec<serde_json::Value> =
         profiles.iter().map(|p| serde_json::json!(p)).collect();
     nullable.push(serde_json::Value::Null);
-    build["profile"]["enum"] = serde_json::Value::Array(nullable);
+    for schema in ["BuildRequest", "DocumentReferenceRequest"] {
+        let build = &mut doc["components"]["schemas"][schema]["properties"];
+        build["handout"]["enum"] = serde_json::json!(ids);
+        build["profile"]["enum"] = serde_json::Value::Array(nullable.clone());
+    }
     for parameter in doc["paths"]["/handouts/{file}"]["get"]["parameters"]
         .as_array_mut()
         .into_iter()
@@ -230,8 +234,11 @@ fn json(value: &impl serde::Serialize) -> Response {
     }
 }
 
-/// Reads a JSON build request, at most [`MAX_BODY`] bytes.
-async fn build_request(headers: &HeaderMap, request: Request) -> Result<BuildRequest, Problem> {
+/// Reads a JSON request, at most [`MAX_BODY`] bytes.
+async fn build_request<T: serde::de::DeserializeOwned>(
+    headers: &HeaderMap,
+    request: Request,
+) -> Result<T, Problem> {
     if media_type(headers).as_deref() != Some("application/json") {
         return Err(Problem::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -247,7 +254,7 @@ fn media_type(headers: &HeaderMap) -> Option<String> {
     Some(value.split(';').next()?.trim().to_ascii_lowercase())
 }
 
-async fn json_body(request: Request) -> Result<BuildRequest, Problem> {
+async fn json_body<T: serde::de::DeserializeOwned>(request: Request) -> Result<T, Problem> {
     let body: Bytes = axum::body::to_bytes(request.into_body(), MAX_BODY)
         .await
         .map_err(|_| {
@@ -294,6 +301,106 @@ async fn pdf(State(app): State<Arc<App>>, headers: HeaderMap, request: Request) 
             response
         }
         Err(err) => Problem::from(err).into_response(),
+    }
+}
+
+/// `POST /api/v1/document-reference`: the PDF of `/api/v1/pdf` for the same body, filed
+/// to the chart as `handout build --format fhir --subject` files it. `subject`, the only
+/// field besides the build request's, is taken off before the rest is read as one, so an
+/// unknown field is refused with the same words as `/api/v1/pdf` gives.
+async fn document_reference(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    request: Request,
+) -> Response {
+    let (request, subject) = match filing_request(&headers, request).await {
+        Ok(filing) => filing,
+        Err(problem) => return problem.into_response(),
+    };
+    match app.desk().document_reference(&request, subject.as_ref()) {
+        // It holds the PDF with the patient's details: the guard marks it no-store.
+        Ok((json, name)) => {
+            let mut response = with_type(json, "application/fhir+json");
+            // For the desk's download; the name carries no patient data.
+            if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+                response
+                    .headers_mut()
+                    .insert(header::CONTENT_DISPOSITION, value);
+            }
+            response
+        }
+        Err(err) => Problem::from(err).into_response(),
+    }
+}
+
+async fn filing_request(
+    headers: &HeaderMap,
+    request: Request,
+) -> Result<(BuildRequest, Option<PatientReference>), Problem> {
+    let invalid = |why: String| {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            format!("the request is not valid: {why}"),
+        )
+    };
+    let Fields(mut body) = build_request(headers, request).await?;
+    let subject = body.remove("subject");
+    let request = serde_json::from_value(body.into()).map_err(|e| invalid(e.to_string()))?;
+    let subject = match subject {
+        None => None,
+        Some(serde_json::Value::String(given)) => Some(
+            subject_of(&given)
+                .map_err(|why| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, why))?,
+        ),
+        Some(_) => return Err(invalid("subject must be a string, Patient/ID".to_string())),
+    };
+    Ok((request, subject))
+}
+
+/// A JSON object's fields, refused when one is given twice, as a build request's are: a
+/// map would keep the last `subject` of two and file the PDF for whichever it was.
+struct Fields(serde_json::Map<String, serde_json::Value>);
+
+impl<'de> serde::Deserialize<'de> for Fields {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Fields, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Fields;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Fields, A::Error> {
+                let mut fields = serde_json::Map::new();
+                while let Some((name, value)) = map.next_entry::<String, serde_json::Value>()? {
+                    if fields.contains_key(&name) {
+                        return Err(serde::de::Error::custom(format_args!(
+                            "duplicate field `{name}`"
+                        )));
+                    }
+                    fields.insert(name, value);
+                }
+                Ok(Fields(fields))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// The patient a DocumentReference is filed for. The CLI forgives the spaces a shell
+/// kept around `--subject`; the API's schema says `Patient/ID` exactly, and a server that
+/// took more than its schema allows would be telling clients two things.
+fn subject_of(given: &str) -> Result<PatientReference, String> {
+    let reference: PatientReference = given.parse()?;
+    if reference.as_str() == given {
+        Ok(reference)
+    } else {
+        Err(format!(
+            "{given:?} has white space around it; give the reference as Patient/ID, e.g. \
+             Patient/12345"
+        ))
     }
 }
 

@@ -1,6 +1,7 @@
 // The handout desk as a clinician uses it, in headless Chromium: find the handout by
 // code, choose the brief, type the patient's name, see it in the preview, download the
-// PDF; the same with the keyboard alone; and axe-core finds no WCAG 2.1 AA violation.
+// PDF and the same PDF filed for the chart (FHIR); the same with the keyboard alone; and
+// axe-core finds no WCAG 2.1 AA violation.
 // Usage: node desk.mjs BASE_URL OUT_DIR  (prints "N passed, M failed")
 import { chromium } from "playwright-core";
 import { execFileSync } from "node:child_process";
@@ -77,6 +78,19 @@ const pages = Number(/^Pages:\s+(\d+)/m.exec(info)[1]);
 check("the preview counts the PDF's pages", count.startsWith(`${pages} page${pages === 1 ? "" : "s"}, fits 1 page`), `${count} / ${pages}`);
 const text = execFileSync("pdftotext", [file, "-"], { encoding: "utf8" });
 check("the PDF holds the patient's name", text.includes("Jane Doe"));
+// The same PDF for the chart, in a FHIR DocumentReference filed for the patient typed.
+await page.getByLabel("FHIR patient reference").fill("Patient/p-1");
+const [filed] = await Promise.all([
+  page.waitForEvent("download"),
+  page.getByRole("button", { name: "Download for the chart (FHIR)" }).click(),
+]);
+const filedName = filed.suggestedFilename();
+check("the chart's download is named without patient data", filedName === "l3-l4-foraminal-narrowing-brief.fhir.json", filedName);
+await filed.saveAs(`${out}/download.fhir.json`);
+const reference = JSON.parse(readFileSync(`${out}/download.fhir.json`, "utf8"));
+check("it is a DocumentReference for the patient typed", reference.resourceType === "DocumentReference" && reference.subject?.reference === "Patient/p-1", JSON.stringify(reference.subject));
+const held = Buffer.from(reference.content?.[0]?.attachment?.data || "", "base64");
+check("it holds the PDF just downloaded, byte for byte", held.equals(readFileSync(file)), `${held.length} bytes`);
 // The list holds every translation: each script's title in a face the desk serves
 // (fetched only because such a title is shown), not in empty boxes.
 const faces = await page.evaluate(async () => {

@@ -15,12 +15,19 @@ pub struct Server {
 
 impl Server {
     pub fn start(extra: &[&str]) -> Server {
+        Server::start_with_env(extra, &[])
+    }
+
+    /// [`Server::start`], with `env` set for the server (`SOURCE_DATE_EPOCH`, which is
+    /// otherwise removed).
+    pub fn start_with_env(extra: &[&str], env: &[(&str, &str)]) -> Server {
         let root = super::root();
         let mut child = Command::new(env!("CARGO_BIN_EXE_handout"))
             .current_dir(&root)
             .args(["serve", "--bind", "127.0.0.1:0", "--profiles", "profiles"])
             .args(extra)
             .env_remove("SOURCE_DATE_EPOCH")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())

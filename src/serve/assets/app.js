@@ -208,15 +208,21 @@ function pageCount(result) {
   return text;
 }
 
-async function pdf() {
-  const response = await post("/api/v1/pdf", options());
+// A file the server builds from the options: its bytes, and the name it gives them
+// (never the patient's).
+async function fetchFile(url, body, fallbackName) {
+  const response = await post(url, body);
   if (!response.ok) {
     showProblem(await problemText(response));
     return null;
   }
   showProblem("");
   const name = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
-  return { blob: await response.blob(), name: name ? name[1] : "handout.pdf" };
+  return { blob: await response.blob(), name: name ? name[1] : fallbackName };
+}
+
+function pdf() {
+  return fetchFile("/api/v1/pdf", options(), "handout.pdf");
 }
 
 async function print() {
@@ -227,9 +233,7 @@ async function print() {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-async function download() {
-  const file = await pdf();
-  if (!file) return;
+function save(file) {
   const url = URL.createObjectURL(file.blob);
   const link = document.createElement("a");
   link.href = url;
@@ -238,6 +242,21 @@ async function download() {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+async function download() {
+  const file = await pdf();
+  if (file) save(file);
+}
+
+// The same PDF in a FHIR DocumentReference, for an EHR that files documents by upload.
+// The reference goes only here: the preview and the PDF refuse a field they do not take.
+async function downloadForChart() {
+  const body = options();
+  const subject = $("subject").value.trim();
+  if (subject) body.subject = subject;
+  const file = await fetchFile("/api/v1/document-reference", body, "handout.fhir.json");
+  if (file) save(file);
 }
 
 // The web page opens from a form rather than from a script's fetch: the answer is then a
@@ -290,6 +309,7 @@ async function start() {
   $("build").addEventListener("change", schedulePreview);
   $("print").addEventListener("click", print);
   $("download").addEventListener("click", download);
+  $("chart").addEventListener("click", downloadForChart);
   $("web").addEventListener("click", openWebPage);
   // A link names the handout and, since a translation may share its source's id, the
   // language (`?handout=ID&language=es`): the version in that language, else the first.
