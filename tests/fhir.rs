@@ -100,6 +100,8 @@ fn expected_files(patients: usize) -> BTreeSet<String> {
     let mut files = BTreeSet::new();
     for i in 0..patients {
         let handouts: &[&str] = match i % 6 {
+            // Patient 6 has died, 12's record is inactive.
+            _ if i == 6 || i == 12 => &[],
             0 | 4 => &[ID],
             3 => &[ID, SECOND],
             _ => &[],
@@ -314,7 +316,9 @@ fn an_export_gives_each_matching_patient_their_handouts_once_in_their_language()
             "not_started": 0,
             "export": {
                 "patients": 30,
-                "patients_matched": 15,
+                "patients_deceased": 1,
+                "patients_inactive": 1,
+                "patients_matched": 13,
                 "handouts": expected.len(),
                 "not_in_patients_language": in_english_for_want,
                 "missing_translations": missing,

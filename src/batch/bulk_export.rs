@@ -31,6 +31,9 @@ use crate::select::{self, Selection};
 pub struct Counts {
     /// Patients in the export.
     pub patients: usize,
+    /// Patients left out: recorded as deceased, or a record no longer active.
+    pub patients_deceased: usize,
+    pub patients_inactive: usize,
     /// Patients with at least one active problem a handout covers.
     pub patients_matched: usize,
     /// Handouts planned, one per patient and handout.
@@ -217,6 +220,16 @@ impl Export {
                     return each(Err(rejected(file, &bad)));
                 };
                 counts.patients += 1;
+                // No outreach to a patient who has died, nor to a record no longer in use
+                // (a merged duplicate): a handout in the post would be the wrong letter.
+                if patient["deceasedBoolean"] == true || patient["deceasedDateTime"].is_string() {
+                    counts.patients_deceased += 1;
+                    return;
+                }
+                if patient["active"] == false {
+                    counts.patients_inactive += 1;
+                    return;
+                }
                 let patient_key = key(subject.id());
                 let first = self.wanted.partition_point(|&(k, _)| k < patient_key);
                 let wanted = self.wanted[first..]

@@ -109,17 +109,38 @@ pub fn patient_name(patient: &Value) -> Option<String> {
         if let Some(text) = name["text"].as_str().map(spaced).filter(|t| !t.is_empty()) {
             return Some(text);
         }
-        let parts: Vec<String> = name["given"]
+        let given: Vec<String> = name["given"]
             .as_array()
             .into_iter()
             .flatten()
-            .chain(std::iter::once(&name["family"]))
             .filter_map(Value::as_str)
             .map(spaced)
             .filter(|p| !p.is_empty())
             .collect();
+        let family = name["family"]
+            .as_str()
+            .map(spaced)
+            .filter(|f| !f.is_empty());
+        // Chinese, Japanese and Korean names put the family name first, with no space.
+        let east_asian = |part: &String| part.chars().all(is_east_asian);
+        if family.as_ref().is_some_and(east_asian) && given.iter().all(east_asian) {
+            return family.map(|f| f + &given.concat());
+        }
+        let parts: Vec<String> = given.into_iter().chain(family).collect();
         (!parts.is_empty()).then(|| parts.join(" "))
     })
+}
+
+/// Han, kana and Hangul: the scripts whose names are written family name first.
+fn is_east_asian(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}' // hiragana, katakana
+        | '\u{3400}'..='\u{4DBF}' // CJK extension A
+        | '\u{4E00}'..='\u{9FFF}' // CJK unified ideographs
+        | '\u{AC00}'..='\u{D7AF}' // Hangul syllables
+        | '\u{F900}'..='\u{FAFF}' // CJK compatibility ideographs
+        | '\u{20000}'..='\u{3134F}' // CJK extensions B to G
+    )
 }
 
 /// Reads a Patient resource; `None` when `value` is not one (an OperationOutcome, say).
@@ -321,6 +342,12 @@ mod tests {
         );
         let texted = json!({ "name": [{ "text": " Nguyễn Văn An ", "family": "Nguyễn" }] });
         assert_eq!(patient_name(&texted).as_deref(), Some("Nguyễn Văn An"));
+        let chinese = json!({ "name": [{ "given": ["美玲"], "family": "陳" }] });
+        assert_eq!(patient_name(&chinese).as_deref(), Some("陳美玲"));
+        let korean = json!({ "name": [{ "given": ["민준"], "family": "김" }] });
+        assert_eq!(patient_name(&korean).as_deref(), Some("김민준"));
+        let mixed = json!({ "name": [{ "given": ["Mei Ling"], "family": "陳" }] });
+        assert_eq!(patient_name(&mixed).as_deref(), Some("Mei Ling 陳"));
         let only_old = json!({ "name": [{ "use": "maiden", "family": "Smith" }] });
         assert_eq!(patient_name(&only_old), None);
         assert_eq!(patient_name(&json!({ "name": [{}] })), None);

@@ -16,7 +16,8 @@ Patient i (from 0) is built to a plan the tests read back from the ids:
   i % 6 == 3  active M54.16 and M48062 (no dot)   -> the handout, once
   i % 6 == 4  active M48 (a parent code)          -> the handout
   i % 6 == 5  M48.061 entered in error            -> nothing
-Languages cycle (preferred first) through LANGUAGES below.
+Languages cycle (preferred first) through LANGUAGES below. Patient 6 has died and
+patient 12's record is inactive (a merged duplicate): neither gets a handout.
 """
 import argparse
 import csv
@@ -50,6 +51,10 @@ def patient(i):
             },
         ],
     }
+    if i == 6:
+        resource["deceasedBoolean"] = True
+    if i == 12:
+        resource["active"] = False
     if lang:
         resource["communication"] = [
             {"language": {"coding": [{"system": BCP47, "code": "en"}]}},
@@ -98,7 +103,7 @@ def main():
             rows = csv.writer(f)
             rows.writerow(["patient", "handout", "preset", "language"])
             for i in range(args.patients):
-                if i % 6 in (0, 3, 4):
+                if i % 6 in (0, 3, 4) and i not in (6, 12):
                     official = patient(i)["name"][1]
                     name = " ".join(official["given"] + [official["family"]])
                     language = bundled.get(LANGUAGES[i % len(LANGUAGES)], "")
