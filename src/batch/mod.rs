@@ -325,7 +325,7 @@ pub fn run(settings: &Settings) -> Result<Summary, Error> {
             chunk.clear();
             done.into_iter().try_for_each(|mut record| {
                 if let (Some(filed), Some(line)) = (filed.as_mut(), record.document.take()) {
-                    filed.add(&line)?;
+                    filed.add(line)?;
                 }
                 sink.add(record)
             })
