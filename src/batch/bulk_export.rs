@@ -20,7 +20,7 @@ use super::plan::{inputs_hash, selection_label, Job, LoadedProfile, Planned, Rej
 use crate::catalog::matches_code;
 use crate::error::Error;
 use crate::fhir::bulk::{self, BadLine};
-use crate::fhir::{self, PatientReference};
+use crate::fhir::{self, Condition, PatientReference, PatientStatus};
 use crate::library::Library;
 use crate::personal::Personal;
 use crate::pipeline::Format;
@@ -81,8 +81,13 @@ pub struct Export {
     handouts: Vec<String>,
     /// (patient key, index into `handouts`), sorted, each pair once.
     wanted: Vec<(u64, u16)>,
-    /// The Condition lines that could not be used, in the order read.
-    bad_conditions: Vec<Rejected>,
+    /// The lines (index into `patients`, line number) of the patients who get a
+    /// handout, sorted: the only Patient lines the job passes parse again.
+    planned: Vec<(usize, usize)>,
+    /// The lines that could not be used, Patients' then Conditions', in the order read.
+    bad_lines: Vec<Rejected>,
+    /// What the first read counted: patients, deceased, inactive, bad lines.
+    counted: Counts,
     preset: String,
 }
 
@@ -118,11 +123,41 @@ impl Export {
                 presets.into_iter().collect::<Vec<_>>().join(", ")
             )));
         }
+        let mut counted = Counts::default();
+        let mut bad_lines = Vec::new();
+        // Every patient's key, and for those who may get a handout, where they are.
         let mut known = Vec::new();
-        for file in &patients {
-            bulk::each_resource(file, &mut |_, resource| {
-                if let Some(id) = resource.ok().as_ref().and_then(patient_id) {
-                    known.push(key(id));
+        let mut candidates: Vec<(u64, usize, usize)> = Vec::new();
+        for (index, file) in patients.iter().enumerate() {
+            bulk::each_line(file, &mut |_| true, &mut |line, text| {
+                let read = text.and_then(|text| bulk::parse::<PatientStatus>(line, text));
+                let patient = match read {
+                    Ok(p) if p.resource_type.as_deref() == Some("Patient") => p,
+                    Ok(other) => {
+                        let found = other.resource_type.as_deref();
+                        return bad_lines.push(rejected(file, &wrong_type(line, found, "Patient")));
+                    }
+                    Err(bad) => return bad_lines.push(rejected(file, &bad)),
+                };
+                let Some(id) = patient.id.as_deref().filter(|id| fhir::is_id(id)) else {
+                    let bad = bad_line(
+                        line,
+                        "the Patient has no id a file can be named by (1 to 64 letters, \
+                         digits, '-' or '.')",
+                    );
+                    return bad_lines.push(rejected(file, &bad));
+                };
+                counted.patients += 1;
+                known.push(key(id));
+                // No outreach to a patient who has died, nor to a record no longer in
+                // use (a merged duplicate): a handout in the post would be the wrong
+                // letter.
+                if patient.is_deceased() {
+                    counted.patients_deceased += 1;
+                } else if patient.active == Some(false) {
+                    counted.patients_inactive += 1;
+                } else {
+                    candidates.push((key(id), index, line));
                 }
             })?;
         }
@@ -132,29 +167,29 @@ impl Export {
         let handouts = outreach_ids(library);
         let mut by_code: HashMap<String, Vec<u16>> = HashMap::new();
         let mut wanted = Vec::new();
-        let mut bad_conditions = Vec::new();
         for file in &conditions {
-            bulk::each_resource(file, &mut |line, resource| {
-                let condition = match resource {
+            bulk::each_line(file, &mut |_| true, &mut |line, text| {
+                let condition = match text.and_then(|text| bulk::parse::<Condition>(line, text)) {
                     Ok(c) => c,
-                    Err(bad) => return bad_conditions.push(rejected(file, &bad)),
+                    Err(bad) => return bad_lines.push(rejected(file, &bad)),
                 };
                 let Some(subject) = condition_subject(&condition) else {
-                    return bad_conditions.push(rejected(
+                    let found = condition.resource_type.as_deref();
+                    return bad_lines.push(rejected(
                         file,
-                        &if condition["resourceType"] == "Condition" {
+                        &if found == Some("Condition") {
                             bad_line(
                                 line,
                                 "the Condition names no patient as its subject \
                                 (subject.reference Patient/ID)",
                             )
                         } else {
-                            wrong_type(line, &condition, "Condition")
+                            wrong_type(line, found, "Condition")
                         },
                     ));
                 };
                 if known.binary_search(&key(&subject)).is_err() {
-                    return bad_conditions.push(rejected(
+                    return bad_lines.push(rejected(
                         file,
                         &bad_line(
                             line,
@@ -165,7 +200,7 @@ impl Export {
                         ),
                     ));
                 }
-                for code in fhir::condition_codes(&condition) {
+                for code in condition.active_codes() {
                     let covering = by_code
                         .entry(code)
                         .or_insert_with_key(|code| covering_handouts(library, &handouts, code));
@@ -175,17 +210,30 @@ impl Export {
         }
         wanted.sort_unstable();
         wanted.dedup();
+        let is_wanted = |k: u64| {
+            let first = wanted.partition_point(|&(w, _)| w < k);
+            wanted.get(first).is_some_and(|&(w, _)| w == k)
+        };
+        let mut planned: Vec<(usize, usize)> = candidates
+            .into_iter()
+            .filter(|&(k, _, _)| is_wanted(k))
+            .map(|(_, file, line)| (file, line))
+            .collect();
+        planned.sort_unstable();
+        counted.bad_lines = bad_lines.len();
         Ok(Export {
             patients,
             handouts,
             wanted,
-            bad_conditions,
+            planned,
+            bad_lines,
+            counted,
             preset: preset.to_string(),
         })
     }
 
     /// Plans the jobs, handing each to `each` in the order of the Patient files (the
-    /// Condition lines that could not be used first), and returns the counts.
+    /// lines that could not be used first), and returns the counts.
     pub fn jobs(
         &self,
         library: &Library,
@@ -193,73 +241,63 @@ impl Export {
         out_dir: &Path,
         each: &mut dyn FnMut(Planned),
     ) -> Result<Counts, Error> {
-        let mut counts = Counts {
-            bad_lines: self.bad_conditions.len(),
-            ..Counts::default()
-        };
-        for rejected in &self.bad_conditions {
+        let mut counts = self.counted.clone();
+        for rejected in &self.bad_lines {
             each(Err(rejected.clone()));
         }
         let selection = Selection::Preset(self.preset.clone());
-        for file in &self.patients {
-            bulk::each_resource(file, &mut |line, resource| {
-                let patient = match resource {
-                    Ok(p) if p["resourceType"] == "Patient" => p,
-                    Ok(other) => {
-                        counts.bad_lines += 1;
-                        return each(Err(rejected(file, &wrong_type(line, &other, "Patient"))));
+        for (index, file) in self.patients.iter().enumerate() {
+            let first = self.planned.partition_point(|&(f, _)| f < index);
+            let mut lines = self.planned[first..]
+                .iter()
+                .take_while(|&&(f, _)| f == index)
+                .map(|&(_, line)| line)
+                .peekable();
+            bulk::each_line(
+                file,
+                &mut |line| {
+                    while lines.next_if(|&planned| planned < line).is_some() {}
+                    lines.next_if_eq(&line).is_some()
+                },
+                &mut |line, text| {
+                    // The first read took this line as a Patient with an id.
+                    let Ok(patient) = text.and_then(|text| bulk::parse::<Value>(line, text)) else {
+                        return;
+                    };
+                    let Some(subject) = patient_reference(&patient) else {
+                        return;
+                    };
+                    let patient_key = key(subject.id());
+                    let first = self.wanted.partition_point(|&(k, _)| k < patient_key);
+                    let wanted = self.wanted[first..]
+                        .iter()
+                        .take_while(|&&(k, _)| k == patient_key);
+                    let mut matched = false;
+                    for &(_, handout) in wanted {
+                        matched = true;
+                        counts.handouts += 1;
+                        let id = &self.handouts[usize::from(handout)];
+                        let planned = self.job(
+                            library, profile, out_dir, &selection, &patient, &subject, id,
+                        );
+                        if let Ok(Job {
+                            warning: Some(_), ..
+                        }) = &planned
+                        {
+                            counts.not_in_patients_language += 1;
+                            let asked = fhir::patient(&patient)
+                                .and_then(|p| p.language().map(str::to_string))
+                                .unwrap_or_default();
+                            *counts.missing_translations.entry(asked).or_default() += 1;
+                        }
+                        each(planned.map_err(|reason| Rejected {
+                            label: format!("{subject}: {id}"),
+                            reason: format!("{}:{line}: {reason}", file_name(file)),
+                        }));
                     }
-                    Err(bad) => {
-                        counts.bad_lines += 1;
-                        return each(Err(rejected(file, &bad)));
-                    }
-                };
-                let Some(subject) = patient_reference(&patient) else {
-                    counts.bad_lines += 1;
-                    let bad = bad_line(line, "the Patient has no id a file can be named by (1 to 64 letters, digits, '-' or '.')");
-                    return each(Err(rejected(file, &bad)));
-                };
-                counts.patients += 1;
-                // No outreach to a patient who has died, nor to a record no longer in use
-                // (a merged duplicate): a handout in the post would be the wrong letter.
-                if patient["deceasedBoolean"] == true || patient["deceasedDateTime"].is_string() {
-                    counts.patients_deceased += 1;
-                    return;
-                }
-                if patient["active"] == false {
-                    counts.patients_inactive += 1;
-                    return;
-                }
-                let patient_key = key(subject.id());
-                let first = self.wanted.partition_point(|&(k, _)| k < patient_key);
-                let wanted = self.wanted[first..]
-                    .iter()
-                    .take_while(|&&(k, _)| k == patient_key);
-                let mut matched = false;
-                for &(_, handout) in wanted {
-                    matched = true;
-                    counts.handouts += 1;
-                    let id = &self.handouts[usize::from(handout)];
-                    let planned = self.job(
-                        library, profile, out_dir, &selection, &patient, &subject, id,
-                    );
-                    if let Ok(Job {
-                        warning: Some(_), ..
-                    }) = &planned
-                    {
-                        counts.not_in_patients_language += 1;
-                        let asked = fhir::patient(&patient)
-                            .and_then(|p| p.language().map(str::to_string))
-                            .unwrap_or_default();
-                        *counts.missing_translations.entry(asked).or_default() += 1;
-                    }
-                    each(planned.map_err(|reason| Rejected {
-                        label: format!("{}: {id}", subject),
-                        reason: format!("{}:{line}: {reason}", file_name(file)),
-                    }));
-                }
-                counts.patients_matched += usize::from(matched);
-            })?;
+                    counts.patients_matched += usize::from(matched);
+                },
+            )?;
         }
         Ok(counts)
     }
@@ -361,11 +399,11 @@ fn patient_reference(patient: &Value) -> Option<PatientReference> {
 
 /// The id of the Patient a Condition is about: `Patient/ID`, or the same at the end of
 /// an absolute address; `None` for anything else, or for a resource that is no Condition.
-fn condition_subject(condition: &Value) -> Option<String> {
-    if condition["resourceType"] != "Condition" {
+fn condition_subject(condition: &Condition<'_>) -> Option<String> {
+    if condition.resource_type.as_deref() != Some("Condition") {
         return None;
     }
-    let reference = condition["subject"]["reference"].as_str()?;
+    let reference = condition.subject.as_ref()?.reference.as_deref()?;
     let mut parts = reference.trim_end_matches('/').rsplit('/');
     let id = parts.next()?;
     (parts.next() == Some("Patient") && fhir::is_id(id)).then(|| id.to_string())
@@ -379,8 +417,8 @@ fn bad_line(line: usize, reason: &str) -> BadLine {
     }
 }
 
-fn wrong_type(line: usize, resource: &Value, expected: &str) -> BadLine {
-    let found = match resource["resourceType"].as_str() {
+fn wrong_type(line: usize, found: Option<&str>, expected: &str) -> BadLine {
+    let found = match found {
         Some(found) if found.starts_with(['A', 'E', 'I', 'O', 'U']) => format!("an {found}"),
         Some(found) => format!("a {found}"),
         None => "a resource without resourceType".to_string(),

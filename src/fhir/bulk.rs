@@ -88,6 +88,22 @@ pub fn each_resource(
     file: &Path,
     each: &mut dyn FnMut(usize, Result<Value, BadLine>),
 ) -> Result<(), Error> {
+    each_line(file, &mut |_| true, &mut |number, line| {
+        each(number, line.and_then(|text| parse(number, text)));
+    })
+}
+
+/// What [`each_line`] calls with a line's number and its text (or why it has none).
+pub type LineVisitor<'v> = dyn FnMut(usize, Result<&[u8], BadLine>) + 'v;
+
+/// Calls `each` with the text of every line `wanted` says yes to (by number, asked in
+/// order), trimmed, for the caller to parse as it needs ([`parse`]); the other lines are
+/// read past. Blank lines are passed over; a line over [`MAX_LINE`] is a [`BadLine`].
+pub fn each_line(
+    file: &Path,
+    wanted: &mut dyn FnMut(usize) -> bool,
+    each: &mut LineVisitor<'_>,
+) -> Result<(), Error> {
     let unreadable = |source| Error::Read {
         path: file.to_path_buf(),
         source,
@@ -113,6 +129,9 @@ pub fn each_resource(
         if number == 1 {
             text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
         }
+        if !wanted(number) {
+            continue;
+        }
         if !whole {
             each(
                 number,
@@ -126,25 +145,32 @@ pub fn each_resource(
                 }),
             );
         } else if !text.is_empty() {
-            each(number, parse(number, text));
+            each(number, Ok(text));
         }
     }
 }
 
-fn parse(number: usize, text: &[u8]) -> Result<Value, BadLine> {
-    match serde_json::from_slice::<Value>(text) {
-        Ok(value) if value.is_object() => Ok(value),
-        Ok(_) => Err(BadLine {
+/// Line `number` read as `T`: a whole resource as a JSON value, or the fields of it a
+/// caller reads (borrowing its strings from `text`).
+pub fn parse<'t, T: serde::Deserialize<'t>>(number: usize, text: &'t [u8]) -> Result<T, BadLine> {
+    if text.first() != Some(&b'{') && serde_json::from_slice::<serde::de::IgnoredAny>(text).is_ok()
+    {
+        return Err(BadLine {
             line: number,
             column: None,
             reason: "is JSON but not a resource (an object with a resourceType)".into(),
-        }),
-        Err(e) => Err(BadLine {
-            line: number,
-            column: Some(e.column()),
-            reason: format!("is not JSON: {}", without_position(&e)),
-        }),
+        });
     }
+    serde_json::from_slice::<T>(text).map_err(|e| BadLine {
+        line: number,
+        column: Some(e.column()),
+        reason: match e.classify() {
+            serde_json::error::Category::Data => {
+                format!("has a value of the wrong type: {}", without_position(&e))
+            }
+            _ => format!("is not JSON: {}", without_position(&e)),
+        },
+    })
 }
 
 /// serde_json's message without its own " at line 1 column 12", which names the line
@@ -278,7 +304,7 @@ mod tests {
 
     #[test]
     fn a_broken_line_is_named_with_its_column() {
-        let bad = parse(57, br#"{"resourceType": "Condition",, }"#).unwrap_err();
+        let bad = parse::<Value>(57, br#"{"resourceType": "Condition",, }"#).unwrap_err();
         assert_eq!(bad.line, 57);
         assert_eq!(bad.column, Some(30));
         assert_eq!(
@@ -286,7 +312,13 @@ mod tests {
             "Condition.ndjson:57:30"
         );
         assert_eq!(bad.reason, "is not JSON: key must be a string");
-        assert!(parse(1, b"[1, 2]").is_err());
-        assert!(parse(1, br#"{"resourceType": "Patient"}"#).is_ok());
+        assert!(parse::<Value>(1, b"[1, 2]").is_err());
+        assert!(parse::<Value>(1, br#"{"resourceType": "Patient"}"#).is_ok());
+        let wrong =
+            parse::<crate::fhir::PatientStatus>(4, br#"{"id": "p", "active": "no"}"#).unwrap_err();
+        assert_eq!(
+            wrong.reason,
+            "has a value of the wrong type: invalid type: string \"no\", expected a boolean"
+        );
     }
 }

@@ -6,6 +6,9 @@
 
 pub mod bulk;
 
+use std::borrow::Cow;
+
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::model;
@@ -143,6 +146,31 @@ fn is_east_asian(c: char) -> bool {
     )
 }
 
+/// What a Patient line says before the handouts are chosen: what it is, whose it is,
+/// and whether the patient is one to send a handout to. Every other field is skipped
+/// unread.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PatientStatus<'a> {
+    #[serde(borrow, default)]
+    pub resource_type: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub id: Option<Cow<'a, str>>,
+    #[serde(default)]
+    pub active: Option<bool>,
+    #[serde(default)]
+    pub deceased_boolean: Option<bool>,
+    #[serde(default)]
+    pub deceased_date_time: Option<serde::de::IgnoredAny>,
+}
+
+impl PatientStatus<'_> {
+    /// Recorded as having died: `deceasedBoolean` true, or a `deceasedDateTime`.
+    pub fn is_deceased(&self) -> bool {
+        self.deceased_boolean == Some(true) || self.deceased_date_time.is_some()
+    }
+}
+
 /// Reads a Patient resource; `None` when `value` is not one (an OperationOutcome, say).
 pub fn patient(value: &Value) -> Option<Patient> {
     if value["resourceType"] != "Patient" {
@@ -202,20 +230,93 @@ pub fn active_problem_codes(value: &Value) -> Option<Vec<String>> {
 }
 
 /// The ICD-10-CM codes of one Condition while it is active (see
-/// [`active_problem_codes`]); none when it is not.
+/// [`active_problem_codes`]); none when it is not, or when it is not a Condition.
 pub fn condition_codes(condition: &Value) -> Vec<String> {
-    if !is_active(condition) {
-        return Vec::new();
+    Condition::deserialize(condition)
+        .map(|c| c.active_codes())
+        .unwrap_or_default()
+}
+
+/// A Condition as far as it picks a handout: whose it is, whether it is active, its
+/// codes. Read straight from an NDJSON line (its strings borrowed from it) or from a
+/// parsed JSON value; every other field is skipped unread.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Condition<'a> {
+    #[serde(borrow, default)]
+    pub resource_type: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub subject: Option<ReferenceField<'a>>,
+    #[serde(borrow, default)]
+    clinical_status: Option<Concept<'a>>,
+    #[serde(borrow, default)]
+    verification_status: Option<Concept<'a>>,
+    #[serde(borrow, default)]
+    code: Option<Concept<'a>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ReferenceField<'a> {
+    #[serde(borrow, default)]
+    pub reference: Option<Cow<'a, str>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Concept<'a> {
+    #[serde(borrow, default)]
+    coding: Vec<Coding<'a>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Coding<'a> {
+    #[serde(borrow, default)]
+    system: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    code: Option<Cow<'a, str>>,
+}
+
+impl Concept<'_> {
+    /// The codes of the concept in `system`, or given without a system (as some EHRs
+    /// send status codes).
+    fn codes<'c>(&'c self, system: &'c str) -> impl Iterator<Item = &'c str> {
+        self.coding
+            .iter()
+            .filter(move |c| c.system.as_deref().is_none_or(|s| s == system))
+            .filter_map(|c| c.code.as_deref())
     }
-    condition["code"]["coding"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|coding| coding["system"] == ICD10CM)
-        .filter_map(|coding| coding["code"].as_str())
-        .map(|code| dotted(&code.trim().to_ascii_uppercase()))
-        .filter(|code| model::is_icd10cm_code(code))
-        .collect()
+}
+
+impl Condition<'_> {
+    /// Active: the clinical status is active (or a recurrence or relapse, which FHIR
+    /// files under active), and it was neither entered in error nor refuted.
+    pub fn is_active(&self) -> bool {
+        let doubtful = self
+            .verification_status
+            .iter()
+            .flat_map(|c| c.codes(VERIFICATION_STATUS))
+            .any(|code| code == "entered-in-error" || code == "refuted");
+        let active = self
+            .clinical_status
+            .iter()
+            .flat_map(|c| c.codes(CLINICAL_STATUS))
+            .any(|code| matches!(code, "active" | "recurrence" | "relapse"));
+        self.resource_type.as_deref() == Some("Condition") && active && !doubtful
+    }
+
+    /// Its ICD-10-CM codes, dotted and upper case, while it is active.
+    pub fn active_codes(&self) -> Vec<String> {
+        if !self.is_active() {
+            return Vec::new();
+        }
+        self.code
+            .iter()
+            .flat_map(|c| &c.coding)
+            .filter(|coding| coding.system.as_deref() == Some(ICD10CM))
+            .filter_map(|coding| coding.code.as_deref())
+            .map(|code| dotted(&code.trim().to_ascii_uppercase()))
+            .filter(|code| model::is_icd10cm_code(code))
+            .collect()
+    }
 }
 
 /// An ICD-10-CM code with its dot, as some EHRs leave it out (`M48061` is `M48.061`).
@@ -233,23 +334,6 @@ pub fn next_page(bundle: &Value) -> Option<&str> {
         .iter()
         .find(|link| link["relation"] == "next")?["url"]
         .as_str()
-}
-
-fn status_codes<'v>(concept: &'v Value, system: &'v str) -> impl Iterator<Item = &'v str> {
-    concept["coding"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(move |c| c["system"].is_null() || c["system"] == system)
-        .filter_map(|c| c["code"].as_str())
-}
-
-fn is_active(condition: &Value) -> bool {
-    let doubtful = status_codes(&condition["verificationStatus"], VERIFICATION_STATUS)
-        .any(|code| code == "entered-in-error" || code == "refuted");
-    let active = status_codes(&condition["clinicalStatus"], CLINICAL_STATUS)
-        .any(|code| matches!(code, "active" | "recurrence" | "relapse"));
-    active && !doubtful
 }
 
 #[cfg(test)]
