@@ -638,16 +638,21 @@ fn on_a_tiny_disk(dir: &Path, size: &str, args: &[&str]) -> std::process::Output
     out
 }
 
+/// A patient list of `rows` briefs of the bundled handout, for patients by number.
+fn write_brief_list(path: &Path, rows: usize) {
+    let mut list = String::from("patient,handout,preset\n");
+    for i in 1..=rows {
+        list.push_str(&format!("Patient {i:04},l3-l4-foraminal-narrowing,brief\n"));
+    }
+    std::fs::write(path, list).unwrap();
+}
+
 #[test]
 fn a_full_disk_stops_the_batch_once_and_a_rerun_builds_the_rest() {
     let dir = common::scratch("batch-disk-full");
     // A brief is about 30 KB, so the 3 MB disk fills at about a third of the list.
     let rows = 300;
-    let mut list = String::from("patient,handout,preset\n");
-    for i in 1..=rows {
-        list.push_str(&format!("Patient {i:04},l3-l4-foraminal-narrowing,brief\n"));
-    }
-    std::fs::write(dir.join("list.csv"), list).unwrap();
+    write_brief_list(&dir.join("list.csv"), rows);
     let handouts = handouts_dir();
     let args = [
         "batch",
@@ -726,11 +731,7 @@ fn a_report_with_no_room_is_a_clear_error_and_leaves_no_temporary_file() {
     let dir = common::scratch("batch-report-full");
     // About 250 bytes a job: 40 of them overflow a 4 KB disk.
     let rows = 40;
-    let mut list = String::from("patient,handout,preset\n");
-    for i in 1..=rows {
-        list.push_str(&format!("Patient {i:04},l3-l4-foraminal-narrowing,brief\n"));
-    }
-    std::fs::write(dir.join("list.csv"), list).unwrap();
+    write_brief_list(&dir.join("list.csv"), rows);
     let handouts = handouts_dir();
     let args = |report: &'static str| {
         [
