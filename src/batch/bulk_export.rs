@@ -193,10 +193,7 @@ impl Export {
                         file,
                         &bad_line(
                             line,
-                            &format!(
-                                "its subject Patient/{subject} is not in the export's \
-                                 Patient files"
-                            ),
+                            "its subject is no Patient in the export's Patient files",
                         ),
                     ));
                 }
@@ -277,9 +274,14 @@ impl Export {
                         matched = true;
                         counts.handouts += 1;
                         let id = &self.handouts[usize::from(handout)];
-                        let planned = self.job(
-                            library, profile, out_dir, &selection, &patient, &subject, id,
-                        );
+                        let planned = self
+                            .job(
+                                library, profile, out_dir, &selection, &patient, &subject, id,
+                            )
+                            .map(|job| Job {
+                                label: job_label(file, line, id),
+                                ..job
+                            });
                         if let Ok(Job {
                             warning: Some(_), ..
                         }) = &planned
@@ -291,8 +293,8 @@ impl Export {
                             *counts.missing_translations.entry(asked).or_default() += 1;
                         }
                         each(planned.map_err(|reason| Rejected {
-                            label: format!("{subject}: {id}"),
-                            reason: format!("{}:{line}: {reason}", file_name(file)),
+                            label: job_label(file, line, id),
+                            reason,
                         }));
                     }
                     counts.patients_matched += usize::from(matched);
@@ -339,7 +341,7 @@ impl Export {
             None,
         );
         Ok(Job {
-            label: format!("{subject}: {id}"),
+            label: String::new(),
             entry,
             profile: profile.cloned(),
             selection: selection.clone(),
@@ -427,6 +429,13 @@ fn wrong_type(line: usize, found: Option<&str>, expected: &str) -> BadLine {
         line,
         &format!("{found} where the file holds {expected} resources"),
     )
+}
+
+/// How the report and the terminal name a patient's job: by the Patient's line and the
+/// handout (`Patient.ndjson:12 l3-l4-foraminal-narrowing`), never by anything of the
+/// patient's, as the CSV batch names rows.
+fn job_label(file: &Path, line: usize, handout: &str) -> String {
+    format!("{}:{line} {handout}", file_name(file))
 }
 
 fn file_name(file: &Path) -> String {
