@@ -75,7 +75,8 @@ enum Command {
     Build(Box<build::BuildArgs>),
     /// List handouts: id, title, codes, review status, and every section with its item count
     List(list::ListArgs),
-    /// Build many handouts at once: from a patient list (--csv) or a manifest
+    /// Build many handouts at once: from a patient list (--csv), a manifest, or a FHIR Bulk
+    /// Data export (--fhir-ndjson)
     #[command(after_help = batch::BATCH_HELP)]
     Batch(batch::BatchArgs),
     /// Check handouts for mistakes without writing anything
