@@ -102,8 +102,9 @@ pub fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
 }
 
 /// A fresh temporary file name in `target`'s directory, which must exist: renaming or
-/// linking it into place then never crosses a file system.
-fn temporary_beside(target: &Path) -> Result<PathBuf, Error> {
+/// linking it into place then never crosses a file system. A batch removes the ones a
+/// killed run left (`.<name>.<pid>-<n>.tmp`).
+pub fn temporary_beside(target: &Path) -> Result<PathBuf, Error> {
     let parent = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),

@@ -151,11 +151,20 @@ impl Options<'_> {
 
     /// [`Options::file_name`], with the extension of `format`.
     pub fn file_name_as(&self, handout: &Handout, format: Format) -> String {
+        self.file_name_with(handout, format.extension())
+    }
+
+    /// [`Options::file_name`] for the PDF filed to the chart as a FHIR DocumentReference:
+    /// `.fhir.json`.
+    pub fn document_reference_file_name(&self, handout: &Handout) -> String {
+        self.file_name_with(handout, "fhir.json")
+    }
+
+    fn file_name_with(&self, handout: &Handout, extension: &str) -> String {
         format!(
-            "{}-{}.{}",
+            "{}-{}.{extension}",
             handout.meta.file_stem(),
             self.selection().file_label(),
-            format.extension()
         )
     }
 

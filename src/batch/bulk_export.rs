@@ -264,7 +264,14 @@ impl Export {
                     let Some(subject) = patient_reference(&patient) else {
                         return;
                     };
-                    let patient_key = key(subject.id());
+                    let recipient = Recipient {
+                        place: format!("{}:{line}", file_name(file)),
+                        language: fhir::patient(&patient)
+                            .and_then(|p| p.language().map(str::to_string)),
+                        name: fhir::patient_name(&patient),
+                        subject,
+                    };
+                    let patient_key = key(recipient.subject.id());
                     let first = self.wanted.partition_point(|&(k, _)| k < patient_key);
                     let wanted = self.wanted[first..]
                         .iter()
@@ -274,26 +281,18 @@ impl Export {
                         matched = true;
                         counts.handouts += 1;
                         let id = &self.handouts[usize::from(handout)];
-                        let planned = self
-                            .job(
-                                library, profile, out_dir, &selection, &patient, &subject, id,
-                            )
-                            .map(|job| Job {
-                                label: job_label(file, line, id),
-                                ..job
-                            });
+                        let planned =
+                            self.job(library, profile, out_dir, &selection, &recipient, id);
                         if let Ok(Job {
                             warning: Some(_), ..
                         }) = &planned
                         {
                             counts.not_in_patients_language += 1;
-                            let asked = fhir::patient(&patient)
-                                .and_then(|p| p.language().map(str::to_string))
-                                .unwrap_or_default();
+                            let asked = recipient.language.clone().unwrap_or_default();
                             *counts.missing_translations.entry(asked).or_default() += 1;
                         }
                         each(planned.map_err(|reason| Rejected {
-                            label: job_label(file, line, id),
+                            label: recipient.label(id),
                             reason,
                         }));
                     }
@@ -304,22 +303,20 @@ impl Export {
         Ok(counts)
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn job(
         &self,
         library: &Library,
         profile: Option<&Arc<LoadedProfile>>,
         out_dir: &Path,
         selection: &Selection,
-        patient: &Value,
-        subject: &PatientReference,
+        recipient: &Recipient,
         id: &str,
     ) -> Result<Job, String> {
-        let language = fhir::patient(patient).and_then(|p| p.language().map(str::to_string));
-        let (entry, warning) = library.find_or_own_language(id, language.as_deref())?;
+        let subject = &recipient.subject;
+        let (entry, warning) = library.find_or_own_language(id, recipient.language.as_deref())?;
         select::select(&entry.handout, &entry.path, selection).map_err(|e| e.to_string())?;
         let personal = Personal {
-            patient: fhir::patient_name(patient),
+            patient: recipient.name.clone(),
             ..Personal::default()
         };
         personal.check()?;
@@ -341,7 +338,7 @@ impl Export {
             None,
         );
         Ok(Job {
-            label: String::new(),
+            label: recipient.label(id),
             entry,
             profile: profile.cloned(),
             selection: selection.clone(),
@@ -431,11 +428,24 @@ fn wrong_type(line: usize, found: Option<&str>, expected: &str) -> BadLine {
     )
 }
 
-/// How the report and the terminal name a patient's job: by the Patient's line and the
-/// handout (`Patient.ndjson:12 l3-l4-foraminal-narrowing`), never by anything of the
-/// patient's, as the CSV batch names rows.
-fn job_label(file: &Path, line: usize, handout: &str) -> String {
-    format!("{}:{line} {handout}", file_name(file))
+/// A patient who gets handouts, read once from their Patient line for every handout.
+struct Recipient {
+    /// The Patient's line, `Patient.ndjson:12`.
+    place: String,
+    subject: PatientReference,
+    /// Their preferred language, else the first they speak.
+    language: Option<String>,
+    /// The name printed for them.
+    name: Option<String>,
+}
+
+impl Recipient {
+    /// How the report and the terminal name a job: by the Patient's line and the handout
+    /// (`Patient.ndjson:12 l3-l4-foraminal-narrowing`), never by anything of the
+    /// patient's, as the CSV batch names rows.
+    fn label(&self, handout: &str) -> String {
+        format!("{} {handout}", self.place)
+    }
 }
 
 fn file_name(file: &Path) -> String {

@@ -10,6 +10,7 @@ use std::thread::JoinHandle;
 
 use super::Shard;
 use crate::error::Error;
+use crate::output::temporary_beside;
 
 /// The file being written, by a thread of its own: a run's DocumentReferences are most
 /// of what it writes (each holds its PDF as base64), and writing them while the next
@@ -41,11 +42,7 @@ pub fn file_name(shard: Option<Shard>) -> String {
 
 impl FiledDocuments {
     pub fn create(target: PathBuf) -> Result<FiledDocuments, Error> {
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let temp = target.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+        let temp = temporary_beside(&target)?;
         let file = std::fs::File::create(&temp).map_err(|e| fail(&target, &e))?;
         let (lines, queued) = sync_channel::<String>(QUEUE);
         let writer = std::thread::spawn(move || {

@@ -238,15 +238,14 @@ pub fn run(settings: &Settings) -> Result<Summary, Error> {
             (Source::Manifest(path), _) => {
                 plan::manifest_jobs(path, profile.as_ref(), &out_dir, &mut per_format)
             }
-            (Source::FhirExport { .. }, Some(library)) => match &export {
-                Some(export) => {
+            (Source::FhirExport { .. }, Some(library)) => {
+                if let Some(export) = &export {
                     let counts =
                         export.jobs(library, profile.as_ref(), &out_dir, &mut per_format)?;
                     export_counts.set(Some(counts));
-                    Ok(())
                 }
-                None => Ok(()),
-            },
+                Ok(())
+            }
             (Source::Csv { .. } | Source::FhirExport { .. }, None) => Ok(()),
         }
     };

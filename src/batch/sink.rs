@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use super::{Record, Status, Stopped, Summary};
 use crate::error::Error;
-use crate::output::write_error;
+use crate::output::{temporary_beside, write_error};
 
 /// Set when a write finds the disk full: no new job starts, since none would fit. One
 /// per run rather than a static like Ctrl-C's, so a later run in the same process (a
@@ -142,14 +142,7 @@ struct Report {
 
 impl Report {
     fn create(target: &Path) -> Result<Report, Error> {
-        let temp = target.with_file_name(format!(
-            ".{}.{}.tmp",
-            target
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            std::process::id()
-        ));
+        let temp = temporary_beside(target)?;
         let file = std::fs::File::create(&temp).map_err(|e| write_error(target, &e))?;
         let mut report = Report {
             target: target.to_path_buf(),

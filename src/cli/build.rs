@@ -234,11 +234,10 @@ pub(super) fn run(args: BuildArgs) -> Result<(), Error> {
         warnings.push(warning);
     }
     let output = args.output.clone().unwrap_or_else(|| {
-        let name = options.file_name_as(handout, format);
-        match asked {
-            FormatArg::Fhir => PathBuf::from(name).with_extension("fhir.json"),
-            _ => PathBuf::from(name),
-        }
+        PathBuf::from(match asked {
+            FormatArg::Fhir => options.document_reference_file_name(handout),
+            _ => options.file_name_as(handout, format),
+        })
     });
     if format == Format::Html {
         return write_html(&args, &found, &options, &output, warnings);

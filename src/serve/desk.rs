@@ -139,9 +139,7 @@ impl Desk {
             let built = pipeline::build(&entry.handout, &entry.path, options)?;
             let json =
                 pipeline::document_reference(&entry.handout, options, &built.pdf, subject, filed)?;
-            let name = options.file_name(&entry.handout);
-            let stem = name.strip_suffix(".pdf").unwrap_or(&name);
-            Ok((json, format!("{stem}.fhir.json")))
+            Ok((json, options.document_reference_file_name(&entry.handout)))
         })
     }
 
