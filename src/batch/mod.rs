@@ -536,7 +536,8 @@ fn up_to_date(output: &Path, inputs: &str, format: Format) -> Option<Vec<u8>> {
 }
 
 /// Temporary files a killed run (SIGKILL, power loss) may have left:
-/// `.<name>.pdf.<pid>-<n>.tmp` (or `.html.`).
+/// `.<name>.pdf.<pid>-<n>.tmp` (or `.html.`), and a FHIR export's unfinished
+/// `.DocumentReference.ndjson.<pid>-<n>.tmp`, which holds every PDF again.
 fn remove_stale_temp_files(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -545,7 +546,7 @@ fn remove_stale_temp_files(dir: &Path) {
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.starts_with('.')
             && name.ends_with(".tmp")
-            && (name.contains(".pdf.") || name.contains(".html."))
+            && (name.contains(".pdf.") || name.contains(".html.") || name.contains(".ndjson."))
         {
             let _ = std::fs::remove_file(entry.path());
         }
@@ -573,6 +574,35 @@ fn progress_bar(len: u64, quiet: bool) -> indicatif::ProgressBar {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_killed_runs_temporary_files_are_removed_and_nothing_else() {
+        let dir = std::env::temp_dir().join(format!("handout-stale-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let stale = [
+            ".a-brief-row-1.pdf.4242-0.tmp",
+            ".a-brief-row-1.html.4242-1.tmp",
+            ".DocumentReference.ndjson.4242-2.tmp",
+        ];
+        let kept = [
+            "a-brief-row-1.pdf",
+            "DocumentReference.ndjson",
+            ".notes.tmp",
+        ];
+        for name in stale.iter().chain(&kept) {
+            std::fs::write(dir.join(name), b"x").unwrap();
+        }
+        remove_stale_temp_files(&dir);
+        let mut left: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut expected = kept.map(String::from).to_vec();
+        expected.sort();
+        assert_eq!(left, expected);
+    }
 
     #[test]
     fn shards_split_every_key_exactly_once() {
